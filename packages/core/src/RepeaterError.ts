@@ -1,0 +1,87 @@
+/**
+ * The typed errors of the `Repeater` service.
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+
+/**
+ * Invalid repeater options, reported when the repeater is constructed (never
+ * at its first tick). It names the option and the value that was given.
+ *
+ * @example
+ * ```ts
+ * import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Repeater.fork({ name: "bad", every: "-5 seconds" }, Effect.void).pipe(
+ *   Effect.catchTag("RepeaterConfigError", (error) => Effect.logError(error.message))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RepeaterConfigError extends Data.TaggedError("RepeaterConfigError")<{
+  /** The repeater's name, when it is known. */
+  readonly repeater: string | undefined
+  /** The option that is wrong, for example `"every"`. */
+  readonly field: string
+  /** The value that was given. */
+  readonly value: unknown
+  /** What is wrong with it. */
+  readonly reason: string
+}> {
+  override get message(): string {
+    const where = this.repeater === undefined ? "" : ` of repeater "${this.repeater}"`
+    return `Invalid option "${this.field}"${where}: ${formatValue(this.value)} ${this.reason}`
+  }
+}
+
+/**
+ * No repeater with that name is running in this `Repeater` service.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RepeaterNotFoundError extends Data.TaggedError("RepeaterNotFoundError")<{
+  readonly name: string
+}> {
+  override get message(): string {
+    return `No repeater named "${this.name}"`
+  }
+}
+
+/**
+ * A run (or one retry attempt of it) took longer than the repeater's
+ * `timeout`: it was interrupted and counts as a failure.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RepeaterTimeoutError extends Data.TaggedError("RepeaterTimeoutError")<{
+  readonly repeater: string
+  readonly run: number
+  readonly timeout: Duration.Duration
+}> {
+  override get message(): string {
+    return `Run ${this.run} of repeater "${this.repeater}" timed out after ${Duration.format(this.timeout)}`
+  }
+}
+
+/** @internal */
+export const formatValue = (value: unknown): string => {
+  if (typeof value === "string") return JSON.stringify(value)
+  if (typeof value === "bigint") return `${value}n`
+  if (typeof value === "number" || typeof value === "boolean" || value === undefined || value === null) {
+    return String(value)
+  }
+  if (Duration.isDuration(value)) return `Duration(${Duration.format(value)})`
+  try {
+    const json = JSON.stringify(value)
+    return json === undefined ? String(value) : json
+  } catch {
+    return String(value)
+  }
+}

@@ -1,0 +1,257 @@
+import * as Cron from "effect/Cron"
+import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as Schedule from "effect/Schedule"
+import type { RepeaterOptions } from "../Repeater.js"
+import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError.js"
+
+/** @internal */
+export type Trigger =
+  | { readonly _tag: "Every"; readonly millis: number; readonly mode: "delay" | "rate" }
+  | { readonly _tag: "Cron"; readonly cron: Cron.Cron; readonly expression: string; readonly timeZone: string }
+  | { readonly _tag: "Schedule"; readonly schedule: Schedule.Schedule<unknown, unknown> }
+
+/**
+ * Validated, normalized options: durations in milliseconds.
+ *
+ * @internal
+ */
+export interface RepeaterConfig<E = unknown> {
+  readonly name: string
+  readonly trigger: Trigger
+  /** Delay of the first run; `undefined` with `waitFirst` on a schedule: step the schedule first. */
+  readonly initialDelayMillis: number | undefined
+  readonly maxRepetitions: number
+  readonly onError: "continue" | "stop"
+  readonly retry: Schedule.Schedule<unknown, E | RepeaterTimeoutError> | undefined
+  readonly timeout: Duration.Duration | undefined
+  readonly jitterMillis: number
+  readonly grace: Duration.Duration
+}
+
+/**
+ * The process's named local time zone (never a fixed offset), for cron
+ * repeaters without a `timeZone`.
+ *
+ * @internal
+ */
+export const localTimeZone = (): string => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
+  return typeof zone === "string" && zone.length > 0 ? zone : "UTC"
+}
+
+type DurationRule = "positive" | "nonNegative"
+
+const durationError = (name: string, field: string, value: unknown, rule: DurationRule) =>
+  new RepeaterConfigError({
+    repeater: name,
+    field,
+    value,
+    reason: rule === "positive" ?
+      "is not a valid duration: it must be finite and greater than zero" :
+      "is not a valid duration: it must be finite and zero or more"
+  })
+
+/**
+ * Decodes a `DurationInput` strictly: `Duration.decode` turns NaN and
+ * negative numbers into zero and throws on unknown strings, so the raw value
+ * is checked first.
+ *
+ * @internal
+ */
+export const decodeDuration = (
+  name: string,
+  field: string,
+  value: unknown,
+  rule: DurationRule
+): Either.Either<Duration.Duration, RepeaterConfigError> => {
+  const fail = () => Either.left(durationError(name, field, value, rule))
+  if (typeof value === "number" && !Number.isFinite(value)) return fail()
+  if (typeof value === "number" && (value < 0 || (rule === "positive" && value === 0))) return fail()
+  if (typeof value === "bigint" && (value < 0n || (rule === "positive" && value === 0n))) return fail()
+  if (typeof value === "string" && /^\s*-/.test(value)) return fail()
+  if (Array.isArray(value) && value.some((part) => typeof part !== "number" || !Number.isFinite(part) || part < 0)) {
+    return fail()
+  }
+  const decoded = Duration.decodeUnknown(value)
+  if (Option.isNone(decoded)) return fail()
+  const duration = decoded.value
+  if (!Duration.isFinite(duration)) return fail()
+  if (rule === "positive" && Duration.toMillis(duration) <= 0) return fail()
+  return Either.right(duration)
+}
+
+const configError = (name: string | undefined, field: string, value: unknown, reason: string) =>
+  Either.left(new RepeaterConfigError({ repeater: name, field, value, reason }))
+
+/**
+ * Validates the options of one repeater. Every error names the option and the
+ * value.
+ *
+ * @internal
+ */
+export const validate = <E>(
+  options: RepeaterOptions<E>,
+  defaultGrace: Duration.Duration,
+  now: number
+): Either.Either<RepeaterConfig<E>, RepeaterConfigError> => {
+  const name: unknown = options.name
+  if (typeof name !== "string" || name.trim().length === 0) {
+    return configError(undefined, "name", name, "is not a valid name: it must be a non-empty string")
+  }
+  const given = (["every", "cron", "schedule"] as const).filter((key) => options[key] !== undefined)
+  if (given.length !== 1) {
+    return configError(
+      name,
+      given.length === 0 ? "every" : given.join("/"),
+      given.length === 0 ? undefined : Object.fromEntries(given.map((key) => [key, describe(options[key])])),
+      "is not a valid trigger: exactly one of every, cron and schedule must be given"
+    )
+  }
+  if (options.mode !== undefined && options.every === undefined) {
+    return configError(name, "mode", options.mode, "is only valid with every")
+  }
+  if (options.mode !== undefined && options.mode !== "delay" && options.mode !== "rate") {
+    return configError(name, "mode", options.mode, "is not a valid mode: it must be \"delay\" or \"rate\"")
+  }
+  if (options.timeZone !== undefined && options.cron === undefined) {
+    return configError(name, "timeZone", options.timeZone, "is only valid with cron")
+  }
+
+  let trigger: Trigger
+  if (options.every !== undefined) {
+    const every = decodeDuration(name, "every", options.every, "positive")
+    if (Either.isLeft(every)) return Either.left(every.left)
+    trigger = { _tag: "Every", millis: Duration.toMillis(every.right), mode: options.mode ?? "delay" }
+  } else if (options.cron !== undefined) {
+    const parsed = parseCron(name, options.cron, options.timeZone, now)
+    if (Either.isLeft(parsed)) return Either.left(parsed.left)
+    trigger = parsed.right
+  } else {
+    const schedule: unknown = options.schedule
+    if (!isSchedule(schedule)) {
+      return configError(name, "schedule", schedule, "is not an Effect Schedule")
+    }
+    trigger = { _tag: "Schedule", schedule: options.schedule! }
+  }
+
+  if (options.waitFirst !== undefined && typeof options.waitFirst !== "boolean") {
+    return configError(name, "waitFirst", options.waitFirst, "must be true or false")
+  }
+  if (options.waitFirst === true && options.initialDelay !== undefined) {
+    return configError(name, "waitFirst", true, "cannot be combined with initialDelay: give one of them")
+  }
+  if (options.waitFirst === true && trigger._tag === "Cron") {
+    return configError(
+      name,
+      "waitFirst",
+      true,
+      "is not valid with cron: a cron repeater always waits for its first match"
+    )
+  }
+  let initialDelayMillis: number | undefined = 0
+  if (options.initialDelay !== undefined) {
+    const initialDelay = decodeDuration(name, "initialDelay", options.initialDelay, "nonNegative")
+    if (Either.isLeft(initialDelay)) return Either.left(initialDelay.left)
+    initialDelayMillis = Duration.toMillis(initialDelay.right)
+  } else if (options.waitFirst === true) {
+    initialDelayMillis = trigger._tag === "Every" ? trigger.millis : undefined
+  }
+
+  const maxRepetitions: unknown = options.maxRepetitions
+  if (
+    maxRepetitions !== undefined &&
+    (typeof maxRepetitions !== "number" || !Number.isSafeInteger(maxRepetitions) || maxRepetitions < 0)
+  ) {
+    return configError(name, "maxRepetitions", maxRepetitions, "is not valid: it must be an integer, zero or more")
+  }
+  if (options.onError !== undefined && options.onError !== "continue" && options.onError !== "stop") {
+    return configError(name, "onError", options.onError, "is not valid: it must be \"continue\" or \"stop\"")
+  }
+  if (options.retry !== undefined && !isSchedule(options.retry)) {
+    return configError(name, "retry", options.retry, "is not an Effect Schedule")
+  }
+
+  let timeout: Duration.Duration | undefined
+  if (options.timeout !== undefined) {
+    const decoded = decodeDuration(name, "timeout", options.timeout, "positive")
+    if (Either.isLeft(decoded)) return Either.left(decoded.left)
+    timeout = decoded.right
+  }
+
+  let jitterMillis = 0
+  if (options.jitter !== undefined) {
+    const decoded = decodeDuration(name, "jitter", options.jitter, "nonNegative")
+    if (Either.isLeft(decoded)) return Either.left(decoded.left)
+    jitterMillis = Duration.toMillis(decoded.right)
+    if (trigger._tag === "Every" && jitterMillis >= trigger.millis) {
+      return configError(
+        name,
+        "jitter",
+        options.jitter,
+        `is not valid: it must be shorter than every (${describe(options.every)})`
+      )
+    }
+  }
+
+  let grace = defaultGrace
+  if (options.grace !== undefined) {
+    const decoded = decodeDuration(name, "grace", options.grace, "nonNegative")
+    if (Either.isLeft(decoded)) return Either.left(decoded.left)
+    grace = decoded.right
+  }
+
+  return Either.right({
+    name,
+    trigger,
+    initialDelayMillis,
+    maxRepetitions: maxRepetitions === undefined ? Infinity : maxRepetitions,
+    onError: options.onError ?? "continue",
+    retry: options.retry,
+    timeout,
+    jitterMillis,
+    grace
+  })
+}
+
+const parseCron = (
+  name: string,
+  expression: unknown,
+  timeZoneInput: unknown,
+  now: number
+): Either.Either<Trigger, RepeaterConfigError> => {
+  if (typeof expression !== "string") {
+    return configError(name, "cron", expression, "is not a cron expression: it must be a string")
+  }
+  const timeZone = timeZoneInput ?? localTimeZone()
+  if (typeof timeZone !== "string" || Option.isNone(DateTime.zoneMakeNamed(timeZone))) {
+    return configError(name, "timeZone", timeZoneInput, "is not a known IANA time zone (such as \"Europe/Berlin\")")
+  }
+  const parsed = Cron.parse(expression, timeZone)
+  if (Either.isLeft(parsed)) {
+    return configError(name, "cron", expression, `is not a valid cron expression: ${parsed.left.message}`)
+  }
+  try {
+    Cron.next(parsed.right, now)
+  } catch {
+    return configError(name, "cron", expression, "never matches")
+  }
+  return Either.right({ _tag: "Cron", cron: parsed.right, expression, timeZone })
+}
+
+const isSchedule = (value: unknown): value is Schedule.Schedule<unknown, unknown> =>
+  typeof value === "object" && value !== null && "step" in value && typeof value.step === "function" &&
+  "initial" in value
+
+const describe = (value: unknown): unknown =>
+  isSchedule(value) ? "<Schedule>" : Duration.isDuration(value) ? Duration.format(value) : value
+
+/**
+ * Validates a `grace` given to `stop`.
+ *
+ * @internal
+ */
+export const validateGrace = (name: string, value: Duration.DurationInput) =>
+  decodeDuration(name, "grace", value, "nonNegative")

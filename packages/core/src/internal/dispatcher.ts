@@ -1,0 +1,119 @@
+import type * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Exit from "effect/Exit"
+import * as Runtime from "effect/Runtime"
+import { type HeapItem, TimerHeap } from "./heap.js"
+
+/**
+ * The longest single timer the dispatcher arms: well below the 2^31 - 1 ms
+ * that JavaScript timers (and Effect 3's default Clock) can represent. Longer
+ * waits are split into several timers.
+ *
+ * @internal
+ */
+export const MAX_TIMER_MILLIS = 2 ** 30
+
+/**
+ * One timer queue for every repeater of a service: idle repeaters hold no
+ * fiber, only their place in the heap. The dispatcher sleeps through the
+ * Effect `Clock` of the runtime it was made with (so `TestClock` drives it)
+ * until the earliest due time, then hands every due item to `onDue`.
+ *
+ * @internal
+ */
+export class Dispatcher<A extends HeapItem> {
+  private readonly heap = new TimerHeap<A>()
+  private armedFor = Infinity
+  private cancelTimer: (() => void) | undefined = undefined
+  private timerToken = 0
+  private closed = false
+  private firing = false
+  private readonly runCallback: ReturnType<typeof Runtime.runCallback<never>>
+
+  constructor(
+    runtime: Runtime.Runtime<never>,
+    private readonly clock: Clock.Clock,
+    private readonly onDue: (item: A) => void
+  ) {
+    this.runCallback = Runtime.runCallback(runtime)
+  }
+
+  get size(): number {
+    return this.heap.size
+  }
+
+  now(): number {
+    return this.clock.unsafeCurrentTimeMillis()
+  }
+
+  /** Schedules (or reschedules) an item; an item already due is handed over at once. */
+  schedule(item: A, due: number): void {
+    if (this.closed) return
+    if (due <= this.now()) {
+      this.heap.remove(item)
+      this.onDue(item)
+      return
+    }
+    this.heap.set(item, due)
+    if (due < this.armedFor && !this.firing) this.arm()
+  }
+
+  unschedule(item: A): void {
+    this.heap.remove(item)
+    // The armed timer may now wake for nothing; it then re-arms for the next item.
+  }
+
+  isScheduled(item: A): boolean {
+    return this.heap.has(item)
+  }
+
+  close(): void {
+    this.closed = true
+    this.disarm()
+    this.heap.clear()
+  }
+
+  private disarm(): void {
+    this.armedFor = Infinity
+    const cancel = this.cancelTimer
+    if (cancel !== undefined) {
+      this.cancelTimer = undefined
+      this.timerToken++
+      cancel()
+    }
+  }
+
+  private arm(): void {
+    this.disarm()
+    const next = this.heap.peek()
+    if (next === undefined || this.closed) return
+    const wait = Math.min(Math.max(next.due - this.now(), 0), MAX_TIMER_MILLIS)
+    const token = ++this.timerToken
+    this.armedFor = next.due
+    this.cancelTimer = this.runCallback(this.clock.sleep(Duration.millis(wait)), {
+      onExit: (exit) => {
+        if (token !== this.timerToken || !Exit.isSuccess(exit)) return
+        this.cancelTimer = undefined
+        this.armedFor = Infinity
+        this.fire()
+      }
+    })
+  }
+
+  private fire(): void {
+    this.firing = true
+    try {
+      const now = this.now()
+      for (;;) {
+        const next = this.heap.peek()
+        // A timer may wake early by the wall clock: an item is due only at or after its time.
+        if (next === undefined || next.due > now) break
+        this.heap.remove(next)
+        this.onDue(next)
+      }
+    } finally {
+      this.firing = false
+    }
+    this.arm()
+  }
+}

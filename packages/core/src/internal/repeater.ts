@@ -1,0 +1,534 @@
+import * as Cause from "effect/Cause"
+import * as Cron from "effect/Cron"
+import * as DateTime from "effect/DateTime"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import * as Runtime from "effect/Runtime"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import type { RepeaterConfigError } from "../RepeaterError.js"
+import { RepeaterTimeoutError } from "../RepeaterError.js"
+import type { RepeaterEvent, StopResult } from "../RepeaterEvent.js"
+import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from "../RepeaterHandle.js"
+import { type RepeaterConfig, validateGrace } from "./config.js"
+import type { Dispatcher } from "./dispatcher.js"
+import type { HeapItem } from "./heap.js"
+import { type Outcome, RepeaterMetrics } from "./metrics.js"
+
+/**
+ * What a repeater needs from the service that owns it.
+ *
+ * @internal
+ */
+export interface Owner {
+  readonly dispatcher: Dispatcher<ManagedRepeater>
+  /** The service's own runtime: stop procedures run there, so that they finish even if the caller is interrupted. */
+  readonly runtime: Runtime.Runtime<never>
+  readonly publish: (event: () => RepeaterEvent) => void
+  readonly release: (repeater: ManagedRepeater) => void
+}
+
+/**
+ * A repeater as its service sees it, whatever its effect's types.
+ *
+ * @internal
+ */
+export interface ManagedRepeater extends HeapItem, RepeaterHandle<unknown> {
+  readonly grace: Duration.Duration
+  fire(): void
+  snapshot(): RepeaterStatus
+  stopWith(grace: Duration.Duration): Effect.Effect<StopResult>
+}
+
+type Ended = "stopped" | "completed" | "failed"
+
+const utc = (millis: number): DateTime.Utc => DateTime.unsafeMake(millis)
+const optionalUtc = (millis: number): Option.Option<DateTime.Utc> =>
+  Number.isNaN(millis) ? Option.none() : Option.some(utc(millis))
+
+/**
+ * One repeater: its schedule, its counters and its single in-flight run. It
+ * is also its own handle and its own heap item, so that an idle repeater is
+ * one object (plus its options) and holds no fiber.
+ *
+ * @internal
+ */
+export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E> {
+  // heap item
+  due = 0
+  heapIndex = -1
+  heapSeq = 0
+
+  // the next run: its scheduled instant (before jitter), due time (jitter included)
+  // and the instant the wait was computed from (used to resume delay and schedule modes)
+  private nextScheduledAt = NaN
+  private nextBasis = NaN
+  /** Rate mode: grid index of the next tick; cron: last consumed match (ticks at or before it are not counted as skipped). */
+  private cursor = 0
+  private t0 = NaN
+  private scheduleState: unknown = undefined
+
+  private started = 0
+  private runsCount = 0
+  private failuresCount = 0
+  private skippedCount = 0
+  private lastStart = NaN
+  private lastEnd = NaN
+  private lastFailure: Cause.Cause<unknown> | undefined = undefined
+
+  private inFlight: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
+  private runNowPending = false
+  private paused = false
+  private stopping = false
+  private ended: Ended | undefined = undefined
+  private endExit: Exit.Exit<void, E | RepeaterTimeoutError> | undefined = undefined
+  private joinDeferred: Deferred.Deferred<void, E | RepeaterTimeoutError> | undefined = undefined
+  private stopDeferred: Deferred.Deferred<StopResult> | undefined = undefined
+  private metrics: RepeaterMetrics | undefined = undefined
+
+  constructor(
+    readonly config: RepeaterConfig<E>,
+    private readonly owner: Owner,
+    private readonly runtime: Runtime.Runtime<R>,
+    private readonly task: Effect.Effect<A, E, R>
+  ) {}
+
+  get name(): string {
+    return this.config.name
+  }
+
+  get grace(): Duration.Duration {
+    return this.config.grace
+  }
+
+  private now(): number {
+    return this.owner.dispatcher.now()
+  }
+
+  // ---------------------------------------------------------------------------
+  // planning
+  // ---------------------------------------------------------------------------
+
+  /** Plans the first run. */
+  start(): Effect.Effect<void> {
+    return Effect.suspend(() => {
+      const config = this.config
+      const now = this.now()
+      if (config.maxRepetitions === 0) {
+        this.end("completed")
+        return Effect.void
+      }
+      const trigger = config.trigger
+      const initialDelay = config.initialDelayMillis
+      switch (trigger._tag) {
+        case "Every": {
+          this.t0 = now + initialDelay!
+          this.cursor = 0
+          return this.planAt(this.t0, now)
+        }
+        case "Cron": {
+          const from = now + initialDelay!
+          this.cursor = from
+          return this.planAt(Cron.next(trigger.cron, from).getTime(), now)
+        }
+        case "Schedule": {
+          this.scheduleState = trigger.schedule.initial
+          return initialDelay === undefined ? this.stepSchedule(now) : this.planAt(now + initialDelay, now)
+        }
+      }
+    })
+  }
+
+  /** Plans the next run after a run ended at `end`. */
+  private planAfterRun(end: number, run: number): Effect.Effect<void> {
+    const trigger = this.config.trigger
+    switch (trigger._tag) {
+      case "Every": {
+        if (trigger.mode === "delay") return this.planAt(end + trigger.millis, end)
+        const every = trigger.millis
+        const next = this.t0 + this.cursor * every
+        if (next >= end) return this.planAt(next, end)
+        // Overrun: exactly one run at once, for the latest tick that fell due; the others are skipped.
+        const latest = Math.floor((end - this.t0) / every)
+        this.recordSkipped(run, next, latest - this.cursor)
+        this.cursor = latest
+        this.setNext(this.t0 + latest * every, end, end)
+        return Effect.void
+      }
+      case "Cron": {
+        const next = Cron.next(trigger.cron, end).getTime()
+        let skipped = 0
+        let firstSkipped = NaN
+        for (let match = Cron.next(trigger.cron, this.cursor).getTime(); match < next;) {
+          if (skipped === 0) firstSkipped = match
+          skipped++
+          match = Cron.next(trigger.cron, match).getTime()
+        }
+        this.recordSkipped(run, firstSkipped, skipped)
+        this.cursor = end
+        return this.planAt(next, end)
+      }
+      case "Schedule":
+        return this.stepSchedule(end)
+    }
+  }
+
+  private stepSchedule(now: number): Effect.Effect<void> {
+    const trigger = this.config.trigger
+    if (trigger._tag !== "Schedule") return Effect.void
+    return Effect.flatMap(trigger.schedule.step(now, undefined, this.scheduleState), ([state, _, decision]) => {
+      this.scheduleState = state
+      if (ScheduleDecision.isDone(decision)) {
+        if (this.inFlight === undefined && !this.stopping) this.end("completed")
+        return Effect.void
+      }
+      return this.planAt(ScheduleIntervals.start(decision.intervals), now)
+    })
+  }
+
+  /** Plans a run scheduled at `scheduledAt` (jitter is added here), computed at `basis`. */
+  private planAt(scheduledAt: number, basis: number): Effect.Effect<void> {
+    const jitter = this.config.jitterMillis
+    if (jitter <= 0) {
+      this.setNext(scheduledAt, scheduledAt, basis)
+      return Effect.void
+    }
+    return Effect.map(Random.nextRange(0, jitter), (offset) => this.setNext(scheduledAt, scheduledAt + offset, basis))
+  }
+
+  private setNext(scheduledAt: number, due: number, basis: number): void {
+    if (this.ended !== undefined || this.stopping) return
+    this.nextScheduledAt = scheduledAt
+    this.due = due
+    this.nextBasis = basis
+    if (!this.paused && this.inFlight === undefined) this.owner.dispatcher.schedule(this, due)
+  }
+
+  private recordSkipped(run: number, firstScheduledAt: number, count: number): void {
+    if (count <= 0) return
+    this.skippedCount += count
+    this.getMetrics().skippedTicks(count)
+    this.owner.publish(() => ({
+      _tag: "TickSkipped",
+      name: this.name,
+      run,
+      scheduledAt: utc(firstScheduledAt),
+      count
+    }))
+  }
+
+  /** Called by the dispatcher when the next run is due. */
+  fire(): void {
+    if (this.ended !== undefined || this.stopping || this.paused || this.inFlight !== undefined) return
+    const trigger = this.config.trigger
+    if (trigger._tag === "Every" && trigger.mode === "rate") this.cursor++
+    else if (trigger._tag === "Cron") this.cursor = this.nextScheduledAt
+    this.startRun(this.nextScheduledAt)
+  }
+
+  // ---------------------------------------------------------------------------
+  // running
+  // ---------------------------------------------------------------------------
+
+  private getMetrics(): RepeaterMetrics {
+    return this.metrics ??= new RepeaterMetrics(this.name)
+  }
+
+  private startRun(scheduledAt: number): void {
+    const run = ++this.started
+    this.nextScheduledAt = NaN
+    this.inFlight = Runtime.runFork(this.runtime, this.runEffect(run, scheduledAt), { immediate: false })
+  }
+
+  private attempt(run: number): Effect.Effect<A, E | RepeaterTimeoutError, R> {
+    const { retry, timeout } = this.config
+    let effect: Effect.Effect<A, E | RepeaterTimeoutError, R> = this.task
+    if (timeout !== undefined) {
+      effect = Effect.timeoutFail(this.task, {
+        duration: timeout,
+        onTimeout: () => new RepeaterTimeoutError({ repeater: this.name, run, timeout })
+      })
+    }
+    if (retry !== undefined) effect = Effect.retry(effect, retry)
+    return effect
+  }
+
+  private runEffect(run: number, scheduledAt: number): Effect.Effect<void, never, R> {
+    return Effect.suspend(() => {
+      const startedAt = this.now()
+      this.lastStart = startedAt
+      this.getMetrics().started(startedAt - scheduledAt)
+      this.owner.publish(() => ({
+        _tag: "RunStarted",
+        name: this.name,
+        run,
+        scheduledAt: utc(scheduledAt),
+        startedAt: utc(startedAt)
+      }))
+      return Effect.onExit(this.attempt(run), (exit) => this.onRunExit(run, scheduledAt, startedAt, exit))
+    }).pipe(
+      Effect.withSpan("Repeater.run", {
+        root: true,
+        attributes: { "repeater.name": this.name, "repeater.run": run, "repeater.scheduled_at": scheduledAt }
+      }),
+      Effect.ignore,
+      Effect.annotateLogs({ repeater: this.name, run }),
+      Effect.interruptible
+    )
+  }
+
+  private onRunExit(
+    run: number,
+    scheduledAt: number,
+    startedAt: number,
+    exit: Exit.Exit<A, E | RepeaterTimeoutError>
+  ): Effect.Effect<void> {
+    const end = this.now()
+    const duration = end - startedAt
+    this.inFlight = undefined
+    this.lastEnd = end
+    const outcome: Outcome = Exit.isSuccess(exit) ?
+      "success" :
+      Cause.isInterruptedOnly(exit.cause) ?
+      "interrupted" :
+      "failure"
+    this.getMetrics().finished(outcome, duration)
+    let log: Effect.Effect<void> = Effect.void
+    if (outcome !== "interrupted") this.runsCount++
+    if (outcome === "success") {
+      this.owner.publish(() => ({
+        _tag: "RunSucceeded",
+        name: this.name,
+        run,
+        scheduledAt: utc(scheduledAt),
+        startedAt: utc(startedAt),
+        duration: Duration.millis(duration)
+      }))
+    } else if (outcome === "failure" && Exit.isFailure(exit)) {
+      const cause = exit.cause
+      this.failuresCount++
+      this.lastFailure = cause
+      this.owner.publish(() => ({
+        _tag: "RunFailed",
+        name: this.name,
+        run,
+        scheduledAt: utc(scheduledAt),
+        startedAt: utc(startedAt),
+        duration: Duration.millis(duration),
+        cause
+      }))
+      log = Effect.logError(`Repeater "${this.name}" run ${run} failed`, cause)
+      if (this.config.onError === "stop" && !this.stopping && this.ended === undefined) {
+        this.end("failed", cause)
+        return log
+      }
+    }
+    if (this.stopping || this.ended !== undefined) return log
+    if (this.runsCount >= this.config.maxRepetitions) {
+      this.end("completed")
+      return log
+    }
+    if (this.runNowPending) {
+      this.runNowPending = false
+      this.startRun(end)
+      return log
+    }
+    return outcome === "failure" ? Effect.zipRight(log, this.planAfterRun(end, run)) : this.planAfterRun(end, run)
+  }
+
+  // ---------------------------------------------------------------------------
+  // control
+  // ---------------------------------------------------------------------------
+
+  get runNow(): Effect.Effect<void> {
+    return Effect.sync(() => {
+      if (this.ended !== undefined || this.stopping) return
+      if (this.inFlight !== undefined) {
+        this.runNowPending = true
+        return
+      }
+      this.owner.dispatcher.unschedule(this)
+      this.startRun(this.now())
+    })
+  }
+
+  get pause(): Effect.Effect<void> {
+    return Effect.sync(() => {
+      if (this.ended !== undefined || this.stopping || this.paused) return
+      this.paused = true
+      this.owner.dispatcher.unschedule(this)
+    })
+  }
+
+  get resume(): Effect.Effect<void> {
+    return Effect.sync(() => {
+      if (this.ended !== undefined || this.stopping || !this.paused) return
+      this.paused = false
+      if (this.inFlight !== undefined || Number.isNaN(this.nextScheduledAt)) return
+      const now = this.now()
+      if (this.due >= now) {
+        this.owner.dispatcher.schedule(this, this.due)
+        return
+      }
+      // The next run fell due while paused: it is dropped, not caught up.
+      const jitterOffset = this.due - this.nextScheduledAt
+      const trigger = this.config.trigger
+      switch (trigger._tag) {
+        case "Every": {
+          if (trigger.mode === "rate") {
+            const tick = Math.ceil((now - this.t0) / trigger.millis)
+            this.cursor = tick
+            const scheduledAt = this.t0 + tick * trigger.millis
+            this.setNext(scheduledAt, scheduledAt + jitterOffset, now)
+            return
+          }
+          break
+        }
+        case "Cron": {
+          this.cursor = now
+          const scheduledAt = Cron.next(trigger.cron, now).getTime()
+          this.setNext(scheduledAt, scheduledAt + jitterOffset, now)
+          return
+        }
+        case "Schedule":
+          break
+      }
+      const wait = this.nextScheduledAt - this.nextBasis
+      this.setNext(now + wait, now + wait + jitterOffset, now)
+    })
+  }
+
+  stop(): Effect.Effect<StopResult>
+  stop(options: StopOptions): Effect.Effect<StopResult, RepeaterConfigError>
+  stop(options?: StopOptions): Effect.Effect<StopResult, RepeaterConfigError> {
+    return Effect.suspend(() => {
+      let grace = this.config.grace
+      if (options?.grace !== undefined) {
+        const decoded = validateGrace(this.name, options.grace)
+        if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
+        grace = decoded.right
+      }
+      return this.stopWith(grace)
+    })
+  }
+
+  /** Stops with the given grace; used by `stop`, scope finalizers and the service's shutdown. */
+  stopWith(grace: Duration.Duration): Effect.Effect<StopResult> {
+    return Effect.suspend(() => {
+      if (this.stopDeferred !== undefined) return Deferred.await(this.stopDeferred)
+      if (this.ended !== undefined) return Effect.succeed<StopResult>("idle")
+      const deferred = Deferred.unsafeMake<StopResult>(FiberId.none)
+      this.stopDeferred = deferred
+      this.stopping = true
+      this.runNowPending = false
+      this.owner.dispatcher.unschedule(this)
+      const fiber = this.inFlight
+      if (fiber === undefined) {
+        this.finishStop("idle")
+        return Effect.succeed<StopResult>("idle")
+      }
+      return Effect.fiberIdWith((caller) => {
+        const fromOwnRun = Equal.equals(caller, fiber.id())
+        const procedure = fromOwnRun ?
+          // The run that asked to stop is not waited for by itself: it is the last run.
+          Effect.as(Fiber.await(fiber), "finished" as const) :
+          Effect.flatMap(
+            Effect.timeoutOption(Effect.interruptible(Fiber.await(fiber)), grace),
+            (finished): Effect.Effect<StopResult> =>
+              Option.isSome(finished) ? Effect.succeed("finished") : Effect.as(Fiber.interrupt(fiber), "interrupted")
+          )
+        Runtime.runFork(
+          this.owner.runtime,
+          Effect.flatMap(procedure, (result) => Effect.sync(() => this.finishStop(result)))
+        )
+        return fromOwnRun ? Effect.succeed<StopResult>("finished") : Deferred.await(deferred)
+      })
+    })
+  }
+
+  private finishStop(result: StopResult): void {
+    this.end("stopped", undefined, result)
+  }
+
+  /** Ends the repeater, once: frees its name, reports it and wakes `join` and `stop`. */
+  private end(ended: Ended, cause?: Cause.Cause<E | RepeaterTimeoutError>, result?: StopResult): void {
+    if (this.ended !== undefined) {
+      if (result !== undefined && this.stopDeferred !== undefined) {
+        Deferred.unsafeDone(this.stopDeferred, Exit.succeed(result))
+      }
+      return
+    }
+    this.ended = ended
+    this.paused = false
+    this.runNowPending = false
+    this.owner.dispatcher.unschedule(this)
+    this.owner.release(this)
+    const runs = this.runsCount
+    switch (ended) {
+      case "stopped":
+        this.owner.publish(() => ({ _tag: "Stopped", name: this.name, runs, result: result ?? "idle" }))
+        break
+      case "completed":
+        this.owner.publish(() => ({ _tag: "Completed", name: this.name, runs }))
+        break
+      case "failed":
+        this.owner.publish(() => ({ _tag: "Failed", name: this.name, runs, cause: cause! }))
+        break
+    }
+    this.endExit = cause === undefined ? Exit.void : Exit.failCause(cause)
+    if (this.joinDeferred !== undefined) Deferred.unsafeDone(this.joinDeferred, this.endExit)
+    if (result !== undefined && this.stopDeferred !== undefined) {
+      Deferred.unsafeDone(this.stopDeferred, Exit.succeed(result))
+    }
+  }
+
+  get join(): Effect.Effect<void, E | RepeaterTimeoutError> {
+    return Effect.suspend(() => {
+      if (this.endExit !== undefined) return this.endExit
+      this.joinDeferred ??= Deferred.unsafeMake<void, E | RepeaterTimeoutError>(FiberId.none)
+      return Deferred.await(this.joinDeferred)
+    })
+  }
+
+  // ---------------------------------------------------------------------------
+  // status
+  // ---------------------------------------------------------------------------
+
+  get state(): RepeaterState {
+    if (this.ended !== undefined) return this.ended
+    if (this.stopping) return "stopping"
+    if (this.paused) return "paused"
+    return this.inFlight !== undefined ? "running" : "scheduled"
+  }
+
+  snapshot(): RepeaterStatus {
+    const scheduled = this.owner.dispatcher.isScheduled(this)
+    return {
+      name: this.name,
+      state: this.state,
+      inFlight: this.inFlight !== undefined,
+      runs: this.runsCount,
+      failures: this.failuresCount,
+      skippedTicks: this.skippedCount,
+      lastStart: optionalUtc(this.lastStart),
+      lastEnd: optionalUtc(this.lastEnd),
+      lastDuration: Number.isNaN(this.lastStart) || Number.isNaN(this.lastEnd) || this.lastEnd < this.lastStart ?
+        Option.none() :
+        Option.some(Duration.millis(this.lastEnd - this.lastStart)),
+      lastFailure: this.lastFailure === undefined ? Option.none() : Option.some(Cause.pretty(this.lastFailure)),
+      nextRun: scheduled ? Option.some(utc(this.due)) : Option.none()
+    }
+  }
+
+  get status(): Effect.Effect<RepeaterStatus> {
+    return Effect.sync(() => this.snapshot())
+  }
+}

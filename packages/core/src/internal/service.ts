@@ -1,0 +1,130 @@
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as PubSub from "effect/PubSub"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type { RepeaterOptions } from "../Repeater.js"
+import { RepeaterConfigError, RepeaterNotFoundError } from "../RepeaterError.js"
+import type { RepeaterEvent } from "../RepeaterEvent.js"
+import type { RepeaterHandle, RepeaterStatus } from "../RepeaterHandle.js"
+import { validate } from "./config.js"
+import { Dispatcher } from "./dispatcher.js"
+import { type ManagedRepeater, type Owner, RepeaterImpl } from "./repeater.js"
+
+/**
+ * Settings of a `Repeater` service.
+ *
+ * @internal
+ */
+export interface ServiceSettings {
+  readonly defaultGrace: Duration.Duration
+  readonly eventBufferSize: number
+}
+
+/** @internal */
+export interface ServiceShape {
+  readonly fork: <A, E, R>(
+    options: RepeaterOptions<E>,
+    effect: Effect.Effect<A, E, R>
+  ) => Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R>
+  readonly list: Effect.Effect<ReadonlyArray<RepeaterStatus>>
+  readonly get: (name: string) => Effect.Effect<RepeaterHandle, RepeaterNotFoundError>
+  readonly events: Stream.Stream<RepeaterEvent>
+}
+
+/**
+ * Makes a `Repeater` service in the current Scope: one dispatcher (one timer)
+ * for all its repeaters. Closing the Scope stops every repeater gracefully
+ * (each with its grace period) before it completes.
+ *
+ * @internal
+ */
+export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    // Interruptible, so that timers and stop procedures forked on this runtime can be cancelled.
+    const runtime = yield* Effect.interruptible(Effect.runtime<never>())
+    const clock = yield* Effect.clock
+    const pubsub = yield* PubSub.sliding<RepeaterEvent>(settings.eventBufferSize)
+    const repeaters = new Map<string, ManagedRepeater>()
+    let subscribers = 0
+    let closed = false
+
+    const dispatcher = new Dispatcher<ManagedRepeater>(runtime, clock, (repeater) => repeater.fire())
+    const owner: Owner = {
+      dispatcher,
+      runtime,
+      publish: (event) => {
+        if (subscribers > 0) pubsub.unsafeOffer(event())
+      },
+      release: (repeater) => {
+        if (repeaters.get(repeater.name) === repeater) repeaters.delete(repeater.name)
+      }
+    }
+
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => {
+        closed = true
+        const running = Array.from(repeaters.values())
+        return Effect.forEach(running, (repeater) => repeater.stopWith(repeater.grace), {
+          concurrency: "unbounded",
+          discard: true
+        })
+      }).pipe(
+        Effect.zipRight(Effect.sync(() => dispatcher.close())),
+        Effect.zipRight(PubSub.shutdown(pubsub))
+      )
+    )
+
+    const fork = <A, E, R>(
+      options: RepeaterOptions<E>,
+      effect: Effect.Effect<A, E, R>
+    ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R> =>
+      Effect.flatMap(Effect.interruptible(Effect.runtime<Scope.Scope | R>()), (callerRuntime) => {
+        if (closed) return Effect.dieMessage("The Repeater service is closed: no repeater can be started")
+        const validated = validate(options, settings.defaultGrace, dispatcher.now())
+        if (Either.isLeft(validated)) return Effect.fail(validated.left)
+        const config = validated.right
+        if (repeaters.has(config.name)) {
+          return Effect.fail(
+            new RepeaterConfigError({
+              repeater: config.name,
+              field: "name",
+              value: config.name,
+              reason: "is taken: a repeater with this name is running in this service"
+            })
+          )
+        }
+        const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(config, owner, callerRuntime, effect)
+        repeaters.set(config.name, repeater)
+        return Effect.flatMap(
+          Effect.scope,
+          (scope) =>
+            Scope.addFinalizer(scope, Effect.asVoid(repeater.stopWith(config.grace))).pipe(
+              Effect.zipRight(repeater.start()),
+              Effect.as<RepeaterHandle<E>>(repeater)
+            )
+        )
+      })
+
+    const list = Effect.sync(() => Array.from(repeaters.values(), (repeater) => repeater.snapshot()))
+
+    const get = (name: string): Effect.Effect<RepeaterHandle, RepeaterNotFoundError> =>
+      Effect.suspend(() => {
+        const repeater = repeaters.get(name)
+        return repeater === undefined ? Effect.fail(new RepeaterNotFoundError({ name })) : Effect.succeed(repeater)
+      })
+
+    const events: Stream.Stream<RepeaterEvent> = Stream.unwrapScoped(
+      Effect.gen(function*() {
+        yield* Effect.acquireRelease(
+          Effect.sync(() => subscribers++),
+          () => Effect.sync(() => subscribers--)
+        )
+        const subscription = yield* PubSub.subscribe(pubsub)
+        return Stream.fromQueue(subscription)
+      })
+    )
+
+    return { fork, list, get, events }
+  })

@@ -1,5 +1,6 @@
 import { defineWorkspace } from "vitest/config"
 
 export default defineWorkspace([
-  "packages/*"
+  "packages/*",
+  "examples/*"
 ])

@@ -78,6 +78,7 @@ export const formatValue = (value: unknown): string => {
     return String(value)
   }
   if (Duration.isDuration(value)) return `Duration(${Duration.format(value)})`
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`
   try {
     const json = JSON.stringify(value)
     return json === undefined ? String(value) : json

@@ -46,14 +46,16 @@ export class Dispatcher<A extends HeapItem> {
     return this.clock.unsafeCurrentTimeMillis()
   }
 
-  /** Schedules (or reschedules) an item; an item already due is handed over at once. */
+  /**
+   * Schedules (or reschedules) an item. An item that is already due still
+   * waits for the timer (a zero-length sleep): on the real clock that is a
+   * macrotask, so back-to-back runs (a rate-mode catch-up under load, a
+   * schedule without delay) always give the event loop its turn. Each run
+   * is a new fiber with a scheduler runner of its own, so chaining them
+   * directly would be an endless microtask chain that starves every timer.
+   */
   schedule(item: A, due: number): void {
     if (this.closed) return
-    if (due <= this.now()) {
-      this.heap.remove(item)
-      this.onDue(item)
-      return
-    }
     this.heap.set(item, due)
     if (due < this.armedFor && !this.firing) this.arm()
   }
@@ -87,10 +89,13 @@ export class Dispatcher<A extends HeapItem> {
     this.disarm()
     const next = this.heap.peek()
     if (next === undefined || this.closed) return
-    const wait = Math.min(Math.max(next.due - this.now(), 0), MAX_TIMER_MILLIS)
+    // Whole milliseconds, rounded up: the clock then never wakes before the due time.
+    const wait = Math.min(Math.max(Math.ceil(next.due - this.now()), 0), MAX_TIMER_MILLIS)
     const token = ++this.timerToken
     this.armedFor = next.due
     this.cancelTimer = this.runCallback(this.clock.sleep(Duration.millis(wait)), {
+      // never complete inside this call (a zero sleep on TestClock would), so that `fire` is not re-entered
+      immediate: false,
       onExit: (exit) => {
         if (token !== this.timerToken || !Exit.isSuccess(exit)) return
         this.cancelTimer = undefined

@@ -5,10 +5,10 @@ import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Equal from "effect/Equal"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
+import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Runtime from "effect/Runtime"
@@ -22,6 +22,7 @@ import { type RepeaterConfig, validateGrace } from "./config.js"
 import type { Dispatcher } from "./dispatcher.js"
 import type { HeapItem } from "./heap.js"
 import { type Outcome, RepeaterMetrics } from "./metrics.js"
+import { currentRepeater, runFiberRefs } from "./runContext.js"
 
 /**
  * What a repeater needs from the service that owns it.
@@ -86,6 +87,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   private inFlight: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
   private runNowPending = false
+  private runNowRequestedAt = NaN
   private paused = false
   private stopping = false
   private ended: Ended | undefined = undefined
@@ -98,7 +100,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     readonly config: RepeaterConfig<E>,
     private readonly owner: Owner,
     private readonly runtime: Runtime.Runtime<R>,
-    private readonly task: Effect.Effect<A, E, R>
+    private readonly task: Effect.Effect<A, E, R>,
+    /** Whether runs get a span: not with Effect's built-in tracer, which records nothing. */
+    private readonly traced: boolean
   ) {}
 
   get name(): string {
@@ -201,7 +205,10 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       this.setNext(scheduledAt, scheduledAt, basis)
       return Effect.void
     }
-    return Effect.map(Random.nextRange(0, jitter), (offset) => this.setNext(scheduledAt, scheduledAt + offset, basis))
+    return Effect.map(
+      Random.nextRange(0, jitter),
+      (offset) => this.setNext(scheduledAt, scheduledAt + Math.floor(offset), basis)
+    )
   }
 
   private setNext(scheduledAt: number, due: number, basis: number): void {
@@ -245,14 +252,19 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private startRun(scheduledAt: number): void {
     const run = ++this.started
     this.nextScheduledAt = NaN
-    this.inFlight = Runtime.runFork(this.runtime, this.runEffect(run, scheduledAt), { immediate: false })
+    this.inFlight = Runtime.runFork(this.runtime, this.runEffect(run, scheduledAt), {
+      immediate: false,
+      updateRefs: runFiberRefs(this.name, run, this)
+    })
   }
 
+  /** One attempt: in a Scope of its own (finalizers the task adds run when it ends), with the timeout. */
   private attempt(run: number): Effect.Effect<A, E | RepeaterTimeoutError, R> {
     const { retry, timeout } = this.config
-    let effect: Effect.Effect<A, E | RepeaterTimeoutError, R> = this.task
+    const scoped = Effect.scoped(this.task)
+    let effect: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
     if (timeout !== undefined) {
-      effect = Effect.timeoutFail(this.task, {
+      effect = Effect.timeoutFail(scoped, {
         duration: timeout,
         onTimeout: () => new RepeaterTimeoutError({ repeater: this.name, run, timeout })
       })
@@ -262,7 +274,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   }
 
   private runEffect(run: number, scheduledAt: number): Effect.Effect<void, never, R> {
-    return Effect.suspend(() => {
+    const body = Effect.suspend(() => {
       const startedAt = this.now()
       this.lastStart = startedAt
       this.getMetrics().started(startedAt - scheduledAt)
@@ -274,15 +286,15 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         startedAt: utc(startedAt)
       }))
       return Effect.onExit(this.attempt(run), (exit) => this.onRunExit(run, scheduledAt, startedAt, exit))
-    }).pipe(
-      Effect.withSpan("Repeater.run", {
+    })
+    const traced = this.traced ?
+      Effect.withSpan(body, "Repeater.run", {
         root: true,
+        captureStackTrace: false,
         attributes: { "repeater.name": this.name, "repeater.run": run, "repeater.scheduled_at": scheduledAt }
-      }),
-      Effect.ignore,
-      Effect.annotateLogs({ repeater: this.name, run }),
-      Effect.interruptible
-    )
+      }) :
+      body
+    return Effect.ignore(traced)
   }
 
   private onRunExit(
@@ -338,7 +350,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     }
     if (this.runNowPending) {
       this.runNowPending = false
-      this.startRun(end)
+      this.startRun(this.runNowRequestedAt)
       return log
     }
     return outcome === "failure" ? Effect.zipRight(log, this.planAfterRun(end, run)) : this.planAfterRun(end, run)
@@ -352,6 +364,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return Effect.sync(() => {
       if (this.ended !== undefined || this.stopping) return
       if (this.inFlight !== undefined) {
+        if (!this.runNowPending) this.runNowRequestedAt = this.now()
         this.runNowPending = true
         return
       }
@@ -435,8 +448,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         this.finishStop("idle")
         return Effect.succeed<StopResult>("idle")
       }
-      return Effect.fiberIdWith((caller) => {
-        const fromOwnRun = Equal.equals(caller, fiber.id())
+      return Effect.flatMap(FiberRef.get(currentRepeater), (callerRepeater) => {
+        const fromOwnRun = callerRepeater === this
         const procedure = fromOwnRun ?
           // The run that asked to stop is not waited for by itself: it is the last run.
           Effect.as(Fiber.await(fiber), "finished" as const) :

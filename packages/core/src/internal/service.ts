@@ -2,6 +2,7 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as PubSub from "effect/PubSub"
+import type * as Runtime from "effect/Runtime"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { RepeaterOptions } from "../Repeater.js"
@@ -11,6 +12,7 @@ import type { RepeaterHandle, RepeaterStatus } from "../RepeaterHandle.js"
 import { validate } from "./config.js"
 import { Dispatcher } from "./dispatcher.js"
 import { type ManagedRepeater, type Owner, RepeaterImpl } from "./repeater.js"
+import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
 
 /**
  * Settings of a `Repeater` service.
@@ -48,6 +50,7 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
     const pubsub = yield* PubSub.sliding<RepeaterEvent>(settings.eventBufferSize)
     const repeaters = new Map<string, ManagedRepeater>()
     let subscribers = 0
+    let sharedRuntime: Runtime.Runtime<never> | undefined
     let closed = false
 
     const dispatcher = new Dispatcher<ManagedRepeater>(runtime, clock, (repeater) => repeater.fire())
@@ -80,32 +83,39 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       options: RepeaterOptions<E>,
       effect: Effect.Effect<A, E, R>
     ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R> =>
-      Effect.flatMap(Effect.interruptible(Effect.runtime<Scope.Scope | R>()), (callerRuntime) => {
-        if (closed) return Effect.dieMessage("The Repeater service is closed: no repeater can be started")
-        const validated = validate(options, settings.defaultGrace, dispatcher.now())
-        if (Either.isLeft(validated)) return Effect.fail(validated.left)
-        const config = validated.right
-        if (repeaters.has(config.name)) {
-          return Effect.fail(
-            new RepeaterConfigError({
-              repeater: config.name,
-              field: "name",
-              value: config.name,
-              reason: "is taken: a repeater with this name is running in this service"
-            })
+      Effect.flatMap(
+        Effect.zip(Effect.interruptible(Effect.runtime<Scope.Scope | R>()), Effect.tracer),
+        ([candidate, tracer]) => {
+          if (closed) return Effect.dieMessage("The Repeater service is closed: no repeater can be started")
+          const validated = validate(options, settings.defaultGrace, dispatcher.now())
+          if (Either.isLeft(validated)) return Effect.fail(validated.left)
+          const config = validated.right
+          if (repeaters.has(config.name)) {
+            return Effect.fail(
+              new RepeaterConfigError({
+                repeater: config.name,
+                field: "name",
+                value: config.name,
+                reason: "is taken: a repeater with this name is running in this service"
+              })
+            )
+          }
+          const callerRuntime = sharedRuntime !== undefined && isSameRuntime(sharedRuntime, candidate) ?
+            sharedRuntime :
+            (sharedRuntime = candidate)
+          const traced = !isBuiltInTracer(tracer)
+          const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(config, owner, callerRuntime, effect, traced)
+          repeaters.set(config.name, repeater)
+          return Effect.flatMap(
+            Effect.scope,
+            (scope) =>
+              Scope.addFinalizer(scope, Effect.asVoid(repeater.stopWith(config.grace))).pipe(
+                Effect.zipRight(repeater.start()),
+                Effect.as<RepeaterHandle<E>>(repeater)
+              )
           )
         }
-        const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(config, owner, callerRuntime, effect)
-        repeaters.set(config.name, repeater)
-        return Effect.flatMap(
-          Effect.scope,
-          (scope) =>
-            Scope.addFinalizer(scope, Effect.asVoid(repeater.stopWith(config.grace))).pipe(
-              Effect.zipRight(repeater.start()),
-              Effect.as<RepeaterHandle<E>>(repeater)
-            )
-        )
-      })
+      )
 
     const list = Effect.sync(() => Array.from(repeaters.values(), (repeater) => repeater.snapshot()))
 

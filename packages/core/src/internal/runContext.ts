@@ -1,0 +1,82 @@
+import * as Effect from "effect/Effect"
+import type * as FiberId from "effect/FiberId"
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
+import { globalValue } from "effect/GlobalValue"
+import * as HashMap from "effect/HashMap"
+import type * as Runtime from "effect/Runtime"
+import type * as Tracer from "effect/Tracer"
+
+/**
+ * The repeater whose run a fiber belongs to; inherited by the run's child
+ * fibers, so that a repeater can tell that `stop` was called from its own run.
+ *
+ * @internal
+ */
+export const currentRepeater = globalValue(
+  Symbol.for("@effect-repeater/core/currentRepeater"),
+  () => FiberRef.unsafeMake<unknown>(undefined)
+)
+
+/**
+ * The FiberRefs of a run's fiber, set once as it is forked: the log
+ * annotations `repeater` and `run`, and `currentRepeater`. Cheaper than
+ * `Effect.annotateLogs` in the run, which copies the FiberRefs twice more.
+ *
+ * @internal
+ */
+export const runFiberRefs = (name: string, run: number, repeater: unknown) =>
+(
+  refs: FiberRefs.FiberRefs,
+  fiberId: FiberId.Runtime
+): FiberRefs.FiberRefs => {
+  const annotations = FiberRefs.getOrDefault(refs, FiberRef.currentLogAnnotations)
+  return FiberRefs.updateManyAs(refs, {
+    forkAs: fiberId,
+    entries: [
+      [FiberRef.currentLogAnnotations, [[
+        fiberId,
+        HashMap.set(HashMap.set(annotations, "repeater", name), "run", run)
+      ]]],
+      [currentRepeater, [[fiberId, repeater]]]
+    ]
+  })
+}
+
+/**
+ * Effect's built-in tracer records spans nowhere; runs are traced only when
+ * another tracer (OpenTelemetry, a test tracer) is installed.
+ *
+ * @internal
+ */
+export const isBuiltInTracer = (tracer: Tracer.Tracer): boolean => tracer === builtInTracer()
+
+const builtInTracer = (): Tracer.Tracer =>
+  globalValue(Symbol.for("@effect-repeater/core/builtInTracer"), () => Effect.runSync(Effect.tracer))
+
+/**
+ * Whether two runtimes are interchangeable: same context, flags and FiberRef
+ * values. Repeaters forked from the same fiber in a row share one runtime
+ * (each `Effect.runtime()` copies the FiberRefs).
+ *
+ * @internal
+ */
+export const isSameRuntime = <R>(
+  shared: Runtime.Runtime<never>,
+  candidate: Runtime.Runtime<R>
+): shared is Runtime.Runtime<R> => {
+  if (shared.context !== candidate.context || shared.runtimeFlags !== candidate.runtimeFlags) return false
+  const a = shared.fiberRefs.locals
+  const b = candidate.fiberRefs.locals
+  if (a.size !== b.size) return false
+  for (const [fiberRef, stack] of a) {
+    const other = b.get(fiberRef)
+    if (other === undefined || !sameStack(stack, other)) return false
+  }
+  return true
+}
+
+const sameStack = (
+  a: ReadonlyArray<readonly [FiberId.Single, unknown]>,
+  b: ReadonlyArray<readonly [FiberId.Single, unknown]>
+): boolean => a === b || (a.length === b.length && a.every(([, value], i) => value === b[i][1]))

@@ -1,0 +1,670 @@
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Cause, Data, DateTime, Duration, Effect, Exit, Fiber, Option, Random, Schedule, TestClock } from "effect"
+
+// -----------------------------------------------------------------------------
+// helpers
+// -----------------------------------------------------------------------------
+
+class TaskError extends Data.TaggedError("TaskError")<{ readonly run: number }> {}
+
+/** The current virtual time, in milliseconds. */
+const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
+
+interface Probe {
+  /** The virtual start time of every run, in order. */
+  readonly starts: Array<number>
+  /** The virtual end time of every run that finished, in order. */
+  readonly ends: Array<number>
+  /** The highest number of runs that were in flight at the same time. */
+  readonly maxConcurrent: () => number
+  readonly task: Effect.Effect<void, TaskError>
+}
+
+/**
+ * A task that records its start and end times and how many runs overlap.
+ * Run `i` (from 0) lasts `duration(i)` milliseconds and then fails if
+ * `fails(i)`.
+ */
+const makeProbe = (options: {
+  readonly duration?: (run: number) => number
+  readonly fails?: (run: number) => boolean
+} = {}): Probe => {
+  const starts: Array<number> = []
+  const ends: Array<number> = []
+  let active = 0
+  let max = 0
+  const task = Effect.gen(function*() {
+    const run = starts.length
+    starts.push(yield* now)
+    active++
+    max = Math.max(max, active)
+    yield* Effect.sleep(Duration.millis(options.duration?.(run) ?? 0)).pipe(
+      Effect.ensuring(Effect.sync(() => {
+        active--
+      }))
+    )
+    ends.push(yield* now)
+    if (options.fails?.(run) === true) return yield* new TaskError({ run })
+  })
+  return { starts, ends, maxConcurrent: () => max, task }
+}
+
+/** Forks a fiber that waits for the repeater to end and returns the virtual time it ended at. */
+const forkJoinTime = <E>(handle: RepeaterHandle<E>) => Effect.fork(Effect.zipRight(handle.join, now))
+
+/** `"pending"` while the join fiber waits, else the time `join` succeeded at (or a description of its failure). */
+const joinResult = <E>(fiber: Fiber.Fiber<number, E>) =>
+  Effect.map(
+    Fiber.poll(fiber),
+    Option.match({
+      onNone: () => "pending",
+      onSome: Exit.match({
+        onFailure: (cause) => `failed: ${Cause.pretty(cause)}`,
+        onSuccess: (at): number | string => at
+      })
+    })
+  )
+
+const nextRunMillis = (status: RepeaterStatus): number | undefined =>
+  Option.getOrUndefined(Option.map(status.nextRun, DateTime.toEpochMillis))
+
+/** Moves the TestClock to an absolute virtual time, running every sleep due until then in order. */
+const advanceTo = (millis: number) =>
+  Effect.flatMap(now, (current) => TestClock.adjust(Duration.millis(millis - current)))
+
+// -----------------------------------------------------------------------------
+// delay mode
+// -----------------------------------------------------------------------------
+
+describe("delay mode (the default)", () => {
+  it.scoped("instant runs start every period after the previous one ended: 0, 10, 20, 30 s", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "delay", every: "10 seconds" }, probe.task)
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0])
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "scheduled")
+      assert.strictEqual(status.runs, 1)
+      assert.strictEqual(nextRunMillis(status), 10_000)
+      yield* advanceTo(9_999)
+      assert.deepStrictEqual(probe.starts, [0])
+      yield* advanceTo(35_000)
+      assert.deepStrictEqual(probe.starts, [0, 10_000, 20_000, 30_000])
+      assert.strictEqual((yield* handle.status).runs, 4)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("runs that take 2 s start 12 s apart: the period is counted from each run's end", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 2_000 })
+      const handle = yield* Repeater.fork({ name: "delay", every: "10 seconds" }, probe.task)
+      yield* TestClock.adjust("1 second")
+      const running = yield* handle.status
+      assert.strictEqual(running.state, "running")
+      assert.isTrue(running.inFlight)
+      assert.strictEqual(nextRunMillis(running), undefined)
+      yield* advanceTo(2_000)
+      assert.strictEqual(nextRunMillis(yield* handle.status), 12_000)
+      yield* advanceTo(40_000)
+      assert.deepStrictEqual(probe.starts, [0, 12_000, 24_000, 36_000])
+      assert.deepStrictEqual(probe.ends, [2_000, 14_000, 26_000, 38_000])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("a run that outlasts its interval never overlaps: 15 s runs every 10 s start at 0, 25, 50 s", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 15_000 })
+      const handle = yield* Repeater.fork({ name: "long", every: "10 seconds", maxRepetitions: 3 }, probe.task)
+      const joined = yield* forkJoinTime(handle)
+      yield* advanceTo(24_999)
+      assert.deepStrictEqual(probe.starts, [0])
+      yield* advanceTo(25_000)
+      assert.deepStrictEqual(probe.starts, [0, 25_000])
+      yield* advanceTo(100_000)
+      assert.deepStrictEqual(probe.starts, [0, 25_000, 50_000])
+      assert.deepStrictEqual(probe.ends, [15_000, 40_000, 65_000])
+      assert.strictEqual(probe.maxConcurrent(), 1)
+      const status = yield* handle.status
+      assert.strictEqual(status.runs, 3)
+      assert.strictEqual(status.skippedTicks, 0)
+      assert.strictEqual(yield* joinResult(joined), 65_000)
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("a failed run is followed one period after it ended, like a successful one", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: (run) => run === 0 ? 3_000 : 0, fails: (run) => run === 0 })
+      const handle = yield* Repeater.fork({ name: "failing", every: "10 seconds" }, probe.task)
+      yield* advanceTo(30_000)
+      assert.deepStrictEqual(probe.starts, [0, 13_000, 23_000])
+      const status = yield* handle.status
+      assert.strictEqual(status.runs, 3)
+      assert.strictEqual(status.failures, 1)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+// -----------------------------------------------------------------------------
+// initialDelay and waitFirst
+// -----------------------------------------------------------------------------
+
+describe("initialDelay and waitFirst", () => {
+  it.scoped("by default the first run starts at once", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "default", every: "1 hour" }, probe.task)
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("initialDelay 0 starts the first run at once", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "zero", every: "10 seconds", initialDelay: 0 }, probe.task)
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0])
+      yield* advanceTo(10_000)
+      assert.deepStrictEqual(probe.starts, [0, 10_000])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("initialDelay: the first run starts after the delay, the next ones every period after each end", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 2_000 })
+      const handle = yield* Repeater.fork(
+        { name: "delayed", every: "10 seconds", initialDelay: "5 seconds" },
+        probe.task
+      )
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [])
+      assert.strictEqual(nextRunMillis(yield* handle.status), 5_000)
+      yield* advanceTo(4_999)
+      assert.deepStrictEqual(probe.starts, [])
+      yield* advanceTo(30_000)
+      assert.deepStrictEqual(probe.starts, [5_000, 17_000, 29_000])
+      yield* advanceTo(31_000)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("initialDelay counts from the moment the repeater is forked", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_000_000)
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork(
+        { name: "late", every: "10 seconds", initialDelay: "5 seconds" },
+        probe.task
+      )
+      yield* advanceTo(1_025_000)
+      assert.deepStrictEqual(probe.starts, [1_005_000, 1_015_000, 1_025_000])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("waitFirst: true waits one period before the first run", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 1_000 })
+      const handle = yield* Repeater.fork({ name: "wait", every: "10 seconds", waitFirst: true }, probe.task)
+      yield* TestClock.adjust("0 millis")
+      assert.strictEqual(nextRunMillis(yield* handle.status), 10_000)
+      yield* advanceTo(9_999)
+      assert.deepStrictEqual(probe.starts, [])
+      yield* advanceTo(35_000)
+      assert.deepStrictEqual(probe.starts, [10_000, 21_000, 32_000])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("waitFirst with a schedule waits for the schedule's first step, as Effect.schedule does", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const reference = makeProbe()
+      const schedule = Schedule.exponential("1 second")
+      const handle = yield* Repeater.fork({ name: "exp", schedule, waitFirst: true }, probe.task)
+      yield* Effect.fork(Effect.schedule(reference.task, schedule))
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [])
+      assert.strictEqual(nextRunMillis(yield* handle.status), 1_000)
+      yield* advanceTo(20_000)
+      // delays 1, 2, 4, 8 s: the first one is waited before the first run
+      assert.deepStrictEqual(probe.starts, [1_000, 3_000, 7_000, 15_000])
+      assert.deepStrictEqual(probe.starts, reference.starts)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("without waitFirst a schedule's first run is at once, then as Effect.repeat does", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const reference = makeProbe()
+      const schedule = Schedule.exponential("1 second")
+      const handle = yield* Repeater.fork({ name: "exp", schedule }, probe.task)
+      yield* Effect.fork(Effect.repeat(reference.task, schedule))
+      yield* advanceTo(10_000)
+      assert.deepStrictEqual(probe.starts, [0, 1_000, 3_000, 7_000])
+      assert.deepStrictEqual(probe.starts, reference.starts)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("initialDelay with a schedule: the first run after the delay, then the schedule's steps", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork(
+        { name: "spaced", schedule: Schedule.spaced("10 seconds"), initialDelay: "5 seconds" },
+        probe.task
+      )
+      yield* advanceTo(4_999)
+      assert.deepStrictEqual(probe.starts, [])
+      yield* advanceTo(30_000)
+      assert.deepStrictEqual(probe.starts, [5_000, 15_000, 25_000])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+// -----------------------------------------------------------------------------
+// schedule
+// -----------------------------------------------------------------------------
+
+describe("schedule option", () => {
+  it.scoped("Schedule.spaced(\"10 seconds\") with instant runs: 0, 10, 20, 30 s", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "spaced", schedule: Schedule.spaced("10 seconds") }, probe.task)
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0])
+      assert.strictEqual(nextRunMillis(yield* handle.status), 10_000)
+      yield* advanceTo(35_000)
+      assert.deepStrictEqual(probe.starts, [0, 10_000, 20_000, 30_000])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("each delay is stepped after the run ended, as Effect.repeat does (spaced and fixed)", () =>
+    Effect.gen(function*() {
+      const spaced = makeProbe({ duration: () => 3_000 })
+      const fixed = makeProbe({ duration: () => 3_000 })
+      const spacedReference = makeProbe({ duration: () => 3_000 })
+      const fixedReference = makeProbe({ duration: () => 3_000 })
+      const a = yield* Repeater.fork({ name: "spaced", schedule: Schedule.spaced("10 seconds") }, spaced.task)
+      const b = yield* Repeater.fork({ name: "fixed", schedule: Schedule.fixed("10 seconds") }, fixed.task)
+      yield* Effect.fork(Effect.repeat(spacedReference.task, Schedule.spaced("10 seconds")))
+      yield* Effect.fork(Effect.repeat(fixedReference.task, Schedule.fixed("10 seconds")))
+      yield* advanceTo(47_000)
+      assert.deepStrictEqual(spaced.starts, [0, 13_000, 26_000, 39_000])
+      // Schedule.fixed anchors its grid at its first step, made when the first run ended (3 s)
+      assert.deepStrictEqual(fixed.starts, [0, 13_000, 23_000, 33_000, 43_000])
+      assert.deepStrictEqual(spaced.starts, spacedReference.starts)
+      assert.deepStrictEqual(fixed.starts, fixedReference.starts)
+      assert.strictEqual(spaced.maxConcurrent(), 1)
+      assert.strictEqual(fixed.maxConcurrent(), 1)
+      assert.strictEqual(yield* a.stop(), "idle")
+      assert.strictEqual(yield* b.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("a finite schedule (recurs(2) with spacing) completes the repeater after its last run", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 1_000 })
+      const reference = makeProbe({ duration: () => 1_000 })
+      const schedule = Schedule.spaced("10 seconds").pipe(Schedule.intersect(Schedule.recurs(2)))
+      const handle = yield* Repeater.fork({ name: "finite", schedule }, probe.task)
+      const joined = yield* forkJoinTime(handle)
+      const referenceFiber = yield* Effect.fork(Effect.zipRight(Effect.repeat(reference.task, schedule), now))
+      yield* advanceTo(22_999)
+      assert.strictEqual(yield* joinResult(joined), "pending")
+      yield* advanceTo(23_000)
+      assert.deepStrictEqual(probe.starts, [0, 11_000, 22_000])
+      assert.deepStrictEqual(probe.starts, reference.starts)
+      assert.strictEqual(yield* joinResult(joined), 23_000)
+      assert.strictEqual(yield* joinResult(referenceFiber), 23_000)
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "completed")
+      assert.strictEqual(status.runs, 3)
+      assert.strictEqual(nextRunMillis(status), undefined)
+      yield* advanceTo(100_000)
+      assert.deepStrictEqual(probe.starts, [0, 11_000, 22_000])
+      assert.deepStrictEqual(yield* Repeater.list, [])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("Schedule.recurs(2) alone: three runs at once, then completed", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "recurs", schedule: Schedule.recurs(2) }, probe.task)
+      const joined = yield* forkJoinTime(handle)
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0, 0, 0])
+      assert.strictEqual(yield* joinResult(joined), 0)
+      assert.strictEqual((yield* handle.status).state, "completed")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+// -----------------------------------------------------------------------------
+// maxRepetitions
+// -----------------------------------------------------------------------------
+
+describe("maxRepetitions", () => {
+  it.scoped("0: no run at all, join succeeds at once, state completed", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "none", every: "10 seconds", maxRepetitions: 0 }, probe.task)
+      const joined = yield* forkJoinTime(handle)
+      yield* TestClock.adjust("0 millis")
+      assert.strictEqual(yield* joinResult(joined), 0)
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "completed")
+      assert.strictEqual(status.runs, 0)
+      assert.strictEqual(nextRunMillis(status), undefined)
+      yield* advanceTo(3_600_000)
+      assert.deepStrictEqual(probe.starts, [])
+      assert.deepStrictEqual(yield* Repeater.list, [])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("1: one run, the repeater completes right when it ends", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 4_000 })
+      const handle = yield* Repeater.fork({ name: "once", every: "10 seconds", maxRepetitions: 1 }, probe.task)
+      const joined = yield* forkJoinTime(handle)
+      yield* advanceTo(3_999)
+      assert.strictEqual(yield* joinResult(joined), "pending")
+      assert.strictEqual((yield* handle.status).state, "running")
+      yield* advanceTo(4_000)
+      assert.strictEqual(yield* joinResult(joined), 4_000)
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "completed")
+      assert.strictEqual(status.runs, 1)
+      yield* advanceTo(100_000)
+      assert.deepStrictEqual(probe.starts, [0])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("N: exactly N runs; completes right after the last run ends, not one period later", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 2_000 })
+      const handle = yield* Repeater.fork({ name: "three", every: "10 seconds", maxRepetitions: 3 }, probe.task)
+      const joined = yield* forkJoinTime(handle)
+      yield* advanceTo(25_999)
+      assert.deepStrictEqual(probe.starts, [0, 12_000, 24_000])
+      assert.strictEqual(yield* joinResult(joined), "pending")
+      yield* advanceTo(26_000)
+      assert.strictEqual(yield* joinResult(joined), 26_000)
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "completed")
+      assert.strictEqual(status.runs, 3)
+      assert.strictEqual(nextRunMillis(status), undefined)
+      yield* advanceTo(200_000)
+      assert.deepStrictEqual(probe.starts, [0, 12_000, 24_000])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("failed runs count toward maxRepetitions", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ fails: (run) => run !== 1 })
+      const handle = yield* Repeater.fork({ name: "failing", every: "10 seconds", maxRepetitions: 3 }, probe.task)
+      const joined = yield* forkJoinTime(handle)
+      yield* advanceTo(100_000)
+      assert.deepStrictEqual(probe.starts, [0, 10_000, 20_000])
+      assert.strictEqual(yield* joinResult(joined), 20_000)
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "completed")
+      assert.strictEqual(status.runs, 3)
+      assert.strictEqual(status.failures, 2)
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("with a schedule: the repeater completes after N runs even though the schedule goes on", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork(
+        { name: "spaced", schedule: Schedule.spaced("10 seconds"), maxRepetitions: 2 },
+        probe.task
+      )
+      const joined = yield* forkJoinTime(handle)
+      yield* advanceTo(100_000)
+      assert.deepStrictEqual(probe.starts, [0, 10_000])
+      assert.strictEqual(yield* joinResult(joined), 10_000)
+      assert.strictEqual((yield* handle.status).state, "completed")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+// -----------------------------------------------------------------------------
+// runNow
+// -----------------------------------------------------------------------------
+
+describe("runNow", () => {
+  it.scoped("starts a run at once when idle; the next run is one period after it ended", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "now", every: "10 seconds" }, probe.task)
+      yield* advanceTo(3_000)
+      yield* handle.runNow
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0, 3_000])
+      assert.strictEqual(nextRunMillis(yield* handle.status), 13_000)
+      yield* advanceTo(25_000)
+      assert.deepStrictEqual(probe.starts, [0, 3_000, 13_000, 23_000])
+      assert.strictEqual((yield* handle.status).runs, 4)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("while a run is in flight, several runNow calls coalesce into one run right after it", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 5_000 })
+      const handle = yield* Repeater.fork({ name: "coalesce", every: "10 seconds" }, probe.task)
+      yield* advanceTo(2_000)
+      yield* handle.runNow
+      yield* handle.runNow
+      yield* handle.runNow
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0])
+      yield* advanceTo(5_000)
+      assert.deepStrictEqual(probe.starts, [0, 5_000])
+      yield* advanceTo(27_000)
+      assert.deepStrictEqual(probe.starts, [0, 5_000, 20_000])
+      assert.strictEqual(probe.maxConcurrent(), 1)
+      const status = yield* handle.status
+      assert.strictEqual(status.runs, 3)
+      assert.strictEqual(status.state, "scheduled")
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("runNow while paused runs once and stays paused", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 1_000 })
+      const handle = yield* Repeater.fork({ name: "paused", every: "10 seconds" }, probe.task)
+      yield* advanceTo(5_000)
+      yield* handle.pause
+      yield* advanceTo(7_000)
+      yield* handle.runNow
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0, 7_000])
+      assert.strictEqual((yield* handle.status).state, "paused")
+      yield* advanceTo(8_000)
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "paused")
+      assert.strictEqual(status.runs, 2)
+      assert.strictEqual(nextRunMillis(status), undefined)
+      yield* advanceTo(100_000)
+      assert.deepStrictEqual(probe.starts, [0, 7_000])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("runNow while paused with a run in flight: one run right after it, still paused", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 4_000 })
+      const handle = yield* Repeater.fork({ name: "paused", every: "10 seconds" }, probe.task)
+      yield* advanceTo(1_000)
+      yield* handle.pause
+      yield* handle.runNow
+      yield* handle.runNow
+      yield* advanceTo(100_000)
+      assert.deepStrictEqual(probe.starts, [0, 4_000])
+      assert.strictEqual(probe.maxConcurrent(), 1)
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "paused")
+      assert.strictEqual(status.runs, 2)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("a runNow run counts toward maxRepetitions; runNow after the end does nothing", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "counted", every: "10 seconds", maxRepetitions: 2 }, probe.task)
+      const joined = yield* forkJoinTime(handle)
+      yield* advanceTo(3_000)
+      yield* handle.runNow
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0, 3_000])
+      assert.strictEqual(yield* joinResult(joined), 3_000)
+      assert.strictEqual((yield* handle.status).state, "completed")
+      yield* handle.runNow
+      yield* advanceTo(100_000)
+      assert.deepStrictEqual(probe.starts, [0, 3_000])
+      assert.strictEqual((yield* handle.status).runs, 2)
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+// -----------------------------------------------------------------------------
+// pause and resume
+// -----------------------------------------------------------------------------
+
+describe("pause and resume (delay mode)", () => {
+  it.scoped("no runs while paused; resume drops the missed runs (no burst) and waits one full period", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "pausing", every: "10 seconds" }, probe.task)
+      yield* advanceTo(5_000)
+      yield* handle.pause
+      const paused = yield* handle.status
+      assert.strictEqual(paused.state, "paused")
+      assert.strictEqual(nextRunMillis(paused), undefined)
+      yield* advanceTo(47_000)
+      assert.deepStrictEqual(probe.starts, [0])
+      yield* handle.resume
+      yield* TestClock.adjust("0 millis")
+      // the run due at 10 s fell due while paused: it is dropped, not caught up
+      assert.deepStrictEqual(probe.starts, [0])
+      const resumed = yield* handle.status
+      assert.strictEqual(resumed.state, "scheduled")
+      assert.strictEqual(nextRunMillis(resumed), 57_000)
+      yield* advanceTo(80_000)
+      assert.deepStrictEqual(probe.starts, [0, 57_000, 67_000, 77_000])
+      assert.strictEqual((yield* handle.status).skippedTicks, 0)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("resume before the next run fell due keeps that run at its time", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "pausing", every: "10 seconds" }, probe.task)
+      yield* advanceTo(5_000)
+      yield* handle.pause
+      yield* advanceTo(8_000)
+      yield* handle.resume
+      assert.strictEqual(nextRunMillis(yield* handle.status), 10_000)
+      yield* advanceTo(20_000)
+      assert.deepStrictEqual(probe.starts, [0, 10_000, 20_000])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("pause during a run: the run finishes, nothing follows until resume", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 5_000 })
+      const handle = yield* Repeater.fork({ name: "pausing", every: "10 seconds" }, probe.task)
+      yield* advanceTo(2_000)
+      yield* handle.pause
+      const during = yield* handle.status
+      assert.strictEqual(during.state, "paused")
+      assert.isTrue(during.inFlight)
+      yield* advanceTo(5_000)
+      const after = yield* handle.status
+      assert.strictEqual(after.runs, 1)
+      assert.isFalse(after.inFlight)
+      assert.strictEqual(nextRunMillis(after), undefined)
+      yield* advanceTo(30_000)
+      assert.deepStrictEqual(probe.starts, [0])
+      yield* handle.resume
+      yield* advanceTo(60_000)
+      assert.deepStrictEqual(probe.starts, [0, 40_000, 55_000])
+      assert.strictEqual(probe.maxConcurrent(), 1)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("with a schedule: resume drops the missed run and waits the last stepped delay", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork({ name: "pausing", schedule: Schedule.spaced("10 seconds") }, probe.task)
+      yield* advanceTo(5_000)
+      yield* handle.pause
+      yield* advanceTo(47_000)
+      yield* handle.resume
+      yield* advanceTo(70_000)
+      assert.deepStrictEqual(probe.starts, [0, 57_000, 67_000])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+// -----------------------------------------------------------------------------
+// jitter (delay mode)
+// -----------------------------------------------------------------------------
+
+describe("jitter (delay mode)", () => {
+  const every = 10_000
+  const jitter = 2_000
+  const runs = 300
+
+  /** Checks that each start falls in [end + every, end + every + jitter) of the previous run; returns the offsets. */
+  const checkDelayBounds = (probe: Probe): Array<number> => {
+    assert.strictEqual(probe.starts.length, runs)
+    assert.isAtLeast(probe.starts[0], 0)
+    assert.isBelow(probe.starts[0], jitter)
+    const offsets: Array<number> = []
+    for (let k = 1; k < runs; k++) {
+      const earliest = probe.ends[k - 1] + every
+      assert.isAtLeast(probe.starts[k], earliest, `run ${k}`)
+      assert.isBelow(probe.starts[k], earliest + jitter, `run ${k}`)
+      offsets.push(probe.starts[k] - earliest)
+    }
+    return offsets
+  }
+
+  it.scoped("each start falls in [end + every, end + every + jitter), with a seeded Random", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 1_000 })
+      const handle = yield* Repeater.fork(
+        { name: "jittered", every: "10 seconds", jitter: "2 seconds", maxRepetitions: runs },
+        probe.task
+      ).pipe(Effect.withRandom(Random.make(42)))
+      yield* TestClock.adjust(Duration.millis(runs * (every + jitter)))
+      assert.strictEqual((yield* handle.status).state, "completed")
+      const offsets = checkDelayBounds(probe)
+      // the jitter is really random across the whole range, not a constant
+      assert.isAbove(new Set(offsets).size, runs * 0.9)
+      assert.isBelow(Math.min(...offsets), jitter * 0.1)
+      assert.isAbove(Math.max(...offsets), jitter * 0.9)
+      assert.strictEqual(probe.maxConcurrent(), 1)
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("each start falls in [end + every, end + every + jitter), with the default Random", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 1_000 })
+      const handle = yield* Repeater.fork(
+        { name: "jittered", every: "10 seconds", jitter: "2 seconds", maxRepetitions: runs },
+        probe.task
+      )
+      yield* TestClock.adjust(Duration.millis(runs * (every + jitter)))
+      assert.strictEqual((yield* handle.status).state, "completed")
+      const offsets = checkDelayBounds(probe)
+      assert.isAbove(new Set(offsets).size, 1)
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("the same seed gives the same start times, another seed other ones", () =>
+    Effect.gen(function*() {
+      const options = { every: "10 seconds", jitter: "2 seconds", maxRepetitions: 20 } as const
+      const a = makeProbe({ duration: () => 1_000 })
+      const b = makeProbe({ duration: () => 1_000 })
+      const c = makeProbe({ duration: () => 1_000 })
+      yield* Repeater.fork({ name: "a", ...options }, a.task).pipe(Effect.withRandom(Random.make(7)))
+      yield* Repeater.fork({ name: "b", ...options }, b.task).pipe(Effect.withRandom(Random.make(7)))
+      yield* Repeater.fork({ name: "c", ...options }, c.task).pipe(Effect.withRandom(Random.make(8)))
+      yield* TestClock.adjust("300 seconds")
+      assert.strictEqual(a.starts.length, 20)
+      assert.deepStrictEqual(b.starts, a.starts)
+      assert.strictEqual(c.starts.length, 20)
+      assert.notDeepEqual(c.starts, a.starts)
+      assert.deepStrictEqual(yield* Repeater.list, [])
+    }).pipe(Effect.provide(Repeater.layer)))
+})

@@ -1,0 +1,285 @@
+import { Repeater, RepeaterConfigError, type RepeaterOptions } from "@effect-repeater/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Duration, Effect, Random, Schedule, TestClock } from "effect"
+
+/**
+ * Forks a repeater with `options` and checks that construction fails with a
+ * `RepeaterConfigError` naming `field` and `value`, and that nothing was
+ * started: the task never runs and the service holds no repeater.
+ */
+const rejects = (
+  options: RepeaterOptions<never>,
+  field: string,
+  value: unknown,
+  mentions: ReadonlyArray<string>
+) =>
+  Effect.gen(function*() {
+    let runs = 0
+    const error = yield* Effect.flip(Repeater.fork(options, Effect.sync(() => runs++)))
+    assert.instanceOf(error, RepeaterConfigError)
+    assert.strictEqual(error._tag, "RepeaterConfigError")
+    assert.strictEqual(error.field, field)
+    assert.deepStrictEqual(error.value, value)
+    assert.include(error.message, field)
+    for (const text of mentions) assert.include(error.message, text)
+    yield* TestClock.adjust("400 days")
+    assert.strictEqual(runs, 0)
+    assert.deepStrictEqual(yield* Repeater.list, [])
+  }).pipe(Effect.provide(Repeater.layer))
+
+/** Forks a valid repeater and returns the virtual start times of its runs within `window`. */
+const startsWith = (options: RepeaterOptions<never>, window: Duration.DurationInput) =>
+  Effect.gen(function*() {
+    const starts: Array<number> = []
+    const task = Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis())))
+    const handle = yield* Repeater.fork(options, task)
+    yield* TestClock.adjust(window)
+    yield* handle.stop()
+    return starts
+  }).pipe(Effect.provide(Repeater.layer))
+
+const nonFinite: ReadonlyArray<Duration.DurationInput> = [
+  Infinity,
+  -Infinity,
+  NaN,
+  Duration.infinity,
+  [Infinity, 0]
+]
+const zero: ReadonlyArray<Duration.DurationInput> = [0, "0 seconds", "0 millis", Duration.zero, 0n, [0, 0]]
+const negative: ReadonlyArray<Duration.DurationInput> = [-5, -0.5, "-5 seconds", "-1 millis", -5n, [-1, 0]]
+
+/** What of a rejected duration must appear in the error's message (for a tuple, both its numbers). */
+const mentionsOf = (value: Duration.DurationInput): ReadonlyArray<string> =>
+  Duration.isDuration(value) ? [Duration.format(value)] : Array.isArray(value) ? value.map(String) : [String(value)]
+
+/** A distinct test title for each value. */
+const label = (value: Duration.DurationInput): string =>
+  Duration.isDuration(value) ?
+    `Duration(${Duration.format(value)})` :
+    typeof value === "bigint" ?
+    `${value}n` :
+    typeof value === "string" ?
+    JSON.stringify(value) :
+    Array.isArray(value) ?
+    `[${value.join(", ")}]` :
+    String(value)
+
+describe("validation: durations", () => {
+  for (const value of [...nonFinite, ...zero, ...negative]) {
+    it.scoped(`every: ${label(value)} is rejected`, () =>
+      rejects({ name: "r", every: value }, "every", value, mentionsOf(value)))
+
+    it.scoped(`timeout: ${label(value)} is rejected`, () =>
+      rejects({ name: "r", every: "10 seconds", timeout: value }, "timeout", value, mentionsOf(value)))
+  }
+
+  for (const value of [...nonFinite, ...negative]) {
+    it.scoped(`initialDelay: ${label(value)} is rejected`, () =>
+      rejects({ name: "r", every: "10 seconds", initialDelay: value }, "initialDelay", value, mentionsOf(value)))
+
+    it.scoped(`jitter: ${label(value)} is rejected`, () =>
+      rejects({ name: "r", every: "10 seconds", jitter: value }, "jitter", value, mentionsOf(value)))
+
+    it.scoped(`grace: ${label(value)} is rejected`, () =>
+      rejects({ name: "r", every: "10 seconds", grace: value }, "grace", value, mentionsOf(value)))
+  }
+
+  for (const value of zero) {
+    it.scoped(`initialDelay: ${label(value)} is accepted and the first run starts at once`, () =>
+      Effect.gen(function*() {
+        const starts = yield* startsWith({ name: "r", every: "10 seconds", initialDelay: value }, "25 seconds")
+        assert.deepStrictEqual(starts, [0, 10_000, 20_000])
+      }))
+  }
+
+  it.scoped("initialDelay: a positive delay is accepted", () =>
+    Effect.gen(function*() {
+      const starts = yield* startsWith({ name: "r", every: "10 seconds", initialDelay: "3 seconds" }, "25 seconds")
+      assert.deepStrictEqual(starts, [3_000, 13_000, 23_000])
+    }))
+
+  it.scoped("jitter: 0 is accepted and means none", () =>
+    Effect.gen(function*() {
+      const starts = yield* startsWith({ name: "r", every: "10 seconds", jitter: 0 }, "25 seconds")
+      assert.deepStrictEqual(starts, [0, 10_000, 20_000])
+    }))
+
+  for (const jitter of ["10 seconds", 10_000, "15 seconds", Duration.minutes(1)] as const) {
+    it.scoped(`jitter: ${label(jitter)}, not shorter than every (10 seconds), is rejected`, () =>
+      rejects({ name: "r", every: "10 seconds", jitter }, "jitter", jitter, mentionsOf(jitter)))
+  }
+
+  // Seeded, so that each case draws the same jitter on every test run.
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it.scoped(`jitter: just below every is accepted, and the first run starts within it (seed ${seed})`, () =>
+      Effect.gen(function*() {
+        // The first start falls in [0, 9999 ms).
+        const starts = yield* startsWith({ name: "r", every: "10 seconds", jitter: "9999 millis" }, "9999 millis")
+        assert.strictEqual(starts.length, 1)
+        assert.isBelow(starts[0], 9_999)
+      }).pipe(Effect.withRandom(Random.make(seed))))
+  }
+})
+
+describe("validation: maxRepetitions", () => {
+  for (const value of [1.5, 0.1, -1, -0.5, NaN]) {
+    it.scoped(`maxRepetitions: ${value} is rejected`, () =>
+      rejects({ name: "r", every: "10 seconds", maxRepetitions: value }, "maxRepetitions", value, [String(value)]))
+  }
+})
+
+describe("validation: the trigger", () => {
+  it.scoped("none of every/cron/schedule is rejected", () =>
+    rejects({ name: "r" }, "every", undefined, ["every", "cron", "schedule"]))
+
+  it.scoped("every and cron together are rejected", () =>
+    rejects(
+      { name: "r", every: "10 seconds", cron: "*/5 * * * *" },
+      "every/cron",
+      { every: "10 seconds", cron: "*/5 * * * *" },
+      ["10 seconds", "*/5 * * * *"]
+    ))
+
+  it.scoped("cron and schedule together are rejected", () =>
+    Effect.gen(function*() {
+      let runs = 0
+      const error = yield* Effect.flip(
+        Repeater.fork(
+          { name: "r", cron: "0 3 * * *", schedule: Schedule.spaced("1 second") },
+          Effect.sync(() => runs++)
+        )
+      )
+      assert.instanceOf(error, RepeaterConfigError)
+      assert.strictEqual(error.field, "cron/schedule")
+      assert.include(error.message, "cron/schedule")
+      assert.include(error.message, "0 3 * * *")
+      assert.isObject(error.value)
+      assert.propertyVal(error.value, "cron", "0 3 * * *")
+      assert.property(error.value, "schedule")
+      yield* TestClock.adjust("2 days")
+      assert.strictEqual(runs, 0)
+      assert.deepStrictEqual(yield* Repeater.list, [])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("every, cron and schedule together are rejected", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Repeater.fork(
+          { name: "r", every: "1 second", cron: "* * * * *", schedule: Schedule.spaced("1 second") },
+          Effect.void
+        )
+      )
+      assert.instanceOf(error, RepeaterConfigError)
+      assert.strictEqual(error.field, "every/cron/schedule")
+      assert.include(error.message, "every/cron/schedule")
+      assert.propertyVal(error.value, "every", "1 second")
+      assert.propertyVal(error.value, "cron", "* * * * *")
+      assert.deepStrictEqual(yield* Repeater.list, [])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("mode with cron (without every) is rejected", () =>
+    rejects({ name: "r", cron: "* * * * *", timeZone: "UTC", mode: "rate" }, "mode", "rate", ["rate"]))
+
+  it.scoped("mode with schedule (without every) is rejected", () =>
+    rejects({ name: "r", schedule: Schedule.spaced("1 second"), mode: "delay" }, "mode", "delay", ["delay"]))
+
+  it.scoped("timeZone with every (without cron) is rejected", () =>
+    rejects({ name: "r", every: "1 second", timeZone: "Europe/Berlin" }, "timeZone", "Europe/Berlin", [
+      "Europe/Berlin"
+    ]))
+
+  it.scoped("timeZone with schedule (without cron) is rejected", () =>
+    rejects({ name: "r", schedule: Schedule.spaced("1 second"), timeZone: "UTC" }, "timeZone", "UTC", ["UTC"]))
+
+  for (
+    const cron of ["not a cron", "60 * * * *", "* 24 * * *", "* * 32 * *", "* * * 13 *", "* * *", "", "* * * * * * *"]
+  ) {
+    it.scoped(`an invalid cron expression ${JSON.stringify(cron)} is rejected`, () =>
+      rejects({ name: "r", cron, timeZone: "UTC" }, "cron", cron, [JSON.stringify(cron)]))
+  }
+
+  for (const timeZone of ["Mars/Olympus_Mons", "Europe/Berln", "Not a zone"]) {
+    it.scoped(`an unknown time zone ${timeZone} is rejected at construction`, () =>
+      rejects({ name: "r", cron: "* * * * *", timeZone }, "timeZone", timeZone, [timeZone]))
+  }
+
+  for (const cron of ["0 0 30 2 *", "0 0 31 4 *", "0 0 31 2,4,6,9,11 *"]) {
+    it.scoped(`a cron that never matches (${cron}) is rejected`, () =>
+      rejects({ name: "r", cron, timeZone: "UTC" }, "cron", cron, [cron]))
+  }
+
+  it.scoped("waitFirst with initialDelay is rejected", () =>
+    rejects({ name: "r", every: "10 seconds", waitFirst: true, initialDelay: "1 second" }, "waitFirst", true, [
+      "true",
+      "initialDelay"
+    ]))
+
+  it.scoped("waitFirst with cron is rejected", () =>
+    rejects({ name: "r", cron: "* * * * *", timeZone: "UTC", waitFirst: true }, "waitFirst", true, ["true", "cron"]))
+})
+
+describe("validation: names", () => {
+  it.scoped("an empty name is rejected", () => rejects({ name: "", every: "1 second" }, "name", "", ["\"\""]))
+
+  it.scoped("a taken name is rejected, and the repeater that holds it runs on", () =>
+    Effect.gen(function*() {
+      const first: Array<number> = []
+      let second = 0
+      yield* Repeater.fork(
+        { name: "taken", every: "10 seconds" },
+        Effect.clockWith((clock) => Effect.sync(() => first.push(clock.unsafeCurrentTimeMillis())))
+      )
+      yield* TestClock.adjust("0 millis")
+      const error = yield* Effect.flip(
+        Repeater.fork({ name: "taken", every: "1 second" }, Effect.sync(() => second++))
+      )
+      assert.instanceOf(error, RepeaterConfigError)
+      assert.strictEqual(error.field, "name")
+      assert.strictEqual(error.value, "taken")
+      assert.include(error.message, "name")
+      assert.include(error.message, "\"taken\"")
+      yield* TestClock.adjust("25 seconds")
+      assert.strictEqual(second, 0)
+      assert.deepStrictEqual(first, [0, 10_000, 20_000])
+      const list = yield* Repeater.list
+      assert.deepStrictEqual(list.map((status) => status.name), ["taken"])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("a name is free again once its repeater has ended", () =>
+    Effect.gen(function*() {
+      const handle = yield* Repeater.fork({ name: "reused", every: "10 seconds" }, Effect.void)
+      yield* TestClock.adjust("0 millis")
+      assert.strictEqual(yield* handle.stop(), "idle")
+      let runs = 0
+      const again = yield* Repeater.fork({ name: "reused", every: "10 seconds" }, Effect.sync(() => runs++))
+      yield* TestClock.adjust("15 seconds")
+      assert.strictEqual(runs, 2)
+      assert.strictEqual((yield* again.status).runs, 2)
+      assert.deepStrictEqual((yield* Repeater.list).map((status) => status.name), ["reused"])
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+describe("validation: stop", () => {
+  for (const grace of [-1, "-1 seconds", -1n, Infinity, NaN] as const) {
+    it.scoped(`stop({ grace: ${label(grace)} }) is rejected and the repeater runs on`, () =>
+      Effect.gen(function*() {
+        const starts: Array<number> = []
+        const handle = yield* Repeater.fork(
+          { name: "r", every: "10 seconds" },
+          Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis())))
+        )
+        yield* TestClock.adjust("0 millis")
+        const error = yield* Effect.flip(handle.stop({ grace }))
+        assert.instanceOf(error, RepeaterConfigError)
+        assert.strictEqual(error.field, "grace")
+        assert.deepStrictEqual(error.value, grace)
+        assert.include(error.message, "grace")
+        for (const text of mentionsOf(grace)) assert.include(error.message, text)
+        assert.strictEqual((yield* handle.status).state, "scheduled")
+        yield* TestClock.adjust("15 seconds")
+        assert.deepStrictEqual(starts, [0, 10_000])
+        assert.strictEqual(yield* handle.stop({ grace: "1 second" }), "idle")
+        assert.strictEqual((yield* handle.status).state, "stopped")
+      }).pipe(Effect.provide(Repeater.layer)))
+  }
+})

@@ -7,12 +7,15 @@
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import { validateGrace } from "./internal/config.js"
 import * as internal from "./internal/service.js"
-import type { RepeaterConfigError, RepeaterNotFoundError, RepeaterTimeoutError } from "./RepeaterError.js"
+import { RepeaterConfigError } from "./RepeaterError.js"
+import type { RepeaterNotFoundError, RepeaterTimeoutError } from "./RepeaterError.js"
 import type { RepeaterEvent } from "./RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterStatus } from "./RepeaterHandle.js"
 
@@ -139,7 +142,29 @@ export interface RepeaterService {
 // the service
 // -----------------------------------------------------------------------------
 
-const defaultSettings = { defaultGrace: Duration.seconds(30), eventBufferSize: 4096 }
+const defaultSettings: internal.ServiceSettings = { defaultGrace: Duration.seconds(30), eventBufferSize: 4096 }
+
+const validateSettings = (settings: RepeaterSettings): Effect.Effect<internal.ServiceSettings, RepeaterConfigError> =>
+  Effect.suspend(() => {
+    let defaultGrace = defaultSettings.defaultGrace
+    if (settings.defaultGrace !== undefined) {
+      const decoded = validateGrace(undefined, settings.defaultGrace, "defaultGrace")
+      if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
+      defaultGrace = decoded.right
+    }
+    const eventBufferSize = settings.eventBufferSize ?? defaultSettings.eventBufferSize
+    if (!Number.isSafeInteger(eventBufferSize) || eventBufferSize < 1) {
+      return Effect.fail(
+        new RepeaterConfigError({
+          repeater: undefined,
+          field: "eventBufferSize",
+          value: settings.eventBufferSize,
+          reason: "is not valid: it must be a whole number, 1 or more"
+        })
+      )
+    }
+    return Effect.succeed({ defaultGrace, eventBufferSize })
+  })
 
 /**
  * The `Repeater` service. It owns every repeater started through it: when its
@@ -172,13 +197,10 @@ export class Repeater extends Context.Tag("@effect-repeater/core/Repeater")<Repe
    * @since 0.1.0
    * @category constructors
    */
-  static readonly make = (settings: RepeaterSettings = {}): Effect.Effect<RepeaterService, never, Scope.Scope> =>
-    internal.make({
-      defaultGrace: settings.defaultGrace === undefined ?
-        defaultSettings.defaultGrace :
-        Duration.decode(settings.defaultGrace),
-      eventBufferSize: settings.eventBufferSize ?? defaultSettings.eventBufferSize
-    })
+  static readonly make = (
+    settings: RepeaterSettings = {}
+  ): Effect.Effect<RepeaterService, RepeaterConfigError, Scope.Scope> =>
+    Effect.flatMap(validateSettings(settings), internal.make)
 
   /**
    * The service with its default settings (30 seconds of stop grace).
@@ -186,15 +208,16 @@ export class Repeater extends Context.Tag("@effect-repeater/core/Repeater")<Repe
    * @since 0.1.0
    * @category layers
    */
-  static readonly layer: Layer.Layer<Repeater> = Layer.scoped(Repeater, Repeater.make())
+  static readonly layer: Layer.Layer<Repeater> = Layer.scoped(Repeater, internal.make(defaultSettings))
 
   /**
-   * The service with the given settings.
+   * The service with the given settings; invalid settings fail the Layer
+   * with a `RepeaterConfigError`.
    *
    * @since 0.1.0
    * @category layers
    */
-  static readonly layerWith = (settings: RepeaterSettings): Layer.Layer<Repeater> =>
+  static readonly layerWith = (settings: RepeaterSettings): Layer.Layer<Repeater, RepeaterConfigError> =>
     Layer.scoped(Repeater, Repeater.make(settings))
 
   /**

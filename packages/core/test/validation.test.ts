@@ -1,6 +1,6 @@
 import { Repeater, RepeaterConfigError, type RepeaterOptions } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Random, Schedule, TestClock } from "effect"
+import { Duration, Effect, Layer, Random, Schedule, TestClock } from "effect"
 
 /**
  * Forks a repeater with `options` and checks that construction fails with a
@@ -282,4 +282,37 @@ describe("validation: stop", () => {
         assert.strictEqual((yield* handle.status).state, "stopped")
       }).pipe(Effect.provide(Repeater.layer)))
   }
+})
+
+describe("validation: service settings", () => {
+  const settingsError = (settings: Parameters<typeof Repeater.layerWith>[0]) =>
+    Effect.flip(Effect.scoped(Layer.build(Repeater.layerWith(settings))))
+
+  it.effect("a negative or non-finite defaultGrace fails the layer with a RepeaterConfigError", () =>
+    Effect.gen(function*() {
+      for (const defaultGrace of [-1, "-5 seconds", Infinity, NaN] as const) {
+        const error = yield* settingsError({ defaultGrace })
+        assert.instanceOf(error, RepeaterConfigError)
+        assert.strictEqual(error.field, "defaultGrace")
+        assert.deepStrictEqual(error.value, defaultGrace)
+        assert.include(error.message, "defaultGrace")
+      }
+    }))
+
+  it.effect("an eventBufferSize that is not a whole number of 1 or more fails the layer", () =>
+    Effect.gen(function*() {
+      for (const eventBufferSize of [0, -3, 1.5, NaN]) {
+        const error = yield* settingsError({ eventBufferSize })
+        assert.strictEqual(error.field, "eventBufferSize")
+        assert.deepStrictEqual(error.value, eventBufferSize)
+        assert.include(error.message, String(eventBufferSize))
+      }
+    }))
+
+  it.scoped("valid settings build the service: defaultGrace 0 interrupts an in-flight run at once", () =>
+    Effect.gen(function*() {
+      const handle = yield* Repeater.fork({ name: "zero-grace", every: "1 minute" }, Effect.never)
+      yield* TestClock.adjust("0 millis")
+      assert.strictEqual(yield* handle.stop(), "interrupted")
+    }).pipe(Effect.provide(Repeater.layerWith({ defaultGrace: 0, eventBufferSize: 16 }))))
 })

@@ -44,7 +44,7 @@ export const localTimeZone = (): string => {
 
 type DurationRule = "positive" | "nonNegative"
 
-const durationError = (name: string, field: string, value: unknown, rule: DurationRule) =>
+const durationError = (name: string | undefined, field: string, value: unknown, rule: DurationRule) =>
   new RepeaterConfigError({
     repeater: name,
     field,
@@ -62,7 +62,7 @@ const durationError = (name: string, field: string, value: unknown, rule: Durati
  * @internal
  */
 export const decodeDuration = (
-  name: string,
+  name: string | undefined,
   field: string,
   value: unknown,
   rule: DurationRule
@@ -253,5 +253,5 @@ const describe = (value: unknown): unknown =>
  *
  * @internal
  */
-export const validateGrace = (name: string, value: Duration.DurationInput) =>
-  decodeDuration(name, "grace", value, "nonNegative")
+export const validateGrace = (name: string | undefined, value: Duration.DurationInput, field = "grace") =>
+  decodeDuration(name, field, value, "nonNegative")

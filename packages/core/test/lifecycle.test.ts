@@ -191,6 +191,31 @@ describe("stop", () => {
 })
 
 describe("scope close", () => {
+  it.scoped("all repeaters of a closing Scope are stopped together: none runs again while another waits for its grace", () =>
+    Effect.gen(function*() {
+      const log: Array<string> = []
+      const slow = Effect.zipRight(
+        mark(log, "slow start"),
+        Effect.zipRight(Effect.sleep("1 minute"), mark(log, "slow end"))
+      )
+      const block = Effect.scoped(
+        Effect.gen(function*() {
+          // forked first: with one finalizer each, it would be stopped last and run again meanwhile
+          yield* Repeater.fork({ name: "fast", every: "1 second" }, mark(log, "fast"))
+          yield* Repeater.fork({ name: "slow", every: "10 minutes", grace: "5 seconds" }, slow)
+          yield* Effect.sleep("1500 millis")
+          yield* mark(log, "block end")
+        })
+      ).pipe(Effect.zipRight(mark(log, "scope closed")))
+      const fiber = yield* Effect.fork(block)
+      yield* TestClock.adjust("6499 millis")
+      yield* assertPending(fiber)
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(log, ["fast@0", "slow start@0", "fast@1000", "block end@1500", "scope closed@6500"])
+      assert.deepStrictEqual(yield* Repeater.list, [])
+    }).pipe(Effect.provide(Repeater.layer)))
+
   it.scoped("closing an inner Effect.scoped block stops its repeater gracefully: the run finishes", () =>
     Effect.gen(function*() {
       const log: Array<string> = []

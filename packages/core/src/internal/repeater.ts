@@ -44,6 +44,8 @@ export interface Owner {
  */
 export interface ManagedRepeater extends HeapItem, RepeaterHandle<unknown> {
   readonly grace: Duration.Duration
+  /** The repeaters forked in the same Scope, stopped together when it closes. */
+  scopeGroup: Set<ManagedRepeater> | undefined
   fire(): void
   snapshot(): RepeaterStatus
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult>
@@ -67,6 +69,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   due = 0
   heapIndex = -1
   heapSeq = 0
+  scopeGroup: Set<ManagedRepeater> | undefined = undefined
 
   // the next run: its scheduled instant (before jitter), due time (jitter included)
   // and the instant the wait was computed from (used to resume delay and schedule modes)

@@ -62,17 +62,40 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       },
       release: (repeater) => {
         if (repeaters.get(repeater.name) === repeater) repeaters.delete(repeater.name)
+        repeater.scopeGroup?.delete(repeater)
+        repeater.scopeGroup = undefined
       }
+    }
+
+    // The repeaters forked in one Scope form a group with a single finalizer, which stops them all
+    // at once when the Scope closes (a Scope runs its finalizers one by one: with one each, a
+    // repeater would go on running while another waited for its grace). A repeater that ends on
+    // its own leaves its group, so a long-lived Scope does not keep ended repeaters.
+    const groupOfScope = new WeakMap<Scope.Scope, Set<ManagedRepeater>>()
+    const stopAll = (group: Iterable<ManagedRepeater>) =>
+      Effect.suspend(() =>
+        Effect.forEach(Array.from(group), (repeater) => repeater.stopWith(repeater.grace), {
+          concurrency: "unbounded",
+          discard: true
+        })
+      )
+    const joinScope = (scope: Scope.Scope, repeater: ManagedRepeater): Effect.Effect<void> => {
+      const group = groupOfScope.get(scope)
+      if (group !== undefined) {
+        group.add(repeater)
+        repeater.scopeGroup = group
+        return Effect.void
+      }
+      const created = new Set([repeater])
+      groupOfScope.set(scope, created)
+      repeater.scopeGroup = created
+      return Scope.addFinalizer(scope, stopAll(created))
     }
 
     yield* Effect.addFinalizer(() =>
       Effect.suspend(() => {
         closed = true
-        const running = Array.from(repeaters.values())
-        return Effect.forEach(running, (repeater) => repeater.stopWith(repeater.grace), {
-          concurrency: "unbounded",
-          discard: true
-        })
+        return stopAll(repeaters.values())
       }).pipe(
         Effect.zipRight(Effect.sync(() => dispatcher.close())),
         Effect.zipRight(PubSub.shutdown(pubsub))
@@ -109,7 +132,7 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
           return Effect.flatMap(
             Effect.scope,
             (scope) =>
-              Scope.addFinalizer(scope, Effect.asVoid(repeater.stopWith(config.grace))).pipe(
+              joinScope(scope, repeater).pipe(
                 Effect.zipRight(repeater.start()),
                 Effect.as<RepeaterHandle<E>>(repeater)
               )

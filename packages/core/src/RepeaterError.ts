@@ -5,6 +5,7 @@
  */
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
+import { formatValue } from "./internal/format.js"
 
 /**
  * Invalid repeater options, reported when the repeater is constructed (never
@@ -67,22 +68,5 @@ export class RepeaterTimeoutError extends Data.TaggedError("RepeaterTimeoutError
 }> {
   override get message(): string {
     return `Run ${this.run} of repeater "${this.repeater}" timed out after ${Duration.format(this.timeout)}`
-  }
-}
-
-/** @internal */
-export const formatValue = (value: unknown): string => {
-  if (typeof value === "string") return JSON.stringify(value)
-  if (typeof value === "bigint") return `${value}n`
-  if (typeof value === "number" || typeof value === "boolean" || value === undefined || value === null) {
-    return String(value)
-  }
-  if (Duration.isDuration(value)) return `Duration(${Duration.format(value)})`
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`
-  try {
-    const json = JSON.stringify(value)
-    return json === undefined ? String(value) : json
-  } catch {
-    return String(value)
   }
 }

@@ -279,7 +279,8 @@ describe("status", () => {
         inFlight: true,
         runs: 1,
         lastStart: 10_000,
-        lastEnd: 3_000
+        lastEnd: 3_000,
+        lastDuration: 3_000
       })
       yield* TestClock.adjust("12 seconds")
       // t = 35 s: ticks 20 s skipped, tick 30 s ran at once at 35 s (instant), next on the grid at 40 s
@@ -423,5 +424,26 @@ describe("status", () => {
       assert.deepStrictEqual(view(yield* (yield* Repeater.get("st-list-b")).status), expectedB)
       assert.strictEqual(yield* a.stop(), "idle")
       assert.deepStrictEqual((yield* Repeater.list).map(view), [expectedB])
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+describe("lastDuration", () => {
+  it.scoped("keeps the previous run's duration while the next run is in flight", () =>
+    Effect.gen(function*() {
+      const durations = [2_000, 5_000]
+      let index = 0
+      const task = Effect.suspend(() => Effect.sleep(Duration.millis(durations[index++] ?? 0)))
+      const handle = yield* Repeater.fork({ name: "durations", every: "10 seconds" }, task)
+      // run 1: 0 → 2 s; run 2 starts at 12 s and lasts 5 s
+      yield* TestClock.adjust("13 seconds")
+      const during = view(yield* handle.status)
+      assert.strictEqual(during.state, "running")
+      assert.strictEqual(during.lastStart, 12_000)
+      assert.strictEqual(during.lastEnd, 2_000)
+      assert.strictEqual(during.lastDuration, 2_000)
+      yield* TestClock.adjust("4 seconds")
+      const after = view(yield* handle.status)
+      assert.strictEqual(after.lastEnd, 17_000)
+      assert.strictEqual(after.lastDuration, 5_000)
     }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -86,6 +86,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private skippedCount = 0
   private lastStart = NaN
   private lastEnd = NaN
+  private lastDurationMillis = NaN
   private lastFailure: Cause.Cause<unknown> | undefined = undefined
 
   private inFlight: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
@@ -310,6 +311,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const duration = end - startedAt
     this.inFlight = undefined
     this.lastEnd = end
+    this.lastDurationMillis = duration
     const outcome: Outcome = Exit.isSuccess(exit) ?
       "success" :
       Cause.isInterruptedOnly(exit.cause) ?
@@ -536,9 +538,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       skippedTicks: this.skippedCount,
       lastStart: optionalUtc(this.lastStart),
       lastEnd: optionalUtc(this.lastEnd),
-      lastDuration: Number.isNaN(this.lastStart) || Number.isNaN(this.lastEnd) || this.lastEnd < this.lastStart ?
+      lastDuration: Number.isNaN(this.lastDurationMillis) ?
         Option.none() :
-        Option.some(Duration.millis(this.lastEnd - this.lastStart)),
+        Option.some(Duration.millis(this.lastDurationMillis)),
       lastFailure: this.lastFailure === undefined ? Option.none() : Option.some(Cause.pretty(this.lastFailure)),
       nextRun: scheduled ? Option.some(utc(this.due)) : Option.none()
     }

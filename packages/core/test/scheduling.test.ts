@@ -1,78 +1,11 @@
 import { Repeater } from "@effect-repeater/core"
-import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Data, DateTime, Duration, Effect, Exit, Fiber, Option, Random, Schedule, TestClock } from "effect"
+import { Duration, Effect, Random, Schedule, TestClock } from "effect"
+import { advanceTo, forkJoinTime, joinResult, makeProbe, nextRunMillis, now, type Probe } from "./support/probe.js"
 
 // -----------------------------------------------------------------------------
 // helpers
 // -----------------------------------------------------------------------------
-
-class TaskError extends Data.TaggedError("TaskError")<{ readonly run: number }> {}
-
-/** The current virtual time, in milliseconds. */
-const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
-
-interface Probe {
-  /** The virtual start time of every run, in order. */
-  readonly starts: Array<number>
-  /** The virtual end time of every run that finished, in order. */
-  readonly ends: Array<number>
-  /** The highest number of runs that were in flight at the same time. */
-  readonly maxConcurrent: () => number
-  readonly task: Effect.Effect<void, TaskError>
-}
-
-/**
- * A task that records its start and end times and how many runs overlap.
- * Run `i` (from 0) lasts `duration(i)` milliseconds and then fails if
- * `fails(i)`.
- */
-const makeProbe = (options: {
-  readonly duration?: (run: number) => number
-  readonly fails?: (run: number) => boolean
-} = {}): Probe => {
-  const starts: Array<number> = []
-  const ends: Array<number> = []
-  let active = 0
-  let max = 0
-  const task = Effect.gen(function*() {
-    const run = starts.length
-    starts.push(yield* now)
-    active++
-    max = Math.max(max, active)
-    yield* Effect.sleep(Duration.millis(options.duration?.(run) ?? 0)).pipe(
-      Effect.ensuring(Effect.sync(() => {
-        active--
-      }))
-    )
-    ends.push(yield* now)
-    if (options.fails?.(run) === true) return yield* new TaskError({ run })
-  })
-  return { starts, ends, maxConcurrent: () => max, task }
-}
-
-/** Forks a fiber that waits for the repeater to end and returns the virtual time it ended at. */
-const forkJoinTime = <E>(handle: RepeaterHandle<E>) => Effect.fork(Effect.zipRight(handle.join, now))
-
-/** `"pending"` while the join fiber waits, else the time `join` succeeded at (or a description of its failure). */
-const joinResult = <E>(fiber: Fiber.Fiber<number, E>) =>
-  Effect.map(
-    Fiber.poll(fiber),
-    Option.match({
-      onNone: () => "pending",
-      onSome: Exit.match({
-        onFailure: (cause) => `failed: ${Cause.pretty(cause)}`,
-        onSuccess: (at): number | string => at
-      })
-    })
-  )
-
-const nextRunMillis = (status: RepeaterStatus): number | undefined =>
-  Option.getOrUndefined(Option.map(status.nextRun, DateTime.toEpochMillis))
-
-/** Moves the TestClock to an absolute virtual time, running every sleep due until then in order. */
-const advanceTo = (millis: number) =>
-  Effect.flatMap(now, (current) => TestClock.adjust(Duration.millis(millis - current)))
 
 // -----------------------------------------------------------------------------
 // delay mode

@@ -149,6 +149,48 @@ describe("cron: matches missed during a long run", () => {
     }).pipe(Effect.provide(Repeater.layer)))
 })
 
+describe("cron: pause", () => {
+  it.scoped("matches that fall due while paused (even during a runNow run) are dropped, not counted as skipped", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(at("2026-01-15T00:00:00Z"))
+      const starts: Array<string> = []
+      const now = Effect.clockWith((clock) => Effect.sync(() => iso(clock.unsafeCurrentTimeMillis())))
+      const task = Effect.gen(function*() {
+        starts.push(yield* now)
+        if (starts.length === 2) yield* Effect.sleep("25 seconds")
+      })
+      const handle = yield* Repeater.fork({ name: "paused-cron", cron: "*/10 * * * * *", timeZone: "UTC" }, task)
+      yield* TestClock.adjust("15 seconds")
+      yield* handle.pause
+      yield* TestClock.adjust("2 seconds")
+      // a manual run from 00:17 to 00:42 while paused: the matches 00:20, 00:30, 00:40 fall due meanwhile
+      yield* handle.runNow
+      yield* TestClock.adjust("33 seconds")
+      assert.deepStrictEqual(starts, ["2026-01-15T00:00:10.000Z", "2026-01-15T00:00:17.000Z"])
+      let status = yield* handle.status
+      assert.strictEqual(status.state, "paused")
+      assert.strictEqual(status.skippedTicks, 0)
+      // the next match after the manual run (00:50) has not passed at the resume: it is kept
+      assert.deepStrictEqual(status.nextRun, Option.none())
+      yield* handle.resume
+      assert.deepStrictEqual(
+        (yield* handle.status).nextRun,
+        Option.some(DateTime.unsafeMake(at("2026-01-15T00:00:50Z")))
+      )
+      yield* TestClock.adjust("20 seconds")
+      assert.deepStrictEqual(starts, [
+        "2026-01-15T00:00:10.000Z",
+        "2026-01-15T00:00:17.000Z",
+        "2026-01-15T00:00:50.000Z",
+        "2026-01-15T00:01:00.000Z",
+        "2026-01-15T00:01:10.000Z"
+      ])
+      status = yield* handle.status
+      assert.strictEqual(status.skippedTicks, 0)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
 describe("cron: daylight-saving changes in a named zone", () => {
   it.scoped("Europe/Berlin spring forward (2026-03-29, 02:00 -> 03:00): one run a day, no double fire, no day skipped", () =>
     Effect.gen(function*() {

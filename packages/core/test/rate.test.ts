@@ -399,6 +399,28 @@ describe("rate mode: pause and resume", () => {
       assert.strictEqual(yield* handle.stop(), "idle")
     }).pipe(Effect.provide(Repeater.layer)))
 
+  it.scoped("a runNow run while paused that spans ticks: they are dropped, not skipped, and nothing runs at once", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: (run) => (run === 1 ? 25_000 : 0) })
+      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      yield* advanceTo(5_000)
+      yield* handle.pause
+      yield* advanceTo(7_000)
+      yield* handle.runNow
+      // the manual run lasts 7 → 32 s: ticks 10, 20 and 30 s fall due while paused
+      yield* advanceTo(47_000)
+      assert.deepStrictEqual(probe.starts, [0, 7_000])
+      assert.deepStrictEqual(probe.ends, [0, 32_000])
+      const paused = yield* handle.status
+      assert.strictEqual(paused.state, "paused")
+      assert.strictEqual(paused.skippedTicks, 0)
+      yield* handle.resume
+      yield* advanceTo(60_000)
+      assert.deepStrictEqual(probe.starts, [0, 7_000, 50_000, 60_000])
+      assert.strictEqual((yield* handle.status).skippedTicks, 0)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
   it.scoped("resume before the next tick fell due keeps that tick", () =>
     Effect.gen(function*() {
       const probe = makeProbe()

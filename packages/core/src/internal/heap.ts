@@ -31,10 +31,9 @@ export class TimerHeap<A extends HeapItem> {
   /** Inserts the item with the given due time, or moves it there if present. */
   set(item: A, due: number): void {
     if (item.heapIndex >= 0) {
-      const earlier = due < item.due
       item.due = due
-      if (earlier) this.up(item.heapIndex)
-      else this.down(item.heapIndex)
+      this.up(item.heapIndex)
+      this.down(item.heapIndex)
       return
     }
     item.due = due

@@ -164,6 +164,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         const every = trigger.millis
         const next = this.t0 + this.cursor * every
         if (next >= end) return this.planAt(next, end)
+        if (this.paused) {
+          // a runNow run while paused: ticks that fell due meanwhile are dropped, not skipped
+          this.cursor = Math.ceil((end - this.t0) / every)
+          return this.planAt(this.t0 + this.cursor * every, end)
+        }
         // Overrun: exactly one run at once, for the latest tick that fell due; the others are skipped.
         const latest = Math.floor((end - this.t0) / every)
         this.recordSkipped(run, next, latest - this.cursor)
@@ -173,6 +178,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       }
       case "Cron": {
         const next = Cron.next(trigger.cron, end).getTime()
+        if (this.paused) this.cursor = Math.max(this.cursor, end)
         let skipped = 0
         let firstSkipped = NaN
         for (let match = Cron.next(trigger.cron, this.cursor).getTime(); match < next;) {

@@ -538,6 +538,9 @@ describe("jitter (delay mode)", () => {
   const every = 10_000
   const jitter = 2_000
   const runs = 300
+  const duration = 1_000
+  // the latest the last run can end: each run lasts `duration`, then waits at most every + jitter
+  const window = Duration.millis(runs * (duration + every + jitter))
 
   /** Checks that each start falls in [end + every, end + every + jitter) of the previous run; returns the offsets. */
   const checkDelayBounds = (probe: Probe): Array<number> => {
@@ -556,12 +559,12 @@ describe("jitter (delay mode)", () => {
 
   it.scoped("each start falls in [end + every, end + every + jitter), with a seeded Random", () =>
     Effect.gen(function*() {
-      const probe = makeProbe({ duration: () => 1_000 })
+      const probe = makeProbe({ duration: () => duration })
       const handle = yield* Repeater.fork(
         { name: "jittered", every: "10 seconds", jitter: "2 seconds", maxRepetitions: runs },
         probe.task
       ).pipe(Effect.withRandom(Random.make(42)))
-      yield* TestClock.adjust(Duration.millis(runs * (every + jitter)))
+      yield* TestClock.adjust(window)
       assert.strictEqual((yield* handle.status).state, "completed")
       const offsets = checkDelayBounds(probe)
       // the jitter is really random across the whole range, not a constant
@@ -573,12 +576,12 @@ describe("jitter (delay mode)", () => {
 
   it.scoped("each start falls in [end + every, end + every + jitter), with the default Random", () =>
     Effect.gen(function*() {
-      const probe = makeProbe({ duration: () => 1_000 })
+      const probe = makeProbe({ duration: () => duration })
       const handle = yield* Repeater.fork(
         { name: "jittered", every: "10 seconds", jitter: "2 seconds", maxRepetitions: runs },
         probe.task
       )
-      yield* TestClock.adjust(Duration.millis(runs * (every + jitter)))
+      yield* TestClock.adjust(window)
       assert.strictEqual((yield* handle.status).state, "completed")
       const offsets = checkDelayBounds(probe)
       assert.isAbove(new Set(offsets).size, 1)
@@ -587,9 +590,9 @@ describe("jitter (delay mode)", () => {
   it.scoped("the same seed gives the same start times, another seed other ones", () =>
     Effect.gen(function*() {
       const options = { every: "10 seconds", jitter: "2 seconds", maxRepetitions: 20 } as const
-      const a = makeProbe({ duration: () => 1_000 })
-      const b = makeProbe({ duration: () => 1_000 })
-      const c = makeProbe({ duration: () => 1_000 })
+      const a = makeProbe({ duration: () => duration })
+      const b = makeProbe({ duration: () => duration })
+      const c = makeProbe({ duration: () => duration })
       yield* Repeater.fork({ name: "a", ...options }, a.task).pipe(Effect.withRandom(Random.make(7)))
       yield* Repeater.fork({ name: "b", ...options }, b.task).pipe(Effect.withRandom(Random.make(7)))
       yield* Repeater.fork({ name: "c", ...options }, c.task).pipe(Effect.withRandom(Random.make(8)))

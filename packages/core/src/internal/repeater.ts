@@ -1,4 +1,5 @@
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
 import * as Cron from "effect/Cron"
 import * as DateTime from "effect/DateTime"
 import * as Deferred from "effect/Deferred"
@@ -14,6 +15,7 @@ import * as Random from "effect/Random"
 import * as Runtime from "effect/Runtime"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import * as Scope from "effect/Scope"
 import type { RepeaterConfigError } from "../RepeaterError.js"
 import { RepeaterTimeoutError } from "../RepeaterError.js"
 import type { RepeaterEvent, StopResult } from "../RepeaterEvent.js"
@@ -33,7 +35,9 @@ export interface Owner {
   readonly dispatcher: Dispatcher<ManagedRepeater>
   /** The service's own runtime: stop procedures run there, so that they finish even if the caller is interrupted. */
   readonly runtime: Runtime.Runtime<never>
-  readonly publish: (event: () => RepeaterEvent) => void
+  /** Whether anyone subscribes to the events: events are not even built otherwise. */
+  readonly hasSubscribers: () => boolean
+  readonly publish: (event: RepeaterEvent) => void
   readonly release: (repeater: ManagedRepeater) => void
 }
 
@@ -233,13 +237,15 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     if (count <= 0) return
     this.skippedCount += count
     this.getMetrics().skippedTicks(count)
-    this.owner.publish(() => ({
-      _tag: "TickSkipped",
-      name: this.name,
-      run,
-      scheduledAt: utc(firstScheduledAt),
-      count
-    }))
+    if (this.owner.hasSubscribers()) {
+      this.owner.publish({
+        _tag: "TickSkipped",
+        name: this.name,
+        run,
+        scheduledAt: utc(firstScheduledAt),
+        count
+      })
+    }
   }
 
   /** Called by the dispatcher when the next run is due. */
@@ -262,15 +268,25 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private startRun(scheduledAt: number): void {
     const run = ++this.started
     this.nextScheduledAt = NaN
-    this.inFlight = Runtime.runFork(this.runtime, this.runEffect(run, scheduledAt), {
+    // Each run has a Scope of its own, in its fiber's context from the start: finalizers the task
+    // adds run when the run ends. (Cheaper than `Effect.scoped` around the task, which copies the
+    // context and sets it twice on every run.)
+    const scope = Effect.runSync(Scope.make())
+    const runtime = Runtime.make({
+      context: Context.add(this.runtime.context, Scope.Scope, scope),
+      fiberRefs: this.runtime.fiberRefs,
+      runtimeFlags: this.runtime.runtimeFlags
+    })
+    this.inFlight = Runtime.runFork(runtime, this.runEffect(run, scheduledAt, scope), {
       immediate: false,
       updateRefs: runFiberRefs(this.name, run, this)
     })
   }
 
-  /** One attempt: in a Scope of its own (finalizers the task adds run when it ends), with the timeout. */
+  /** The task with its timeout and retries; with either, each attempt has a Scope of its own. */
   private attempt(run: number): Effect.Effect<A, E | RepeaterTimeoutError, R> {
     const { retry, timeout } = this.config
+    if (timeout === undefined && retry === undefined) return this.task
     const scoped = Effect.scoped(this.task)
     let effect: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
     if (timeout !== undefined) {
@@ -283,19 +299,24 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return effect
   }
 
-  private runEffect(run: number, scheduledAt: number): Effect.Effect<void, never, R> {
+  private runEffect(run: number, scheduledAt: number, scope: Scope.CloseableScope): Effect.Effect<void, never, R> {
     const body = Effect.suspend(() => {
       const startedAt = this.now()
       this.lastStart = startedAt
       this.getMetrics().started(startedAt - scheduledAt)
-      this.owner.publish(() => ({
-        _tag: "RunStarted",
-        name: this.name,
-        run,
-        scheduledAt: utc(scheduledAt),
-        startedAt: utc(startedAt)
-      }))
-      return Effect.onExit(this.attempt(run), (exit) => this.onRunExit(run, scheduledAt, startedAt, exit))
+      if (this.owner.hasSubscribers()) {
+        this.owner.publish({
+          _tag: "RunStarted",
+          name: this.name,
+          run,
+          scheduledAt: utc(scheduledAt),
+          startedAt: utc(startedAt)
+        })
+      }
+      return Effect.onExit(
+        this.attempt(run),
+        (exit) => Effect.zipRight(Scope.close(scope, exit), this.onRunExit(run, scheduledAt, startedAt, exit))
+      )
     })
     const traced = this.traced ?
       Effect.withSpan(body, "Repeater.run", {
@@ -327,27 +348,31 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     let log: Effect.Effect<void> = Effect.void
     if (outcome !== "interrupted") this.runsCount++
     if (outcome === "success") {
-      this.owner.publish(() => ({
-        _tag: "RunSucceeded",
-        name: this.name,
-        run,
-        scheduledAt: utc(scheduledAt),
-        startedAt: utc(startedAt),
-        duration: Duration.millis(duration)
-      }))
+      if (this.owner.hasSubscribers()) {
+        this.owner.publish({
+          _tag: "RunSucceeded",
+          name: this.name,
+          run,
+          scheduledAt: utc(scheduledAt),
+          startedAt: utc(startedAt),
+          duration: Duration.millis(duration)
+        })
+      }
     } else if (outcome === "failure" && Exit.isFailure(exit)) {
       const cause = exit.cause
       this.failuresCount++
       this.lastFailure = cause
-      this.owner.publish(() => ({
-        _tag: "RunFailed",
-        name: this.name,
-        run,
-        scheduledAt: utc(scheduledAt),
-        startedAt: utc(startedAt),
-        duration: Duration.millis(duration),
-        cause
-      }))
+      if (this.owner.hasSubscribers()) {
+        this.owner.publish({
+          _tag: "RunFailed",
+          name: this.name,
+          run,
+          scheduledAt: utc(scheduledAt),
+          startedAt: utc(startedAt),
+          duration: Duration.millis(duration),
+          cause
+        })
+      }
       log = Effect.logError(`Repeater "${this.name}" run ${run} failed`, cause)
       if (this.config.onError === "stop" && !this.stopping && this.ended === undefined) {
         this.end("failed", cause)
@@ -498,13 +523,15 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const runs = this.runsCount
     switch (ended) {
       case "stopped":
-        this.owner.publish(() => ({ _tag: "Stopped", name: this.name, runs, result: result ?? "idle" }))
+        if (this.owner.hasSubscribers()) {
+          this.owner.publish({ _tag: "Stopped", name: this.name, runs, result: result ?? "idle" })
+        }
         break
       case "completed":
-        this.owner.publish(() => ({ _tag: "Completed", name: this.name, runs }))
+        if (this.owner.hasSubscribers()) this.owner.publish({ _tag: "Completed", name: this.name, runs })
         break
       case "failed":
-        this.owner.publish(() => ({ _tag: "Failed", name: this.name, runs, cause: cause! }))
+        if (this.owner.hasSubscribers()) this.owner.publish({ _tag: "Failed", name: this.name, runs, cause: cause! })
         break
     }
     this.endExit = cause === undefined ? Exit.void : Exit.failCause(cause)

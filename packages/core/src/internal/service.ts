@@ -57,8 +57,9 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
     const owner: Owner = {
       dispatcher,
       runtime,
+      hasSubscribers: () => subscribers > 0,
       publish: (event) => {
-        if (subscribers > 0) pubsub.unsafeOffer(event())
+        pubsub.unsafeOffer(event)
       },
       release: (repeater) => {
         if (repeaters.get(repeater.name) === repeater) repeaters.delete(repeater.name)

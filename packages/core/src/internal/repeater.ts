@@ -53,6 +53,7 @@ export interface ManagedRepeater extends HeapItem, RepeaterHandle<unknown> {
   fire(): void
   snapshot(): RepeaterStatus
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult>
+  stopIfIdle(): boolean
 }
 
 type Ended = "stopped" | "completed" | "failed"
@@ -470,20 +471,35 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   }
 
   /** Stops with the given grace; used by `stop`, scope finalizers and the service's shutdown. */
+  /**
+   * Stops the repeater at once if it has no run in flight (nor a stop under way) and
+   * tells whether it did, so that closing a Scope of many idle repeaters needs no fiber each.
+   */
+  stopIfIdle(): boolean {
+    if (this.stopDeferred !== undefined || this.inFlight !== undefined) return false
+    if (this.ended !== undefined) return true
+    this.stopDeferred = Deferred.unsafeMake<StopResult>(FiberId.none)
+    this.stopping = true
+    this.runNowPending = false
+    this.owner.dispatcher.unschedule(this)
+    this.finishStop("idle")
+    return true
+  }
+
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult> {
     return Effect.suspend(() => {
+      if (this.stopIfIdle()) {
+        return this.stopDeferred === undefined
+          ? Effect.succeed<StopResult>("idle")
+          : Deferred.await(this.stopDeferred)
+      }
       if (this.stopDeferred !== undefined) return Deferred.await(this.stopDeferred)
-      if (this.ended !== undefined) return Effect.succeed<StopResult>("idle")
+      const fiber = this.inFlight!
       const deferred = Deferred.unsafeMake<StopResult>(FiberId.none)
       this.stopDeferred = deferred
       this.stopping = true
       this.runNowPending = false
       this.owner.dispatcher.unschedule(this)
-      const fiber = this.inFlight
-      if (fiber === undefined) {
-        this.finishStop("idle")
-        return Effect.succeed<StopResult>("idle")
-      }
       return Effect.flatMap(FiberRef.get(currentRepeater), (callerRepeater) => {
         const fromOwnRun = callerRepeater === this
         const procedure = fromOwnRun ?

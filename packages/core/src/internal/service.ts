@@ -74,12 +74,14 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
     // its own leaves its group, so a long-lived Scope does not keep ended repeaters.
     const groupOfScope = new WeakMap<Scope.Scope, Set<ManagedRepeater>>()
     const stopAll = (group: Iterable<ManagedRepeater>) =>
-      Effect.suspend(() =>
-        Effect.forEach(Array.from(group), (repeater) => repeater.stopWith(repeater.grace), {
+      Effect.suspend(() => {
+        // idle ones stop at once; those with a run in flight get their grace, all at the same time
+        const busy = Array.from(group).filter((repeater) => !repeater.stopIfIdle())
+        return Effect.forEach(busy, (repeater) => repeater.stopWith(repeater.grace), {
           concurrency: "unbounded",
           discard: true
         })
-      )
+      })
     const joinScope = (scope: Scope.Scope, repeater: ManagedRepeater): Effect.Effect<void> => {
       const group = groupOfScope.get(scope)
       if (group !== undefined) {

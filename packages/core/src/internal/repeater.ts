@@ -103,6 +103,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private endExit: Exit.Exit<void, E | RepeaterTimeoutError> | undefined = undefined
   private joinDeferred: Deferred.Deferred<void, E | RepeaterTimeoutError> | undefined = undefined
   private stopDeferred: Deferred.Deferred<StopResult> | undefined = undefined
+  private stopResult: StopResult | undefined = undefined
   private metrics: RepeaterMetrics | undefined = undefined
 
   constructor(
@@ -130,34 +131,37 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   // planning
   // ---------------------------------------------------------------------------
 
-  /** Plans the first run. */
-  start(): Effect.Effect<void> {
-    return Effect.suspend(() => {
-      const config = this.config
-      const now = this.now()
-      if (config.maxRepetitions === 0) {
-        this.end("completed")
-        return Effect.void
+  /** Plans the first run; returns the rest of the work when it needs effects (jitter, a schedule's first step). */
+  start(): Effect.Effect<void> | undefined {
+    const config = this.config
+    const now = this.now()
+    if (config.maxRepetitions === 0) {
+      this.end("completed")
+      return undefined
+    }
+    const trigger = config.trigger
+    const initialDelay = config.initialDelayMillis
+    let planned: Effect.Effect<void>
+    switch (trigger._tag) {
+      case "Every": {
+        this.t0 = now + initialDelay!
+        this.cursor = 0
+        planned = this.planAt(this.t0, now)
+        break
       }
-      const trigger = config.trigger
-      const initialDelay = config.initialDelayMillis
-      switch (trigger._tag) {
-        case "Every": {
-          this.t0 = now + initialDelay!
-          this.cursor = 0
-          return this.planAt(this.t0, now)
-        }
-        case "Cron": {
-          const from = now + initialDelay!
-          this.cursor = from
-          return this.planAt(Cron.next(trigger.cron, from).getTime(), now)
-        }
-        case "Schedule": {
-          this.scheduleState = trigger.schedule.initial
-          return initialDelay === undefined ? this.stepSchedule(now) : this.planAt(now + initialDelay, now)
-        }
+      case "Cron": {
+        const from = now + initialDelay!
+        this.cursor = from
+        planned = this.planAt(Cron.next(trigger.cron, from).getTime(), now)
+        break
       }
-    })
+      case "Schedule": {
+        this.scheduleState = trigger.schedule.initial
+        planned = initialDelay === undefined ? this.stepSchedule(now) : this.planAt(now + initialDelay, now)
+        break
+      }
+    }
+    return planned === Effect.void ? undefined : planned
   }
 
   /** Plans the next run after a run ended at `end`. */
@@ -476,24 +480,22 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
    * tells whether it did, so that closing a Scope of many idle repeaters needs no fiber each.
    */
   stopIfIdle(): boolean {
-    if (this.stopDeferred !== undefined || this.inFlight !== undefined) return false
-    if (this.ended !== undefined) return true
-    this.stopDeferred = Deferred.unsafeMake<StopResult>(FiberId.none)
-    this.stopping = true
-    this.runNowPending = false
-    this.owner.dispatcher.unschedule(this)
-    this.finishStop("idle")
+    if (this.stopping || this.inFlight !== undefined) return false
+    if (this.ended === undefined) {
+      this.stopping = true
+      this.runNowPending = false
+      this.owner.dispatcher.unschedule(this)
+      this.finishStop("idle")
+    }
     return true
   }
 
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult> {
     return Effect.suspend(() => {
-      if (this.stopIfIdle()) {
-        return this.stopDeferred === undefined
-          ? Effect.succeed<StopResult>("idle")
-          : Deferred.await(this.stopDeferred)
-      }
+      if (this.stopResult !== undefined) return Effect.succeed(this.stopResult)
       if (this.stopDeferred !== undefined) return Deferred.await(this.stopDeferred)
+      // ended on its own (completed, failed): nothing to stop
+      if (this.stopIfIdle()) return Effect.succeed(this.stopResult ?? "idle")
       const fiber = this.inFlight!
       const deferred = Deferred.unsafeMake<StopResult>(FiberId.none)
       this.stopDeferred = deferred
@@ -525,6 +527,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   /** Ends the repeater, once: frees its name, reports it and wakes `join` and `stop`. */
   private end(ended: Ended, cause?: Cause.Cause<E | RepeaterTimeoutError>, result?: StopResult): void {
+    if (result !== undefined) this.stopResult = result
     if (this.ended !== undefined) {
       if (result !== undefined && this.stopDeferred !== undefined) {
         Deferred.unsafeDone(this.stopDeferred, Exit.succeed(result))

@@ -1,10 +1,15 @@
+import * as Context from "effect/Context"
+import { currentServices } from "effect/DefaultServices"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FiberRefs from "effect/FiberRefs"
 import * as PubSub from "effect/PubSub"
-import type * as Runtime from "effect/Runtime"
+import * as Runtime from "effect/Runtime"
+import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import type { RepeaterOptions } from "../Repeater.js"
 import { RepeaterConfigError, RepeaterNotFoundError } from "../RepeaterError.js"
 import type { RepeaterEvent } from "../RepeaterEvent.js"
@@ -82,12 +87,13 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
           discard: true
         })
       })
-    const joinScope = (scope: Scope.Scope, repeater: ManagedRepeater): Effect.Effect<void> => {
+    /** Adds the repeater to its Scope's group; returns the effect that registers a new group's finalizer. */
+    const joinScope = (scope: Scope.Scope, repeater: ManagedRepeater): Effect.Effect<void> | undefined => {
       const group = groupOfScope.get(scope)
       if (group !== undefined) {
         group.add(repeater)
         repeater.scopeGroup = group
-        return Effect.void
+        return undefined
       }
       const created = new Set([repeater])
       groupOfScope.set(scope, created)
@@ -109,39 +115,50 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       options: RepeaterOptions<E>,
       effect: Effect.Effect<A, E, R>
     ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R> =>
-      Effect.flatMap(
-        Effect.zip(Effect.interruptible(Effect.runtime<Scope.Scope | R>()), Effect.tracer),
-        ([candidate, tracer]) => {
-          if (closed) return Effect.dieMessage("The Repeater service is closed: no repeater can be started")
-          const validated = validate(options, settings.defaultGrace, dispatcher.now())
-          if (Either.isLeft(validated)) return Effect.fail(validated.left)
-          const config = validated.right
-          if (repeaters.has(config.name)) {
-            return Effect.fail(
-              new RepeaterConfigError({
-                repeater: config.name,
-                field: "name",
-                value: config.name,
-                reason: "is taken: a repeater with this name is running in this service"
-              })
-            )
-          }
-          const callerRuntime = sharedRuntime !== undefined && isSameRuntime(sharedRuntime, candidate) ?
-            sharedRuntime :
-            (sharedRuntime = candidate)
-          const traced = !isBuiltInTracer(tracer)
-          const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(config, owner, callerRuntime, effect, traced)
-          repeaters.set(config.name, repeater)
-          return Effect.flatMap(
-            Effect.scope,
-            (scope) =>
-              joinScope(scope, repeater).pipe(
-                Effect.zipRight(repeater.start()),
-                Effect.as<RepeaterHandle<E>>(repeater)
-              )
+      Effect.flatMap(Effect.runtime<Scope.Scope | R>(), (candidate) => {
+        if (closed) return Effect.dieMessage("The Repeater service is closed: no repeater can be started")
+        const validated = validate(options, settings.defaultGrace, dispatcher.now())
+        if (Either.isLeft(validated)) return Effect.fail(validated.left)
+        const config = validated.right
+        if (repeaters.has(config.name)) {
+          return Effect.fail(
+            new RepeaterConfigError({
+              repeater: config.name,
+              field: "name",
+              value: config.name,
+              reason: "is taken: a repeater with this name is running in this service"
+            })
           )
         }
-      )
+        const callerRuntime = runtimeFor(candidate)
+        const tracer = Context.get(FiberRefs.getOrDefault(callerRuntime.fiberRefs, currentServices), Tracer.Tracer)
+        const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(
+          config,
+          owner,
+          callerRuntime,
+          effect,
+          !isBuiltInTracer(tracer)
+        )
+        repeaters.set(config.name, repeater)
+        const registered = joinScope(Context.get(callerRuntime.context, Scope.Scope), repeater)
+        const started = repeater.start()
+        const handle: RepeaterHandle<E> = repeater
+        if (registered === undefined && started === undefined) return Effect.succeed(handle)
+        return Effect.as(Effect.zipRight(registered ?? Effect.void, started ?? Effect.void), handle)
+      })
+
+    /**
+     * The runtime runs are forked with: the caller's, interruptible, shared with the previous
+     * repeater when nothing differs (each `Effect.runtime()` copies the FiberRefs).
+     */
+    const runtimeFor = <R>(candidate: Runtime.Runtime<R>): Runtime.Runtime<R> => {
+      const interruptible = RuntimeFlags.interruption(candidate.runtimeFlags) ?
+        candidate :
+        Runtime.enableRuntimeFlag(candidate, RuntimeFlags.Interruption)
+      if (sharedRuntime !== undefined && isSameRuntime(sharedRuntime, interruptible)) return sharedRuntime
+      sharedRuntime = interruptible
+      return interruptible
+    }
 
     const list = Effect.sync(() => Array.from(repeaters.values(), (repeater) => repeater.snapshot()))
 

@@ -44,6 +44,14 @@ export const localTimeZone = (): string => {
 
 type DurationRule = "positive" | "nonNegative"
 
+/**
+ * The longest duration accepted, about 31,700 years: due times stay well inside the range of
+ * `Date` (8.64e15 ms).
+ *
+ * @internal
+ */
+export const MAX_DURATION_MILLIS = 1e15
+
 const durationError = (name: string | undefined, field: string, value: unknown, rule: DurationRule) =>
   new RepeaterConfigError({
     repeater: name,
@@ -80,6 +88,16 @@ export const decodeDuration = (
   const duration = decoded.value
   if (!Duration.isFinite(duration)) return fail()
   if (rule === "positive" && Duration.toMillis(duration) <= 0) return fail()
+  if (Duration.toMillis(duration) > MAX_DURATION_MILLIS) {
+    return Either.left(
+      new RepeaterConfigError({
+        repeater: name,
+        field,
+        value,
+        reason: "is too long: it must be at most 1e15 milliseconds (about 31,700 years)"
+      })
+    )
+  }
   return Either.right(duration)
 }
 

@@ -3,15 +3,7 @@ import * as Duration from "effect/Duration"
 import * as Exit from "effect/Exit"
 import * as Runtime from "effect/Runtime"
 import { type HeapItem, TimerHeap } from "./heap.js"
-
-/**
- * The longest single timer the dispatcher arms: well below the 2^31 - 1 ms
- * that JavaScript timers (and Effect 3's default Clock) can represent. Longer
- * waits are split into several timers.
- *
- * @internal
- */
-export const MAX_TIMER_MILLIS = 2 ** 30
+import { MAX_TIMER_MILLIS } from "./sleep.js"
 
 /**
  * One timer queue for every repeater of a service: idle repeaters hold no
@@ -29,6 +21,10 @@ export class Dispatcher<A extends HeapItem> {
   private closed = false
   private firing = false
   private readonly runCallback: ReturnType<typeof Runtime.runCallback<never>>
+  /** How far the wall clock was stepped back in all, and the latest time `now` returned. */
+  private stepBack = 0
+  private latest = -Infinity
+  private latestMonotonic = 0n
 
   constructor(
     runtime: Runtime.Runtime<never>,
@@ -42,7 +38,30 @@ export class Dispatcher<A extends HeapItem> {
     return this.heap.size
   }
 
+  /**
+   * The dispatcher's time, in milliseconds: the wall clock, but never going back. When the wall
+   * clock is stepped back (NTP, a restored VM), the step is absorbed: the time goes on by the
+   * monotonic time elapsed since the last reading, so that intervals do not stall for the length
+   * of the step. (A step forward cannot be told from a suspended process: the runs that fell due
+   * then run once each, never in a burst.) Cron repeaters compute their matches on the wall clock
+   * (`wallNow`) and convert them.
+   */
   now(): number {
+    const monotonic = this.clock.unsafeCurrentTimeNanos()
+    let time = this.clock.unsafeCurrentTimeMillis() + this.stepBack
+    if (time < this.latest) {
+      const elapsed = Math.max(0, Math.round(Number(monotonic - this.latestMonotonic) / 1_000) / 1_000)
+      const corrected = this.latest + elapsed
+      this.stepBack += corrected - time
+      time = corrected
+    }
+    this.latest = time
+    this.latestMonotonic = monotonic
+    return time
+  }
+
+  /** The wall clock, in milliseconds. */
+  wallNow(): number {
     return this.clock.unsafeCurrentTimeMillis()
   }
 

@@ -24,7 +24,8 @@ import { type RepeaterConfig, validateGrace } from "./config.js"
 import type { Dispatcher } from "./dispatcher.js"
 import type { HeapItem } from "./heap.js"
 import { type Outcome, RepeaterMetrics } from "./metrics.js"
-import { currentRepeater, runFiberRefs } from "./runContext.js"
+import { currentRun, runFiberRefs } from "./runContext.js"
+import { timeoutFail, timeoutOption } from "./sleep.js"
 
 /**
  * What a repeater needs from the service that owns it.
@@ -54,11 +55,18 @@ export interface ManagedRepeater extends HeapItem, RepeaterHandle<unknown> {
   snapshot(): RepeaterStatus
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult>
   stopIfIdle(): boolean
+  holdNewRuns(): void
 }
 
 type Ended = "stopped" | "completed" | "failed"
 
 const utc = (millis: number): DateTime.Utc => DateTime.unsafeMake(millis)
+
+/** A run whose finalizers failed (died) is a failed run, with both causes. */
+const withFinalizerFailure = <A, E>(exit: Exit.Exit<A, E>, closed: Exit.Exit<void>): Exit.Exit<A, E> => {
+  if (Exit.isSuccess(closed)) return exit
+  return Exit.failCause(Exit.isSuccess(exit) ? closed.cause : Cause.sequential(exit.cause, closed.cause))
+}
 const optionalUtc = (millis: number): Option.Option<DateTime.Utc> =>
   Number.isNaN(millis) ? Option.none() : Option.some(utc(millis))
 
@@ -80,13 +88,21 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   // and the instant the wait was computed from (used to resume delay and schedule modes)
   private nextScheduledAt = NaN
   private nextBasis = NaN
-  /** Rate mode: grid index of the next tick; cron: last consumed match (ticks at or before it are not counted as skipped). */
+  private nextJitter = 0
+  /**
+   * Rate mode: grid index of the next tick; cron: the wall time of the last consumed match
+   * (matches at or before it are not counted as skipped).
+   */
   private cursor = 0
+  /** Cron: the wall time of the next match. */
+  private nextMatch = NaN
   private t0 = NaN
   private scheduleState: unknown = undefined
 
   private started = 0
   private runsCount = 0
+  /** Runs that ended, interrupted ones included: what `maxRepetitions` bounds. */
+  private endedRuns = 0
   private failuresCount = 0
   private skippedCount = 0
   private lastStart = NaN
@@ -99,6 +115,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private runNowRequestedAt = NaN
   private paused = false
   private stopping = false
+  /** Its Scope is closing: no new run starts; its own finalizer will stop it. */
+  private draining = false
   private ended: Ended | undefined = undefined
   private endExit: Exit.Exit<void, E | RepeaterTimeoutError> | undefined = undefined
   private joinDeferred: Deferred.Deferred<void, E | RepeaterTimeoutError> | undefined = undefined
@@ -150,9 +168,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         break
       }
       case "Cron": {
-        const from = now + initialDelay!
-        this.cursor = from
-        planned = this.planAt(Cron.next(trigger.cron, from).getTime(), now)
+        const wallNow = this.owner.dispatcher.wallNow()
+        this.cursor = wallNow + initialDelay!
+        planned = this.planMatch(trigger.cron, this.cursor, now, wallNow)
         break
       }
       case "Schedule": {
@@ -182,12 +200,13 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         const latest = Math.floor((end - this.t0) / every)
         this.recordSkipped(run, next, latest - this.cursor)
         this.cursor = latest
-        this.setNext(this.t0 + latest * every, end, end)
+        this.setNext(this.t0 + latest * every, end, end, 0)
         return Effect.void
       }
       case "Cron": {
-        const next = Cron.next(trigger.cron, end).getTime()
-        if (this.paused) this.cursor = Math.max(this.cursor, end)
+        const wallEnd = this.owner.dispatcher.wallNow()
+        const next = Cron.next(trigger.cron, wallEnd).getTime()
+        if (this.paused) this.cursor = Math.max(this.cursor, wallEnd)
         let skipped = 0
         let firstSkipped = NaN
         for (let match = Cron.next(trigger.cron, this.cursor).getTime(); match < next;) {
@@ -195,46 +214,78 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
           skipped++
           match = Cron.next(trigger.cron, match).getTime()
         }
-        this.recordSkipped(run, firstSkipped, skipped)
-        this.cursor = end
-        return this.planAt(next, end)
+        this.recordSkipped(run, end + (firstSkipped - wallEnd), skipped)
+        this.cursor = wallEnd
+        this.nextMatch = next
+        return this.planAt(end + (next - wallEnd), end)
       }
       case "Schedule":
         return this.stepSchedule(end)
     }
   }
 
+  /**
+   * Rate mode, before a coalesced runNow run that follows an overrun: that run is the one run
+   * that follows the overrun, so the ticks that fell due are consumed (the latest by this run,
+   * the others skipped) instead of being followed by a second, catch-up run.
+   */
+  private consumeOverdueTicks(end: number, run: number): void {
+    const trigger = this.config.trigger
+    if (trigger._tag !== "Every" || trigger.mode !== "rate") return
+    const next = this.t0 + this.cursor * trigger.millis
+    if (next >= end) return
+    const latest = Math.floor((end - this.t0) / trigger.millis)
+    this.recordSkipped(run, next, latest - this.cursor)
+    this.cursor = latest + 1
+  }
+
+  /** Plans the first cron match after the wall time `from`, converted to the dispatcher's time. */
+  private planMatch(cron: Cron.Cron, from: number, now: number, wallNow: number): Effect.Effect<void> {
+    this.nextMatch = Cron.next(cron, from).getTime()
+    return this.planAt(now + (this.nextMatch - wallNow), now)
+  }
+
   private stepSchedule(now: number): Effect.Effect<void> {
     const trigger = this.config.trigger
     if (trigger._tag !== "Schedule") return Effect.void
-    return Effect.flatMap(trigger.schedule.step(now, undefined, this.scheduleState), ([state, _, decision]) => {
-      this.scheduleState = state
-      if (ScheduleDecision.isDone(decision)) {
-        if (this.inFlight === undefined && !this.stopping) this.end("completed")
-        return Effect.void
-      }
-      return this.planAt(ScheduleIntervals.start(decision.intervals), now)
+    return Effect.matchCauseEffect(trigger.schedule.step(now, undefined, this.scheduleState), {
+      onFailure: (cause) =>
+        Effect.sync(() => {
+          if (this.inFlight === undefined) this.end("failed", cause)
+        }).pipe(Effect.zipRight(Effect.logError(`Repeater "${this.name}": its schedule failed`, cause))),
+      onSuccess: ([state, _, decision]) => this.afterStep(now, state, decision)
     })
+  }
+
+  private afterStep(now: number, state: unknown, decision: ScheduleDecision.ScheduleDecision): Effect.Effect<void> {
+    this.scheduleState = state
+    if (ScheduleDecision.isDone(decision)) {
+      if (this.inFlight === undefined && !this.stopping) this.end("completed")
+      return Effect.void
+    }
+    return this.planAt(ScheduleIntervals.start(decision.intervals), now)
   }
 
   /** Plans a run scheduled at `scheduledAt` (jitter is added here), computed at `basis`. */
   private planAt(scheduledAt: number, basis: number): Effect.Effect<void> {
     const jitter = this.config.jitterMillis
     if (jitter <= 0) {
-      this.setNext(scheduledAt, scheduledAt, basis)
+      this.setNext(scheduledAt, scheduledAt, basis, 0)
       return Effect.void
     }
     return Effect.map(
       Random.nextRange(0, jitter),
-      (offset) => this.setNext(scheduledAt, scheduledAt + Math.floor(offset), basis)
+      (offset) => this.setNext(scheduledAt, scheduledAt + Math.floor(offset), basis, Math.floor(offset))
     )
   }
 
-  private setNext(scheduledAt: number, due: number, basis: number): void {
-    if (this.ended !== undefined || this.stopping) return
+  /** `jitter` is the random part of `due - scheduledAt` (a catch-up run is late, not jittered). */
+  private setNext(scheduledAt: number, due: number, basis: number, jitter: number): void {
+    if (this.ended !== undefined || this.stopping || this.draining) return
     this.nextScheduledAt = scheduledAt
     this.due = due
     this.nextBasis = basis
+    this.nextJitter = jitter
     if (!this.paused && this.inFlight === undefined) this.owner.dispatcher.schedule(this, due)
   }
 
@@ -255,10 +306,10 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   /** Called by the dispatcher when the next run is due. */
   fire(): void {
-    if (this.ended !== undefined || this.stopping || this.paused || this.inFlight !== undefined) return
+    if (this.ended !== undefined || this.stopping || this.draining || this.paused || this.inFlight !== undefined) return
     const trigger = this.config.trigger
     if (trigger._tag === "Every" && trigger.mode === "rate") this.cursor++
-    else if (trigger._tag === "Cron") this.cursor = this.nextScheduledAt
+    else if (trigger._tag === "Cron") this.cursor = this.nextMatch
     this.startRun(this.nextScheduledAt)
   }
 
@@ -284,7 +335,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     })
     this.inFlight = Runtime.runFork(runtime, this.runEffect(run, scheduledAt, scope), {
       immediate: false,
-      updateRefs: runFiberRefs(this.name, run, this)
+      updateRefs: runFiberRefs(this.name, run)
     })
   }
 
@@ -295,10 +346,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const scoped = Effect.scoped(this.task)
     let effect: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
     if (timeout !== undefined) {
-      effect = Effect.timeoutFail(scoped, {
-        duration: timeout,
-        onTimeout: () => new RepeaterTimeoutError({ repeater: this.name, run, timeout })
-      })
+      effect = timeoutFail(scoped, timeout, () => new RepeaterTimeoutError({ repeater: this.name, run, timeout }))
     }
     if (retry !== undefined) effect = Effect.retry(effect, retry)
     return effect
@@ -320,7 +368,12 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       }
       return Effect.onExit(
         this.attempt(run),
-        (exit) => Effect.zipRight(Scope.close(scope, exit), this.onRunExit(run, scheduledAt, startedAt, exit))
+        // The run ends when its finalizers have run: only then is it counted and the next one planned.
+        (exit) =>
+          Effect.flatMap(
+            Effect.exit(Scope.close(scope, exit)),
+            (closed) => this.onRunExit(run, scheduledAt, startedAt, withFinalizerFailure(exit, closed))
+          )
       )
     })
     const traced = this.traced ?
@@ -351,6 +404,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       "failure"
     this.getMetrics().finished(outcome, duration)
     let log: Effect.Effect<void> = Effect.void
+    this.endedRuns++
     if (outcome !== "interrupted") this.runsCount++
     if (outcome === "success") {
       if (this.owner.hasSubscribers()) {
@@ -384,13 +438,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         return log
       }
     }
-    if (this.stopping || this.ended !== undefined) return log
-    if (this.runsCount >= this.config.maxRepetitions) {
+    if (this.stopping || this.draining || this.ended !== undefined) return log
+    if (this.endedRuns >= this.config.maxRepetitions) {
       this.end("completed")
       return log
     }
     if (this.runNowPending) {
       this.runNowPending = false
+      this.consumeOverdueTicks(end, run)
       this.startRun(this.runNowRequestedAt)
       return log
     }
@@ -403,7 +458,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   get runNow(): Effect.Effect<void> {
     return Effect.sync(() => {
-      if (this.ended !== undefined || this.stopping) return
+      if (this.ended !== undefined || this.stopping || this.draining) return
       if (this.inFlight !== undefined) {
         if (!this.runNowPending) this.runNowRequestedAt = this.now()
         this.runNowPending = true
@@ -424,7 +479,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   get resume(): Effect.Effect<void> {
     return Effect.sync(() => {
-      if (this.ended !== undefined || this.stopping || !this.paused) return
+      if (this.ended !== undefined || this.stopping || this.draining || !this.paused) return
       this.paused = false
       if (this.inFlight !== undefined || Number.isNaN(this.nextScheduledAt)) return
       const now = this.now()
@@ -433,7 +488,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         return
       }
       // The next run fell due while paused: it is dropped, not caught up.
-      const jitterOffset = this.due - this.nextScheduledAt
+      const jitterOffset = this.nextJitter
       const trigger = this.config.trigger
       switch (trigger._tag) {
         case "Every": {
@@ -441,22 +496,24 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
             const tick = Math.ceil((now - this.t0) / trigger.millis)
             this.cursor = tick
             const scheduledAt = this.t0 + tick * trigger.millis
-            this.setNext(scheduledAt, scheduledAt + jitterOffset, now)
+            this.setNext(scheduledAt, scheduledAt + jitterOffset, now, jitterOffset)
             return
           }
           break
         }
         case "Cron": {
-          this.cursor = now
-          const scheduledAt = Cron.next(trigger.cron, now).getTime()
-          this.setNext(scheduledAt, scheduledAt + jitterOffset, now)
+          const wallNow = this.owner.dispatcher.wallNow()
+          this.cursor = wallNow
+          this.nextMatch = Cron.next(trigger.cron, wallNow).getTime()
+          const scheduledAt = now + (this.nextMatch - wallNow)
+          this.setNext(scheduledAt, scheduledAt + jitterOffset, now, jitterOffset)
           return
         }
         case "Schedule":
           break
       }
       const wait = this.nextScheduledAt - this.nextBasis
-      this.setNext(now + wait, now + wait + jitterOffset, now)
+      this.setNext(now + wait, now + wait + jitterOffset, now, jitterOffset)
     })
   }
 
@@ -479,6 +536,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
    * Stops the repeater at once if it has no run in flight (nor a stop under way) and
    * tells whether it did, so that closing a Scope of many idle repeaters needs no fiber each.
    */
+  holdNewRuns(): void {
+    if (!this.stopIfIdle()) {
+      this.draining = true
+      this.runNowPending = false
+      this.owner.dispatcher.unschedule(this)
+    }
+  }
+
   stopIfIdle(): boolean {
     if (this.stopping || this.inFlight !== undefined) return false
     if (this.ended === undefined) {
@@ -491,34 +556,54 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   }
 
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult> {
-    return Effect.suspend(() => {
+    return Effect.flatMap(FiberRef.get(currentRun), (callerRun) => {
+      const fiber = this.inFlight
+      if (fiber !== undefined && callerRun === fiber.id()) return Effect.succeed(this.stopFromOwnRun(fiber))
       if (this.stopResult !== undefined) return Effect.succeed(this.stopResult)
       if (this.stopDeferred !== undefined) return Deferred.await(this.stopDeferred)
-      // ended on its own (completed, failed): nothing to stop
+      // idle, or ended on its own (completed, failed): nothing to wait for
       if (this.stopIfIdle()) return Effect.succeed(this.stopResult ?? "idle")
-      const fiber = this.inFlight!
-      const deferred = Deferred.unsafeMake<StopResult>(FiberId.none)
-      this.stopDeferred = deferred
-      this.stopping = true
-      this.runNowPending = false
-      this.owner.dispatcher.unschedule(this)
-      return Effect.flatMap(FiberRef.get(currentRepeater), (callerRepeater) => {
-        const fromOwnRun = callerRepeater === this
-        const procedure = fromOwnRun ?
-          // The run that asked to stop is not waited for by itself: it is the last run.
-          Effect.as(Fiber.await(fiber), "finished" as const) :
-          Effect.flatMap(
-            Effect.timeoutOption(Effect.interruptible(Fiber.await(fiber)), grace),
-            (finished): Effect.Effect<StopResult> =>
-              Option.isSome(finished) ? Effect.succeed("finished") : Effect.as(Fiber.interrupt(fiber), "interrupted")
-          )
-        Runtime.runFork(
-          this.owner.runtime,
-          Effect.flatMap(procedure, (result) => Effect.sync(() => this.finishStop(result)))
-        )
-        return fromOwnRun ? Effect.succeed<StopResult>("finished") : Deferred.await(deferred)
-      })
+      const running = this.inFlight
+      if (running === undefined) return Effect.succeed<StopResult>("idle")
+      const deferred = this.beginStop()
+      const procedure = Effect.flatMap(
+        timeoutOption(Effect.interruptible(Fiber.await(running)), grace),
+        (finished): Effect.Effect<StopResult> =>
+          Option.isSome(finished) ? Effect.succeed("finished") : Effect.as(Fiber.interrupt(running), "interrupted")
+      )
+      this.runStopProcedure(procedure)
+      return Deferred.await(deferred)
     })
+  }
+
+  /**
+   * `stop` called from the run in flight (or a fiber it forked): that run cannot wait for
+   * itself, so the stop returns `"finished"` at once and the run is the last one. A stop
+   * already under way from outside goes on as it was.
+   */
+  private stopFromOwnRun(fiber: Fiber.RuntimeFiber<unknown, unknown>): StopResult {
+    if (this.stopDeferred === undefined && this.ended === undefined) {
+      this.beginStop()
+      this.runStopProcedure(Effect.as(Fiber.await(fiber), "finished" as const))
+    }
+    return "finished"
+  }
+
+  private beginStop(): Deferred.Deferred<StopResult> {
+    const deferred = Deferred.unsafeMake<StopResult>(FiberId.none)
+    this.stopDeferred = deferred
+    this.stopping = true
+    this.runNowPending = false
+    this.owner.dispatcher.unschedule(this)
+    return deferred
+  }
+
+  /** Runs on the service's runtime, so that the stop completes even if its caller is interrupted. */
+  private runStopProcedure(procedure: Effect.Effect<StopResult>): void {
+    Runtime.runFork(
+      this.owner.runtime,
+      Effect.flatMap(procedure, (result) => Effect.sync(() => this.finishStop(result)))
+    )
   }
 
   private finishStop(result: StopResult): void {
@@ -574,7 +659,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   get state(): RepeaterState {
     if (this.ended !== undefined) return this.ended
-    if (this.stopping) return "stopping"
+    if (this.stopping || this.draining) return "stopping"
     if (this.paused) return "paused"
     return this.inFlight !== undefined ? "running" : "scheduled"
   }

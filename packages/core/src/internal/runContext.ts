@@ -8,24 +8,25 @@ import type * as Runtime from "effect/Runtime"
 import type * as Tracer from "effect/Tracer"
 
 /**
- * The repeater whose run a fiber belongs to; inherited by the run's child
- * fibers, so that a repeater can tell that `stop` was called from its own run.
+ * The id of the run fiber a fiber belongs to; inherited by the run's child
+ * fibers, so that a repeater can tell that `stop` was called from the run in
+ * flight (and not from a fiber an earlier run left behind).
  *
  * @internal
  */
-export const currentRepeater = globalValue(
-  Symbol.for("@effect-repeater/core/currentRepeater"),
-  () => FiberRef.unsafeMake<unknown>(undefined)
+export const currentRun = globalValue(
+  Symbol.for("@effect-repeater/core/currentRun"),
+  () => FiberRef.unsafeMake<FiberId.FiberId | undefined>(undefined)
 )
 
 /**
  * The FiberRefs of a run's fiber, set once as it is forked: the log
- * annotations `repeater` and `run`, and `currentRepeater`. Cheaper than
+ * annotations `repeater` and `run`, and `currentRun`. Cheaper than
  * `Effect.annotateLogs` in the run, which copies the FiberRefs twice more.
  *
  * @internal
  */
-export const runFiberRefs = (name: string, run: number, repeater: unknown) =>
+export const runFiberRefs = (name: string, run: number) =>
 (
   refs: FiberRefs.FiberRefs,
   fiberId: FiberId.Runtime
@@ -38,7 +39,7 @@ export const runFiberRefs = (name: string, run: number, repeater: unknown) =>
         fiberId,
         HashMap.set(HashMap.set(annotations, "repeater", name), "run", run)
       ]]],
-      [currentRepeater, [[fiberId, repeater]]]
+      [currentRun, [[fiberId, fiberId]]]
     ]
   })
 }

@@ -4,6 +4,7 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRefs from "effect/FiberRefs"
+import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Runtime from "effect/Runtime"
 import * as RuntimeFlags from "effect/RuntimeFlags"
@@ -27,6 +28,12 @@ import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
 export interface ServiceSettings {
   readonly defaultGrace: Duration.Duration
   readonly eventBufferSize: number
+}
+
+/** The repeaters forked in one Scope. */
+interface ScopeGroup {
+  readonly members: Set<ManagedRepeater>
+  closing: boolean
 }
 
 /** @internal */
@@ -73,11 +80,12 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       }
     }
 
-    // The repeaters forked in one Scope form a group with a single finalizer, which stops them all
-    // at once when the Scope closes (a Scope runs its finalizers one by one: with one each, a
-    // repeater would go on running while another waited for its grace). A repeater that ends on
-    // its own leaves its group, so a long-lived Scope does not keep ended repeaters.
-    const groupOfScope = new WeakMap<Scope.Scope, Set<ManagedRepeater>>()
+    // Each fork adds a finalizer to its Scope, so that resources are released in reverse order as
+    // usual. The repeaters forked in one Scope also form a group: when the first of their
+    // finalizers runs, no repeater of the group starts a new run any more (idle ones stop at once),
+    // so that none runs again while another waits for its grace. A repeater that ends on its own
+    // leaves its group.
+    const groupOfScope = new WeakMap<Scope.Scope, ScopeGroup>()
     const stopAll = (group: Iterable<ManagedRepeater>) =>
       Effect.suspend(() => {
         // idle ones stop at once; those with a run in flight get their grace, all at the same time
@@ -87,18 +95,28 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
           discard: true
         })
       })
-    /** Adds the repeater to its Scope's group; returns the effect that registers a new group's finalizer. */
-    const joinScope = (scope: Scope.Scope, repeater: ManagedRepeater): Effect.Effect<void> | undefined => {
-      const group = groupOfScope.get(scope)
-      if (group !== undefined) {
-        group.add(repeater)
-        repeater.scopeGroup = group
-        return undefined
+    const closeInScope = (scope: Scope.Scope, group: ScopeGroup, repeater: ManagedRepeater) =>
+      Effect.suspend(() => {
+        if (!group.closing) {
+          group.closing = true
+          for (const member of Array.from(group.members)) member.holdNewRuns()
+          if (
+            sharedRuntime !== undefined && Context.getOption(sharedRuntime.context, Scope.Scope).pipe(
+              Option.contains(scope)
+            )
+          ) sharedRuntime = undefined
+        }
+        return Effect.asVoid(repeater.stopWith(repeater.grace))
+      })
+    const joinScope = (scope: Scope.Scope, repeater: ManagedRepeater): Effect.Effect<void> => {
+      let group = groupOfScope.get(scope)
+      if (group === undefined) {
+        group = { members: new Set(), closing: false }
+        groupOfScope.set(scope, group)
       }
-      const created = new Set([repeater])
-      groupOfScope.set(scope, created)
-      repeater.scopeGroup = created
-      return Scope.addFinalizer(scope, stopAll(created))
+      group.members.add(repeater)
+      repeater.scopeGroup = group.members
+      return Scope.addFinalizer(scope, closeInScope(scope, group, repeater))
     }
 
     yield* Effect.addFinalizer(() =>
@@ -143,8 +161,11 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
         const registered = joinScope(Context.get(callerRuntime.context, Scope.Scope), repeater)
         const started = repeater.start()
         const handle: RepeaterHandle<E> = repeater
-        if (registered === undefined && started === undefined) return Effect.succeed(handle)
-        return Effect.as(Effect.zipRight(registered ?? Effect.void, started ?? Effect.void), handle)
+        return Effect.zipRight(registered, started ?? Effect.void).pipe(
+          // interrupted before it was set up: it must not stay behind with its name taken
+          Effect.onInterrupt(() => Effect.sync(() => repeater.stopIfIdle())),
+          Effect.as(handle)
+        )
       })
 
     /**

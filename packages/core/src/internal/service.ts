@@ -116,7 +116,9 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       }
       group.members.add(repeater)
       repeater.scopeGroup = group.members
-      return Scope.addFinalizer(scope, closeInScope(scope, group, repeater))
+      // one closure per repeater: the finalizer effect is only built when the Scope closes
+      const inScope = group
+      return Scope.addFinalizerExit(scope, () => closeInScope(scope, inScope, repeater))
     }
 
     yield* Effect.addFinalizer(() =>

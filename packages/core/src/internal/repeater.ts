@@ -49,7 +49,7 @@ export interface Owner {
  */
 export interface ManagedRepeater extends HeapItem, RepeaterHandle<unknown> {
   readonly grace: Duration.Duration
-  /** The repeaters forked in the same Scope, stopped together when it closes. */
+  /** The repeaters forked in the same Scope: when it starts closing, none of them starts a new run. */
   scopeGroup: Set<ManagedRepeater> | undefined
   fire(): void
   snapshot(): RepeaterStatus
@@ -62,13 +62,14 @@ type Ended = "stopped" | "completed" | "failed"
 
 const utc = (millis: number): DateTime.Utc => DateTime.unsafeMake(millis)
 
+const optionalUtc = (millis: number): Option.Option<DateTime.Utc> =>
+  Number.isNaN(millis) ? Option.none() : Option.some(utc(millis))
+
 /** A run whose finalizers failed (died) is a failed run, with both causes. */
 const withFinalizerFailure = <A, E>(exit: Exit.Exit<A, E>, closed: Exit.Exit<void>): Exit.Exit<A, E> => {
   if (Exit.isSuccess(closed)) return exit
   return Exit.failCause(Exit.isSuccess(exit) ? closed.cause : Cause.sequential(exit.cause, closed.cause))
 }
-const optionalUtc = (millis: number): Option.Option<DateTime.Utc> =>
-  Number.isNaN(millis) ? Option.none() : Option.some(utc(millis))
 
 /**
  * One repeater: its schedule, its counters and its single in-flight run. It

@@ -95,19 +95,18 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
           discard: true
         })
       })
-    const closeInScope = (scope: Scope.Scope, group: ScopeGroup, repeater: ManagedRepeater) =>
-      Effect.suspend(() => {
-        if (!group.closing) {
-          group.closing = true
-          for (const member of Array.from(group.members)) member.holdNewRuns()
-          if (
-            sharedRuntime !== undefined && Context.getOption(sharedRuntime.context, Scope.Scope).pipe(
-              Option.contains(scope)
-            )
-          ) sharedRuntime = undefined
-        }
-        return Effect.asVoid(repeater.stopWith(repeater.grace))
-      })
+    /** A repeater's Scope finalizer: the first of a group holds the group's new runs. */
+    const closeInScope = (scope: Scope.Scope, group: ScopeGroup, repeater: ManagedRepeater): Effect.Effect<void> => {
+      if (!group.closing) {
+        group.closing = true
+        for (const member of Array.from(group.members)) member.holdNewRuns()
+        if (
+          sharedRuntime !== undefined &&
+          Option.contains(Context.getOption(sharedRuntime.context, Scope.Scope), scope)
+        ) sharedRuntime = undefined
+      }
+      return repeater.stopIfIdle() ? Effect.void : Effect.asVoid(repeater.stopWith(repeater.grace))
+    }
     const joinScope = (scope: Scope.Scope, repeater: ManagedRepeater): Effect.Effect<void> => {
       let group = groupOfScope.get(scope)
       if (group === undefined) {

@@ -6,6 +6,25 @@ import { type HeapItem, TimerHeap } from "./heap.js"
 import { MAX_TIMER_MILLIS } from "./sleep.js"
 
 /**
+ * A wall clock that falls behind the monotonic clock by more than this was stepped back (NTP only
+ * steps above 128 ms and slews smaller corrections). Smaller lags are left alone, so that a wall
+ * clock that stands still while the monotonic one runs, as under fake timers, is not a "step".
+ */
+const STEP_TOLERANCE_MILLIS = 1_000
+
+/**
+ * What the dispatcher queues.
+ *
+ * @internal
+ */
+export interface DispatchItem extends HeapItem {
+  /** Due at a wall-clock time (cron): moved when the wall clock is stepped back. */
+  readonly wallAnchored: boolean
+  /** Moves the item's times by `step` milliseconds; returns its new due time. */
+  shiftBy(step: number): number
+}
+
+/**
  * One timer queue for every repeater of a service: idle repeaters hold no
  * fiber, only their place in the heap. The dispatcher sleeps through the
  * Effect `Clock` of the runtime it was made with (so `TestClock` drives it)
@@ -13,7 +32,7 @@ import { MAX_TIMER_MILLIS } from "./sleep.js"
  *
  * @internal
  */
-export class Dispatcher<A extends HeapItem> {
+export class Dispatcher<A extends DispatchItem> {
   private readonly heap = new TimerHeap<A>()
   private armedFor = Infinity
   private cancelTimer: (() => void) | undefined = undefined
@@ -42,22 +61,32 @@ export class Dispatcher<A extends HeapItem> {
    * The dispatcher's time, in milliseconds: the wall clock, but never going back. When the wall
    * clock is stepped back (NTP, a restored VM), the step is absorbed: the time goes on by the
    * monotonic time elapsed since the last reading, so that intervals do not stall for the length
-   * of the step. (A step forward cannot be told from a suspended process: the runs that fell due
-   * then run once each, never in a burst.) Cron repeaters compute their matches on the wall clock
-   * (`wallNow`) and convert them.
+   * of the step, and queued wall-clock (cron) items move by the step. (A step forward cannot be
+   * told from a suspended process: the runs that fell due then run once each, never in a burst.)
    */
   now(): number {
     const monotonic = this.clock.unsafeCurrentTimeNanos()
     let time = this.clock.unsafeCurrentTimeMillis() + this.stepBack
-    if (time < this.latest) {
+    if (this.latest !== -Infinity) {
       const elapsed = Math.max(0, Math.round(Number(monotonic - this.latestMonotonic) / 1_000) / 1_000)
-      const corrected = this.latest + elapsed
-      this.stepBack += corrected - time
-      time = corrected
+      const expected = this.latest + elapsed
+      if (time < this.latest || time < expected - STEP_TOLERANCE_MILLIS) {
+        const step = expected - time
+        this.stepBack += step
+        time = expected
+        this.moveWallAnchored(step)
+      }
     }
     this.latest = time
     this.latestMonotonic = monotonic
     return time
+  }
+
+  /** After a step back of the wall clock, queued wall-clock items fall due that much later in our time. */
+  private moveWallAnchored(step: number): void {
+    for (const item of this.heap.filter((item) => item.wallAnchored)) {
+      this.heap.set(item, item.shiftBy(step))
+    }
   }
 
   /** The wall clock, in milliseconds. */

@@ -62,6 +62,10 @@ export class TimerHeap<A extends HeapItem> {
     return first
   }
 
+  filter(predicate: (item: A) => boolean): Array<A> {
+    return this.items.filter(predicate)
+  }
+
   clear(): void {
     for (const item of this.items) item.heapIndex = -1
     this.items.length = 0

@@ -21,8 +21,7 @@ import { RepeaterTimeoutError } from "../RepeaterError.js"
 import type { RepeaterEvent, StopResult } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from "../RepeaterHandle.js"
 import { type RepeaterConfig, validateGrace } from "./config.js"
-import type { Dispatcher } from "./dispatcher.js"
-import type { HeapItem } from "./heap.js"
+import type { Dispatcher, DispatchItem } from "./dispatcher.js"
 import { type Outcome, RepeaterMetrics } from "./metrics.js"
 import { currentRun, runFiberRefs } from "./runContext.js"
 import { timeoutFail, timeoutOption } from "./sleep.js"
@@ -47,10 +46,12 @@ export interface Owner {
  *
  * @internal
  */
-export interface ManagedRepeater extends HeapItem, RepeaterHandle<unknown> {
+export interface ManagedRepeater extends DispatchItem, RepeaterHandle<unknown> {
   readonly grace: Duration.Duration
   /** The repeaters forked in the same Scope: when it starts closing, none of them starts a new run. */
   scopeGroup: Set<ManagedRepeater> | undefined
+  /** Lets go of the repeater in its Scope's finalizer once it has ended. */
+  leaveScope: (() => void) | undefined
   fire(): void
   snapshot(): RepeaterStatus
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult>
@@ -64,6 +65,17 @@ const utc = (millis: number): DateTime.Utc => DateTime.unsafeMake(millis)
 
 const optionalUtc = (millis: number): Option.Option<DateTime.Utc> =>
   Number.isNaN(millis) ? Option.none() : Option.some(utc(millis))
+
+const wasInterrupted = (exit: Exit.Exit<unknown, unknown>): boolean =>
+  Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
+
+/** Waits for the run for at most `grace`, then interrupts it (and waits until it has ended). */
+const gracefully = (fiber: Fiber.RuntimeFiber<unknown, unknown>, grace: Duration.Duration) =>
+  Effect.flatMap(
+    timeoutOption(Effect.interruptible(Fiber.await(fiber)), grace),
+    (finished): Effect.Effect<StopResult> =>
+      Option.isSome(finished) ? Effect.succeed("finished") : Effect.as(Fiber.interrupt(fiber), "interrupted")
+  )
 
 /** A run whose finalizers failed (died) is a failed run, with both causes. */
 const withFinalizerFailure = <A, E>(exit: Exit.Exit<A, E>, closed: Exit.Exit<void>): Exit.Exit<A, E> => {
@@ -84,6 +96,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   heapIndex = -1
   heapSeq = 0
   scopeGroup: Set<ManagedRepeater> | undefined = undefined
+  leaveScope: (() => void) | undefined = undefined
 
   // the next run: its scheduled instant (before jitter), due time (jitter included)
   // and the instant the wait was computed from (used to resume delay and schedule modes)
@@ -123,6 +136,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private joinDeferred: Deferred.Deferred<void, E | RepeaterTimeoutError> | undefined = undefined
   private stopDeferred: Deferred.Deferred<StopResult> | undefined = undefined
   private stopResult: StopResult | undefined = undefined
+  /** A stop asked for by the run itself, waiting for it without a grace. */
+  private unboundedStop = false
   private metrics: RepeaterMetrics | undefined = undefined
 
   constructor(
@@ -140,6 +155,16 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   get grace(): Duration.Duration {
     return this.config.grace
+  }
+
+  get wallAnchored(): boolean {
+    return this.config.trigger._tag === "Cron"
+  }
+
+  shiftBy(step: number): number {
+    this.nextScheduledAt += step
+    this.nextBasis += step
+    return this.due + step
   }
 
   private now(): number {
@@ -484,13 +509,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       this.paused = false
       if (this.inFlight !== undefined || Number.isNaN(this.nextScheduledAt)) return
       const now = this.now()
-      if (this.due >= now) {
+      const trigger = this.config.trigger
+      // (cron: the next match is computed again on the wall clock, which may have been stepped)
+      if (this.due >= now && trigger._tag !== "Cron") {
         this.owner.dispatcher.schedule(this, this.due)
         return
       }
       // The next run fell due while paused: it is dropped, not caught up.
       const jitterOffset = this.nextJitter
-      const trigger = this.config.trigger
       switch (trigger._tag) {
         case "Every": {
           if (trigger.mode === "rate") {
@@ -503,9 +529,10 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
           break
         }
         case "Cron": {
+          // the first match at or after the resume that was not consumed yet
           const wallNow = this.owner.dispatcher.wallNow()
-          this.cursor = wallNow
-          this.nextMatch = Cron.next(trigger.cron, wallNow).getTime()
+          this.cursor = Math.max(this.cursor, wallNow - 1)
+          this.nextMatch = Cron.next(trigger.cron, this.cursor).getTime()
           const scheduledAt = now + (this.nextMatch - wallNow)
           this.setNext(scheduledAt, scheduledAt + jitterOffset, now, jitterOffset)
           return
@@ -561,18 +588,19 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       const fiber = this.inFlight
       if (fiber !== undefined && callerRun === fiber.id()) return Effect.succeed(this.stopFromOwnRun(fiber))
       if (this.stopResult !== undefined) return Effect.succeed(this.stopResult)
-      if (this.stopDeferred !== undefined) return Deferred.await(this.stopDeferred)
+      if (this.stopDeferred !== undefined) {
+        // A stop the run asked for itself waits for it without bound: a stop from outside
+        // still gives it only its grace.
+        if (this.unboundedStop && fiber !== undefined) {
+          this.unboundedStop = false
+          this.runStopProcedure(gracefully(fiber, grace))
+        }
+        return Deferred.await(this.stopDeferred)
+      }
       // idle, or ended on its own (completed, failed): nothing to wait for
-      if (this.stopIfIdle()) return Effect.succeed(this.stopResult ?? "idle")
-      const running = this.inFlight
-      if (running === undefined) return Effect.succeed<StopResult>("idle")
+      if (this.stopIfIdle() || fiber === undefined) return Effect.succeed(this.stopResult ?? "idle")
       const deferred = this.beginStop()
-      const procedure = Effect.flatMap(
-        timeoutOption(Effect.interruptible(Fiber.await(running)), grace),
-        (finished): Effect.Effect<StopResult> =>
-          Option.isSome(finished) ? Effect.succeed("finished") : Effect.as(Fiber.interrupt(running), "interrupted")
-      )
-      this.runStopProcedure(procedure)
+      this.runStopProcedure(gracefully(fiber, grace))
       return Deferred.await(deferred)
     })
   }
@@ -580,12 +608,16 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   /**
    * `stop` called from the run in flight (or a fiber it forked): that run cannot wait for
    * itself, so the stop returns `"finished"` at once and the run is the last one. A stop
-   * already under way from outside goes on as it was.
+   * already under way from outside goes on as it was; a later one from outside gives the run
+   * its grace.
    */
   private stopFromOwnRun(fiber: Fiber.RuntimeFiber<unknown, unknown>): StopResult {
     if (this.stopDeferred === undefined && this.ended === undefined) {
       this.beginStop()
-      this.runStopProcedure(Effect.as(Fiber.await(fiber), "finished" as const))
+      this.unboundedStop = true
+      this.runStopProcedure(
+        Effect.map(Fiber.await(fiber), (exit): StopResult => wasInterrupted(exit) ? "interrupted" : "finished")
+      )
     }
     return "finished"
   }
@@ -613,10 +645,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   /** Ends the repeater, once: frees its name, reports it and wakes `join` and `stop`. */
   private end(ended: Ended, cause?: Cause.Cause<E | RepeaterTimeoutError>, result?: StopResult): void {
-    if (result !== undefined) this.stopResult = result
+    // the first stop procedure to finish decides the result
+    if (result !== undefined && this.stopResult === undefined) this.stopResult = result
     if (this.ended !== undefined) {
-      if (result !== undefined && this.stopDeferred !== undefined) {
-        Deferred.unsafeDone(this.stopDeferred, Exit.succeed(result))
+      if (this.stopResult !== undefined && this.stopDeferred !== undefined) {
+        Deferred.unsafeDone(this.stopDeferred, Exit.succeed(this.stopResult))
       }
       return
     }

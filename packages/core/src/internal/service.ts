@@ -77,6 +77,8 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
         if (repeaters.get(repeater.name) === repeater) repeaters.delete(repeater.name)
         repeater.scopeGroup?.delete(repeater)
         repeater.scopeGroup = undefined
+        repeater.leaveScope?.()
+        repeater.leaveScope = undefined
       }
     }
 
@@ -115,9 +117,18 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       }
       group.members.add(repeater)
       repeater.scopeGroup = group.members
-      // one closure per repeater: the finalizer effect is only built when the Scope closes
+      // One closure per repeater, the finalizer effect only built when the Scope closes. A Scope
+      // cannot forget a finalizer: once the repeater has ended, the closure lets go of it, so that
+      // a long-lived Scope keeps a few bytes per ended repeater, not the repeater.
       const inScope = group
-      return Scope.addFinalizerExit(scope, () => closeInScope(scope, inScope, repeater))
+      let member: ManagedRepeater | undefined = repeater
+      repeater.leaveScope = () => {
+        member = undefined
+      }
+      return Scope.addFinalizerExit(
+        scope,
+        () => member === undefined ? Effect.void : closeInScope(scope, inScope, member)
+      )
     }
 
     yield* Effect.addFinalizer(() =>

@@ -7,8 +7,7 @@
  */
 import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
 import type { RepeaterEvent, RepeaterHandle } from "@effect-repeater/core"
-import { Dispatcher } from "@effect-repeater/core/internal/dispatcher"
-import type { HeapItem } from "@effect-repeater/core/internal/heap"
+import { Dispatcher, type DispatchItem } from "@effect-repeater/core/internal/dispatcher"
 import { assert, describe, it } from "@effect/vitest"
 import {
   Cause,
@@ -623,7 +622,7 @@ describe("review: many repeaters, one dispatcher", () => {
     30_000
   )
 
-  interface Item extends HeapItem {
+  interface Item extends DispatchItem {
     readonly id: number
   }
 
@@ -641,7 +640,16 @@ describe("review: many repeaters, one dispatcher", () => {
           x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
           return Math.floor((((x ^ (x >>> 14)) >>> 0) / 4_294_967_296) * bound)
         }
-        const items: Array<Item> = Array.from({ length: 40 }, (_, id) => ({ id, due: 0, heapIndex: -1, heapSeq: 0 }))
+        const items: Array<Item> = Array.from({ length: 40 }, (_, id) => ({
+          id,
+          due: 0,
+          heapIndex: -1,
+          heapSeq: 0,
+          wallAnchored: false,
+          shiftBy(step: number) {
+            return this.due + step
+          }
+        }))
         const expectedDue = new Map<number, number>()
         const fired: Array<number> = []
         const errors: Array<string> = []

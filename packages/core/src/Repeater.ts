@@ -4,6 +4,8 @@
  *
  * @since 0.1.0
  */
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -219,6 +221,29 @@ export class Repeater extends Context.Tag("@effect-repeater/core/Repeater")<Repe
    */
   static readonly layerWith = (settings: RepeaterSettings): Layer.Layer<Repeater, RepeaterConfigError> =>
     Layer.scoped(Repeater, Repeater.make(settings))
+
+  /**
+   * The service with settings read from Effect `Config`; a missing or invalid
+   * value fails the Layer with a `ConfigError` or a `RepeaterConfigError`.
+   *
+   * @example
+   * ```ts
+   * import { Repeater } from "@effect-repeater/core"
+   * import { Config } from "effect"
+   *
+   * // REPEATER_DEFAULT_GRACE="10 seconds"
+   * const RepeaterLive = Repeater.layerConfig({
+   *   defaultGrace: Config.duration("REPEATER_DEFAULT_GRACE").pipe(Config.withDefault("30 seconds"))
+   * })
+   * ```
+   *
+   * @since 0.1.0
+   * @category layers
+   */
+  static readonly layerConfig = (
+    settings: Config.Config.Wrap<RepeaterSettings>
+  ): Layer.Layer<Repeater, ConfigError.ConfigError | RepeaterConfigError> =>
+    Layer.scoped(Repeater, Effect.flatMap(Config.unwrap(settings), Repeater.make))
 
   /**
    * Starts a repeater in the current Scope and returns at once with its

@@ -1,6 +1,6 @@
 import { Repeater, RepeaterConfigError, type RepeaterOptions } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Layer, Random, Schedule, TestClock } from "effect"
+import { Config, ConfigError, ConfigProvider, Duration, Effect, Layer, Random, Schedule, TestClock } from "effect"
 
 /**
  * Forks a repeater with `options` and checks that construction fails with a
@@ -315,4 +315,46 @@ describe("validation: service settings", () => {
       yield* TestClock.adjust("0 millis")
       assert.strictEqual(yield* handle.stop(), "interrupted")
     }).pipe(Effect.provide(Repeater.layerWith({ defaultGrace: 0, eventBufferSize: 16 }))))
+})
+
+describe("Repeater.layerConfig", () => {
+  const fromEnv = (env: Record<string, string>) =>
+    Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+  const settings = {
+    defaultGrace: Config.duration("REPEATER_DEFAULT_GRACE").pipe(Config.withDefault(Duration.seconds(30)))
+  }
+
+  it.scoped("reads the settings from Config: a default grace of 0 interrupts an in-flight run at once", () =>
+    Effect.gen(function*() {
+      const handle = yield* Repeater.fork({ name: "from-config", every: "1 minute" }, Effect.never)
+      yield* TestClock.adjust("0 millis")
+      assert.strictEqual(yield* handle.stop(), "interrupted")
+    }).pipe(
+      Effect.provide(
+        Repeater.layerConfig(settings).pipe(Layer.provide(fromEnv({ REPEATER_DEFAULT_GRACE: "0 millis" })))
+      )
+    ))
+
+  it.effect("an invalid value fails the layer with a ConfigError naming the key", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Effect.scoped(Layer.build(
+          Repeater.layerConfig(settings).pipe(Layer.provide(fromEnv({ REPEATER_DEFAULT_GRACE: "soon" })))
+        ))
+      )
+      assert.isTrue(ConfigError.isConfigError(error))
+      assert.include(String(error), "REPEATER_DEFAULT_GRACE")
+    }))
+
+  it.effect("a negative grace from Config fails the layer with a RepeaterConfigError", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Effect.scoped(Layer.build(
+          Repeater.layerConfig({ defaultGrace: Config.number("GRACE_MILLIS") }).pipe(
+            Layer.provide(fromEnv({ GRACE_MILLIS: "-1" }))
+          )
+        ))
+      )
+      assert.instanceOf(error, RepeaterConfigError)
+    }))
 })

@@ -243,7 +243,16 @@ export class Repeater extends Context.Tag("@effect-repeater/core/Repeater")<Repe
   static readonly layerConfig = (
     settings: Config.Config.Wrap<RepeaterSettings>
   ): Layer.Layer<Repeater, ConfigError.ConfigError | RepeaterConfigError> =>
-    Layer.scoped(Repeater, Effect.flatMap(Config.unwrap(settings), Repeater.make))
+    Layer.scoped(
+      Repeater,
+      // (`Config.unwrap` cannot take an empty record: every setting is optional)
+      Effect.flatMap(
+        Config.isConfig(settings) || Object.keys(settings).length > 0 ?
+          Config.unwrap(settings) :
+          Config.succeed<RepeaterSettings>({}),
+        Repeater.make
+      )
+    )
 
   /**
    * Starts a repeater in the current Scope and returns at once with its

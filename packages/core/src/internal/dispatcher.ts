@@ -89,6 +89,11 @@ export class Dispatcher<A extends DispatchItem> {
     }
   }
 
+  /** The wall-clock time of a time of the dispatcher (for what is reported: status, events). */
+  toWall(time: number): number {
+    return time - this.stepBack
+  }
+
   /** The wall clock, in milliseconds. */
   wallNow(): number {
     return this.clock.unsafeCurrentTimeMillis()
@@ -135,10 +140,11 @@ export class Dispatcher<A extends DispatchItem> {
 
   private arm(): void {
     this.disarm()
+    const now = this.now() // first: it may move wall-clock items
     const next = this.heap.peek()
     if (next === undefined || this.closed) return
     // Whole milliseconds, rounded up: the clock then never wakes before the due time.
-    const wait = Math.min(Math.max(Math.ceil(next.due - this.now()), 0), MAX_TIMER_MILLIS)
+    const wait = Math.min(Math.max(Math.ceil(next.due - now), 0), MAX_TIMER_MILLIS)
     const token = ++this.timerToken
     this.armedFor = next.due
     this.cancelTimer = this.runCallback(this.clock.sleep(Duration.millis(wait)), {

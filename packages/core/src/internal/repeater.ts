@@ -50,13 +50,18 @@ export interface ManagedRepeater extends DispatchItem, RepeaterHandle<unknown> {
   readonly grace: Duration.Duration
   /** The repeaters forked in the same Scope: when it starts closing, none of them starts a new run. */
   scopeGroup: Set<ManagedRepeater> | undefined
-  /** Lets go of the repeater in its Scope's finalizer once it has ended. */
-  leaveScope: (() => void) | undefined
+  /** What its Scope's finalizer holds of it: emptied once it has ended, so that the Scope lets go of it. */
+  scopeCell: ScopeCell | undefined
   fire(): void
   snapshot(): RepeaterStatus
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult>
   stopIfIdle(): boolean
   holdNewRuns(): void
+}
+
+/** @internal */
+export interface ScopeCell {
+  repeater: ManagedRepeater | undefined
 }
 
 type Ended = "stopped" | "completed" | "failed"
@@ -96,7 +101,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   heapIndex = -1
   heapSeq = 0
   scopeGroup: Set<ManagedRepeater> | undefined = undefined
-  leaveScope: (() => void) | undefined = undefined
+  scopeCell: ScopeCell | undefined = undefined
 
   // the next run: its scheduled instant (before jitter), due time (jitter included)
   // and the instant the wait was computed from (used to resume delay and schedule modes)
@@ -171,6 +176,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return this.owner.dispatcher.now()
   }
 
+  /** A time of the dispatcher as the wall-clock time it is reported as. */
+  private reported(time: number): DateTime.Utc {
+    return utc(this.owner.dispatcher.toWall(time))
+  }
+
   // ---------------------------------------------------------------------------
   // planning
   // ---------------------------------------------------------------------------
@@ -231,8 +241,10 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       }
       case "Cron": {
         const wallEnd = this.owner.dispatcher.wallNow()
-        const next = Cron.next(trigger.cron, wallEnd).getTime()
-        if (this.paused) this.cursor = Math.max(this.cursor, wallEnd)
+        // (after a step back of the wall clock, `wallEnd` may lie before the match just run)
+        const from = Math.max(this.cursor, wallEnd)
+        const next = Cron.next(trigger.cron, from).getTime()
+        if (this.paused) this.cursor = from
         let skipped = 0
         let firstSkipped = NaN
         for (let match = Cron.next(trigger.cron, this.cursor).getTime(); match < next;) {
@@ -241,7 +253,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
           match = Cron.next(trigger.cron, match).getTime()
         }
         this.recordSkipped(run, end + (firstSkipped - wallEnd), skipped)
-        this.cursor = wallEnd
+        this.cursor = from
         this.nextMatch = next
         return this.planAt(end + (next - wallEnd), end)
       }
@@ -274,22 +286,29 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private stepSchedule(now: number): Effect.Effect<void> {
     const trigger = this.config.trigger
     if (trigger._tag !== "Schedule") return Effect.void
-    return Effect.matchCauseEffect(trigger.schedule.step(now, undefined, this.scheduleState), {
+    // stepped on the wall clock, as Effect.repeat does (Schedule.cron keeps to wall time), then converted
+    const wallNow = this.owner.dispatcher.wallNow()
+    return Effect.matchCauseEffect(trigger.schedule.step(wallNow, undefined, this.scheduleState), {
       onFailure: (cause) =>
         Effect.sync(() => {
           if (this.inFlight === undefined) this.end("failed", cause)
         }).pipe(Effect.zipRight(Effect.logError(`Repeater "${this.name}": its schedule failed`, cause))),
-      onSuccess: ([state, _, decision]) => this.afterStep(now, state, decision)
+      onSuccess: ([state, _, decision]) => this.afterStep(now, wallNow, state, decision)
     })
   }
 
-  private afterStep(now: number, state: unknown, decision: ScheduleDecision.ScheduleDecision): Effect.Effect<void> {
+  private afterStep(
+    now: number,
+    wallNow: number,
+    state: unknown,
+    decision: ScheduleDecision.ScheduleDecision
+  ): Effect.Effect<void> {
     this.scheduleState = state
     if (ScheduleDecision.isDone(decision)) {
       if (this.inFlight === undefined && !this.stopping) this.end("completed")
       return Effect.void
     }
-    return this.planAt(ScheduleIntervals.start(decision.intervals), now)
+    return this.planAt(now + (ScheduleIntervals.start(decision.intervals) - wallNow), now)
   }
 
   /** Plans a run scheduled at `scheduledAt` (jitter is added here), computed at `basis`. */
@@ -324,7 +343,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         _tag: "TickSkipped",
         name: this.name,
         run,
-        scheduledAt: utc(firstScheduledAt),
+        scheduledAt: this.reported(firstScheduledAt),
         count
       })
     }
@@ -381,15 +400,15 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private runEffect(run: number, scheduledAt: number, scope: Scope.CloseableScope): Effect.Effect<void, never, R> {
     const body = Effect.suspend(() => {
       const startedAt = this.now()
-      this.lastStart = startedAt
+      this.lastStart = this.owner.dispatcher.toWall(startedAt)
       this.getMetrics().started(startedAt - scheduledAt)
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
           _tag: "RunStarted",
           name: this.name,
           run,
-          scheduledAt: utc(scheduledAt),
-          startedAt: utc(startedAt)
+          scheduledAt: this.reported(scheduledAt),
+          startedAt: this.reported(startedAt)
         })
       }
       return Effect.onExit(
@@ -421,7 +440,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const end = this.now()
     const duration = end - startedAt
     this.inFlight = undefined
-    this.lastEnd = end
+    this.lastEnd = this.owner.dispatcher.toWall(end)
     this.lastDurationMillis = duration
     const outcome: Outcome = Exit.isSuccess(exit) ?
       "success" :
@@ -438,8 +457,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
           _tag: "RunSucceeded",
           name: this.name,
           run,
-          scheduledAt: utc(scheduledAt),
-          startedAt: utc(startedAt),
+          scheduledAt: this.reported(scheduledAt),
+          startedAt: this.reported(startedAt),
           duration: Duration.millis(duration)
         })
       }
@@ -452,8 +471,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
           _tag: "RunFailed",
           name: this.name,
           run,
-          scheduledAt: utc(scheduledAt),
-          startedAt: utc(startedAt),
+          scheduledAt: this.reported(scheduledAt),
+          startedAt: this.reported(startedAt),
           duration: Duration.millis(duration),
           cause
         })
@@ -713,7 +732,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         Option.none() :
         Option.some(Duration.millis(this.lastDurationMillis)),
       lastFailure: this.lastFailure === undefined ? Option.none() : Option.some(Cause.pretty(this.lastFailure)),
-      nextRun: scheduled ? Option.some(utc(this.due)) : Option.none()
+      nextRun: scheduled ? Option.some(this.reported(this.due)) : Option.none()
     }
   }
 

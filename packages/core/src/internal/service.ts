@@ -17,7 +17,7 @@ import type { RepeaterEvent } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterStatus } from "../RepeaterHandle.js"
 import { validate } from "./config.js"
 import { Dispatcher } from "./dispatcher.js"
-import { type ManagedRepeater, type Owner, RepeaterImpl } from "./repeater.js"
+import { type ManagedRepeater, type Owner, RepeaterImpl, type ScopeCell } from "./repeater.js"
 import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
 
 /**
@@ -77,8 +77,8 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
         if (repeaters.get(repeater.name) === repeater) repeaters.delete(repeater.name)
         repeater.scopeGroup?.delete(repeater)
         repeater.scopeGroup = undefined
-        repeater.leaveScope?.()
-        repeater.leaveScope = undefined
+        if (repeater.scopeCell !== undefined) repeater.scopeCell.repeater = undefined
+        repeater.scopeCell = undefined
       }
     }
 
@@ -118,16 +118,14 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       group.members.add(repeater)
       repeater.scopeGroup = group.members
       // One closure per repeater, the finalizer effect only built when the Scope closes. A Scope
-      // cannot forget a finalizer: once the repeater has ended, the closure lets go of it, so that
-      // a long-lived Scope keeps a few bytes per ended repeater, not the repeater.
+      // cannot forget a finalizer: once the repeater has ended, its cell is emptied, so that a
+      // long-lived Scope keeps a few bytes per ended repeater, not the repeater.
       const inScope = group
-      let member: ManagedRepeater | undefined = repeater
-      repeater.leaveScope = () => {
-        member = undefined
-      }
+      const cell: ScopeCell = { repeater }
+      repeater.scopeCell = cell
       return Scope.addFinalizerExit(
         scope,
-        () => member === undefined ? Effect.void : closeInScope(scope, inScope, member)
+        () => cell.repeater === undefined ? Effect.void : closeInScope(scope, inScope, cell.repeater)
       )
     }
 

@@ -59,7 +59,9 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
     // Interruptible, so that timers and stop procedures forked on this runtime can be cancelled.
     const runtime = yield* Effect.interruptible(Effect.runtime<never>())
     const clock = yield* Effect.clock
-    const pubsub = yield* PubSub.sliding<RepeaterEvent>(settings.eventBufferSize)
+    // `None` marks the end: each subscriber ends after reading every event published before it
+    // (shutting the PubSub down would throw away what a subscriber has not read yet).
+    const pubsub = yield* PubSub.sliding<Option.Option<RepeaterEvent>>(settings.eventBufferSize)
     const repeaters = new Map<string, ManagedRepeater>()
     let subscribers = 0
     let sharedRuntime: Runtime.Runtime<never> | undefined
@@ -71,7 +73,7 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       runtime,
       hasSubscribers: () => subscribers > 0,
       publish: (event) => {
-        pubsub.unsafeOffer(event)
+        pubsub.unsafeOffer(Option.some(event))
       },
       release: (repeater) => {
         if (repeaters.get(repeater.name) === repeater) repeaters.delete(repeater.name)
@@ -134,8 +136,10 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
         closed = true
         return stopAll(repeaters.values())
       }).pipe(
-        Effect.zipRight(Effect.sync(() => dispatcher.close())),
-        Effect.zipRight(PubSub.shutdown(pubsub))
+        Effect.zipRight(Effect.sync(() => {
+          dispatcher.close()
+          pubsub.unsafeOffer(Option.none())
+        }))
       )
     )
 
@@ -201,12 +205,16 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
 
     const events: Stream.Stream<RepeaterEvent> = Stream.unwrapScoped(
       Effect.gen(function*() {
+        if (closed) return Stream.empty
         yield* Effect.acquireRelease(
           Effect.sync(() => subscribers++),
           () => Effect.sync(() => subscribers--)
         )
         const subscription = yield* PubSub.subscribe(pubsub)
-        return Stream.fromQueue(subscription)
+        return Stream.fromQueue(subscription).pipe(
+          Stream.takeWhile(Option.isSome),
+          Stream.map((event) => event.value)
+        )
       })
     )
 

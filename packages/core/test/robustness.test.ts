@@ -1,9 +1,7 @@
 /**
- * Adversarial review of the core package: races between stop / pause / resume
- * / runNow / a run ending / scope and layer close, the dispatcher's heap under
- * many repeaters, leaks after a repeater ends, and behaviours the README or
- * the spec name. Tests that fail show a bug (see the report); tests that pass
- * pin down verified tricky behaviour.
+ * Robustness: races between stop / pause / resume / runNow / a run ending /
+ * scope and layer close, the dispatcher's heap under many repeaters, what is
+ * released after a repeater ends, and behaviours the README names.
  */
 import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
 import type { RepeaterEvent, RepeaterHandle } from "@effect-repeater/core"
@@ -49,7 +47,7 @@ const isPending = <A, E>(fiber: Fiber.Fiber<A, E>) => Effect.map(Fiber.poll(fibe
 // Scopes
 // -----------------------------------------------------------------------------
 
-describe("review: scope close", () => {
+describe("robustness: scope close", () => {
   it.scoped(
     "finalizers of one Scope run in reverse order: a resource acquired before a repeater's fork outlives that repeater",
     () =>
@@ -153,7 +151,7 @@ describe("review: scope close", () => {
 // Stop
 // -----------------------------------------------------------------------------
 
-describe("review: stop", () => {
+describe("robustness: stop", () => {
   it.scoped(
     "stop from a fiber that an earlier run left behind is not a stop from the run in flight: it gets the grace",
     () =>
@@ -297,7 +295,7 @@ describe("review: stop", () => {
 // The run's own Scope (finalizers the task adds)
 // -----------------------------------------------------------------------------
 
-describe("review: finalizers the task adds are part of its run", () => {
+describe("robustness: finalizers the task adds are part of its run", () => {
   it.scoped("runs never overlap, even while a run's finalizers are still running", () =>
     Effect.gen(function*() {
       const log: Array<string> = []
@@ -404,7 +402,7 @@ describe("review: finalizers the task adds are part of its run", () => {
 // Repeaters that could get stuck, or never end
 // -----------------------------------------------------------------------------
 
-describe("review: a repeater never gets stuck", () => {
+describe("robustness: a repeater never gets stuck", () => {
   it.scoped("a schedule that dies when stepped ends the repeater failed; join does not hang", () =>
     Effect.gen(function*() {
       const { starts, task } = recorder()
@@ -480,7 +478,7 @@ describe("review: a repeater never gets stuck", () => {
 // Rate mode and runNow
 // -----------------------------------------------------------------------------
 
-describe("review: rate mode and runNow", () => {
+describe("robustness: rate mode and runNow", () => {
   it.scoped("an overrun with a runNow coalesced behind it is followed by exactly one run, never two", () =>
     Effect.gen(function*() {
       const starts: Array<number> = []
@@ -542,7 +540,7 @@ describe("review: rate mode and runNow", () => {
 // Many repeaters in one service: the dispatcher
 // -----------------------------------------------------------------------------
 
-describe("review: many repeaters, one dispatcher", () => {
+describe("robustness: many repeaters, one dispatcher", () => {
   it.scoped(
     "50 repeaters with different intervals, modes, delays and run lengths each keep their exact schedule",
     () =>
@@ -713,7 +711,7 @@ describe("review: many repeaters, one dispatcher", () => {
 // Memory: what an ended repeater leaves behind
 // -----------------------------------------------------------------------------
 
-describe("review: ended repeaters are released", () => {
+describe("robustness: ended repeaters are released", () => {
   it.scoped("60 repeaters that complete, fail or are stopped leave nothing in list, and all their names are free", () =>
     Effect.gen(function*() {
       const names = Array.from({ length: 60 }, (_, i) => `job-${i}`)
@@ -772,7 +770,7 @@ const steppableClock = (base: Clock.Clock) => {
   }
 }
 
-describe("review: clocks", () => {
+describe("robustness: clocks", () => {
   it.scoped("every: a wall clock stepped back by an hour does not stall the repeater for an hour", () =>
     Effect.gen(function*() {
       const base = yield* Effect.clock

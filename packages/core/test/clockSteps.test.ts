@@ -1,9 +1,8 @@
 /**
- * Third adversarial review: the fixes of the second review (an outside stop after a self-stop,
- * the first stop result winning, Scopes letting go of ended repeaters, wall-clock steps back of
- * more than 1 s absorbed with queued cron runs moved by the step, cron `resume` recomputed from
- * the wall clock) and `Repeater.layerConfig`. Tests that fail show a bug (see the report); tests
- * that pass pin down verified tricky behaviour.
+ * Clock steps and stops: an outside stop after a self-stop, the first stop
+ * result winning, Scopes letting go of ended repeaters, wall-clock steps back
+ * absorbed (queued cron runs move with them, cron `resume` recomputed from the
+ * wall clock), and `Repeater.layerConfig`.
  */
 import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
@@ -85,7 +84,7 @@ const iso = (text: string) => new Date(text).toISOString()
 // Wall-clock steps back
 // -----------------------------------------------------------------------------
 
-describe("review 3: wall-clock steps back and cron", () => {
+describe("clock steps and stops: wall-clock steps back and cron", () => {
   it.scoped("cron: a step back while a run is in flight does not run the match that run consumed a second time", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2026-03-10T02:00:00Z"))
@@ -215,7 +214,7 @@ describe("review 3: wall-clock steps back and cron", () => {
     }))
 })
 
-describe("review 3: wall-clock steps back and intervals", () => {
+describe("clock steps and stops: wall-clock steps back and intervals", () => {
   it.scoped("every: a step back of 1.5 s (more than the 1 s tolerance) is absorbed: the next run is 10 min of elapsed time later", () =>
     Effect.gen(function*() {
       const scope = yield* Scope.make()
@@ -281,7 +280,7 @@ describe("review 3: wall-clock steps back and intervals", () => {
 // Stop: a self-stop, then outside stops; two outside stops
 // -----------------------------------------------------------------------------
 
-describe("review 3: stop results", () => {
+describe("clock steps and stops: stop results", () => {
   /** A task that stops its own repeater, logs the result, then runs `rest`. */
   const selfStopping = (log: Array<string>, rest: Effect.Effect<void>) =>
     Effect.gen(function*() {
@@ -390,7 +389,7 @@ describe("review 3: stop results", () => {
 // Scopes let go of ended repeaters
 // -----------------------------------------------------------------------------
 
-describe("review 3: scopes", () => {
+describe("clock steps and stops: scopes", () => {
   it.scoped("a repeater stopped through its handle: closing its Scope later leaves a new repeater of the same name alone", () =>
     Effect.gen(function*() {
       const log: Array<string> = []
@@ -434,7 +433,7 @@ describe("review 3: scopes", () => {
 // Repeater.layerConfig
 // -----------------------------------------------------------------------------
 
-describe("review 3: Repeater.layerConfig", () => {
+describe("clock steps and stops: Repeater.layerConfig", () => {
   const fromEnv = (env: Record<string, string>) =>
     Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 

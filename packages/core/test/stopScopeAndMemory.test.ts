@@ -1,8 +1,7 @@
 /**
- * Second adversarial review: the fixes of the first review (stop from the run in flight, the
- * Scope's draining group, per-fork finalizers, a run ending after its finalizers, long timeouts
- * and graces, wall-clock steps back) and what they may have broken. Tests that fail show a bug
- * (see the report); tests that pass pin down verified tricky behaviour.
+ * Stops, Scopes and memory: stop from the run in flight, the Scope's group of
+ * repeaters and per-fork finalizers, a run ending after its finalizers, long
+ * timeouts and graces, wall-clock steps back.
  */
 import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
@@ -44,7 +43,7 @@ const steppableClock = (base: Clock.Clock) => {
 // Stop from the run in flight, then a Scope or the service closes
 // -----------------------------------------------------------------------------
 
-describe("review 2: stop from the run in flight", () => {
+describe("stops, scopes and memory: stop from the run in flight", () => {
   it.scoped("a run that stopped its own repeater and goes on still gets only the grace when its Scope closes", () =>
     Effect.gen(function*() {
       const log: Array<string> = []
@@ -116,7 +115,7 @@ describe("review 2: stop from the run in flight", () => {
 // Scopes: the draining group, per-fork finalizers, the shared runtime
 // -----------------------------------------------------------------------------
 
-describe("review 2: scope close", () => {
+describe("stops, scopes and memory: scope close", () => {
   it.scoped(
     "while a Scope's last repeater waits for its grace, an earlier one whose run ended starts no run and ignores runNow and resume",
     () =>
@@ -192,7 +191,7 @@ describe("review 2: scope close", () => {
 // Long graces and timeouts on TestClock
 // -----------------------------------------------------------------------------
 
-describe("review 2: long graces and timeouts", () => {
+describe("stops, scopes and memory: long graces and timeouts", () => {
   it.scoped("a stop grace longer than 2^30 ms runs out in one TestClock.adjust", () =>
     Effect.gen(function*() {
       const log: Array<string> = []
@@ -245,7 +244,7 @@ describe("review 2: long graces and timeouts", () => {
 setFlagsFromString("--expose-gc")
 const collectGarbage: () => void = runInNewContext("gc")
 
-describe("review 2: memory", () => {
+describe("stops, scopes and memory: memory", () => {
   it.scoped("a repeater that completed in a long-lived Scope can be garbage-collected while the Scope stays open", () =>
     Effect.gen(function*() {
       const scope = yield* Scope.make()
@@ -274,7 +273,7 @@ describe("review 2: memory", () => {
 // Clocks
 // -----------------------------------------------------------------------------
 
-describe("review 2: wall clock", () => {
+describe("stops, scopes and memory: wall clock", () => {
   it.scoped("cron: after the wall clock is stepped back by 5 hours, a daily 03:00 job runs at 03:00 wall time", () =>
     Effect.gen(function*() {
       const hour = 3_600_000

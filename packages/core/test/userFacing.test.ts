@@ -1,8 +1,7 @@
 /**
- * Fourth review, from a user's side: the README and docs/testing.md snippets and claims, the events
- * stream (order, late and several subscribers, end at service close), metrics after the fixes,
- * status consistency and the API's types. Tests that fail show a bug (see the report); tests that
- * pass pin down documented behaviour.
+ * What users see: the README and docs/testing.md snippets and claims, the
+ * events stream (order, late and several subscribers, end at service close),
+ * metrics, status consistency and the API's types.
  */
 import {
   Repeater,
@@ -125,7 +124,7 @@ const statusView = (status: RepeaterStatus) => ({
 // 1. the documentation's snippets and claims
 // -----------------------------------------------------------------------------
 
-describe("docs", () => {
+describe("the documentation's claims", () => {
   it.scoped("testing.md: TestClock.adjust(\"1 hour\") on every: \"5 seconds\" runs it 721 times, at 0, 5, ..., 3600 s", () =>
     Effect.gen(function*() {
       const starts: Array<number> = []
@@ -568,7 +567,7 @@ describe("API types and layers", () => {
 
   it.scoped("Repeater.background in a Layer graph: runs with its dependency while built, stopped when its Scope closes", () =>
     Effect.gen(function*() {
-      class Counter extends Context.Tag("review4/Counter")<Counter, { readonly hits: Array<number> }>() {}
+      class Counter extends Context.Tag("test/Counter")<Counter, { readonly hits: Array<number> }>() {}
       const CounterLive = Layer.sync(Counter, () => ({ hits: [] }))
       const Job = Repeater.background(
         { name: "bg-job", every: "5 seconds" },

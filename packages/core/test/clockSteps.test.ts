@@ -7,7 +7,6 @@
 import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
 import {
-  Clock,
   Config,
   ConfigProvider,
   type Context,
@@ -22,44 +21,15 @@ import {
   Scope,
   TestClock
 } from "effect"
+import { mark, now, steppableClock } from "./support/time.js"
 
 const minute = 60_000
 const hour = 60 * minute
-
-const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
-
-/** Appends `label@<virtual time>` to `log`. */
-const mark = (log: Array<string>, label: string) =>
-  Effect.flatMap(now, (t) => Effect.sync(() => void log.push(`${label}@${t}`)))
 
 const isPending = <A, E>(fiber: Fiber.Fiber<A, E>) => Effect.map(Fiber.poll(fiber), Option.isNone)
 
 /** A stop, with the virtual time at which it resolved. */
 const timedStop = (stop: Effect.Effect<string, unknown>) => Effect.zip(stop, now)
-
-/**
- * A clock whose wall time (`currentTimeMillis`) can be stepped, as NTP or a resumed VM does,
- * while its monotonic time (`currentTimeNanos`) and its sleeps stay those of the TestClock it wraps.
- */
-const steppableClock = (base: Clock.Clock) => {
-  let offset = 0
-  const clock: Clock.Clock = {
-    [Clock.ClockTypeId]: Clock.ClockTypeId,
-    unsafeCurrentTimeMillis: () => base.unsafeCurrentTimeMillis() + offset,
-    currentTimeMillis: Effect.sync(() => base.unsafeCurrentTimeMillis() + offset),
-    unsafeCurrentTimeNanos: () => base.unsafeCurrentTimeNanos(),
-    currentTimeNanos: base.currentTimeNanos,
-    sleep: (duration) => base.sleep(duration)
-  }
-  return {
-    clock,
-    step: (millis: number) => {
-      offset += millis
-    },
-    /** The wall time, as an ISO string. */
-    wall: () => new Date(base.unsafeCurrentTimeMillis() + offset).toISOString()
-  }
-}
 
 /**
  * A `Repeater` service (grace 0) on a steppable clock, built in `scope`, and a `fork` that starts

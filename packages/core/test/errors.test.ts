@@ -1,12 +1,7 @@
 import { Repeater, RepeaterTimeoutError } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Data, Duration, Effect, Exit, Fiber, HashMap, Logger, Option, Schedule, TestClock } from "effect"
-
-const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
-
-/** Appends `label@<virtual time>` to `log`. */
-const mark = (log: Array<string>, label: string) =>
-  Effect.flatMap(now, (t) => Effect.sync(() => void log.push(`${label}@${t}`)))
+import { mark, now } from "./support/time.js"
 
 class TaskError extends Data.TaggedError("TaskError")<{ readonly message: string }> {}
 

@@ -1,10 +1,9 @@
 import { Repeater, type RepeaterEvent } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Chunk, Data, DateTime, Duration, Effect, Fiber, Stream, TestClock } from "effect"
+import { now } from "./support/time.js"
 
 class Boom extends Data.TaggedError("Boom")<{ readonly reason: string }> {}
-
-const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
 
 const millis = (dateTime: DateTime.Utc): number => DateTime.toEpochMillis(dateTime)
 

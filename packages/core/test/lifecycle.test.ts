@@ -3,16 +3,11 @@ import type { RepeaterHandle, RepeaterStatus, StopResult } from "@effect-repeate
 import { assert, describe, it } from "@effect/vitest"
 import type { Duration } from "effect"
 import { Cause, Context, Data, Effect, Exit, Fiber, Layer, Option, Scope, TestClock } from "effect"
-
-const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
+import { mark, now } from "./support/time.js"
 
 /** Runs `effect` and pairs its value with the virtual time at which it resolved. */
 const timed = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<readonly [A, number], E, R> =>
   Effect.flatMap(effect, (a) => Effect.map(now, (t) => [a, t] as const))
-
-/** Appends `label@<virtual time>` to `log`. */
-const mark = (log: Array<string>, label: string) =>
-  Effect.flatMap(now, (t) => Effect.sync(() => void log.push(`${label}@${t}`)))
 
 /** A task that records its start times and lasts `millis` of virtual time. */
 const recordingTask = (starts: Array<number>, millis = 0) =>

@@ -9,7 +9,6 @@ import { Dispatcher, type DispatchItem } from "@effect-repeater/core/internal/di
 import { assert, describe, it } from "@effect/vitest"
 import {
   Cause,
-  Clock,
   DateTime,
   Duration,
   Effect,
@@ -23,12 +22,7 @@ import {
   TestClock
 } from "effect"
 import { vi } from "vitest"
-
-const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
-
-/** Appends `label@<virtual time>` to `log`. */
-const mark = (log: Array<string>, label: string) =>
-  Effect.flatMap(now, (t) => Effect.sync(() => void log.push(`${label}@${t}`)))
+import { mark, now, steppableClock } from "./support/time.js"
 
 /** A task that records the virtual time of each start and then lasts `millis`. */
 const recorder = (millis = 0) => {
@@ -746,29 +740,6 @@ describe("robustness: ended repeaters are released", () => {
 // -----------------------------------------------------------------------------
 // Clocks
 // -----------------------------------------------------------------------------
-
-/**
- * A clock whose wall time (`currentTimeMillis`) can be stepped, as NTP or a
- * resumed VM does, while its monotonic time (`currentTimeNanos`) and its
- * sleeps stay those of the TestClock it wraps.
- */
-const steppableClock = (base: Clock.Clock) => {
-  let offset = 0
-  const clock: Clock.Clock = {
-    [Clock.ClockTypeId]: Clock.ClockTypeId,
-    unsafeCurrentTimeMillis: () => base.unsafeCurrentTimeMillis() + offset,
-    currentTimeMillis: Effect.sync(() => base.unsafeCurrentTimeMillis() + offset),
-    unsafeCurrentTimeNanos: () => base.unsafeCurrentTimeNanos(),
-    currentTimeNanos: base.currentTimeNanos,
-    sleep: (duration) => base.sleep(duration)
-  }
-  return {
-    clock,
-    step: (millis: number) => {
-      offset += millis
-    }
-  }
-}
 
 describe("robustness: clocks", () => {
   it.scoped("every: a wall clock stepped back by an hour does not stall the repeater for an hour", () =>

@@ -5,39 +5,12 @@
  */
 import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Exit, Fiber, Layer, Option, Scope, TestClock } from "effect"
+import { Duration, Effect, Exit, Fiber, Layer, Option, Scope, TestClock } from "effect"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
-
-const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
-
-/** Appends `label@<virtual time>` to `log`. */
-const mark = (log: Array<string>, label: string) =>
-  Effect.flatMap(now, (t) => Effect.sync(() => void log.push(`${label}@${t}`)))
+import { mark, now, steppableClock } from "./support/time.js"
 
 const isPending = <A, E>(fiber: Fiber.Fiber<A, E>) => Effect.map(Fiber.poll(fiber), Option.isNone)
-
-/**
- * A clock whose wall time (`currentTimeMillis`) can be stepped, as NTP or a resumed VM does,
- * while its monotonic time (`currentTimeNanos`) and its sleeps stay those of the TestClock it wraps.
- */
-const steppableClock = (base: Clock.Clock) => {
-  let offset = 0
-  const clock: Clock.Clock = {
-    [Clock.ClockTypeId]: Clock.ClockTypeId,
-    unsafeCurrentTimeMillis: () => base.unsafeCurrentTimeMillis() + offset,
-    currentTimeMillis: Effect.sync(() => base.unsafeCurrentTimeMillis() + offset),
-    unsafeCurrentTimeNanos: () => base.unsafeCurrentTimeNanos(),
-    currentTimeNanos: base.currentTimeNanos,
-    sleep: (duration) => base.sleep(duration)
-  }
-  return {
-    clock,
-    step: (millis: number) => {
-      offset += millis
-    }
-  }
-}
 
 // -----------------------------------------------------------------------------
 // Stop from the run in flight, then a Scope or the service closes

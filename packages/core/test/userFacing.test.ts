@@ -30,10 +30,9 @@ import {
   Stream,
   TestClock
 } from "effect"
+import { now } from "./support/time.js"
 
 class Transient extends Data.TaggedError("Transient")<{ readonly attempt: number }> {}
-
-const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
 
 const millis = (value: Option.Option<DateTime.Utc>): number | undefined =>
   Option.getOrUndefined(Option.map(value, DateTime.toEpochMillis))

@@ -4,11 +4,9 @@
  */
 import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core"
 import { Cause, Data, DateTime, Duration, Effect, Exit, Fiber, Option, TestClock } from "effect"
+import { now } from "./time.js"
 
 export class TaskError extends Data.TaggedError("TaskError")<{ readonly run: number }> {}
-
-/** The current virtual time, in milliseconds. */
-export const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
 
 export interface Probe {
   /** The virtual start time of every run, in order. */
@@ -71,3 +69,5 @@ export const nextRunMillis = (status: RepeaterStatus): number | undefined =>
 /** Moves the TestClock to an absolute virtual time, running every sleep due until then in order. */
 export const advanceTo = (millis: number) =>
   Effect.flatMap(now, (current) => TestClock.adjust(Duration.millis(millis - current)))
+
+export { now } from "./time.js"

@@ -1,0 +1,12 @@
+/**
+ * Every section of `docs/benchmarks.md`, in the order they appear.
+ *
+ * @since 0.1.0
+ */
+import type { Section } from "../Section.js"
+
+/**
+ * @since 0.1.0
+ * @category sections
+ */
+export const sections: ReadonlyArray<Section> = []

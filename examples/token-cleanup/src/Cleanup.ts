@@ -24,11 +24,13 @@ export const removeExpiredTokens = Effect.gen(function*() {
  * the previous run ended. A failed run is logged with its full Cause and the
  * next one still comes; a run still going at shutdown gets 5 seconds.
  */
-export const layer = Layer.unwrapEffect(Effect.map(AppConfig, ({ cleanupInterval }) =>
-  Layer.scopedDiscard(Effect.gen(function*() {
-    yield* Effect.addFinalizer(() => Effect.log("token cleanup stopped"))
-    yield* Repeater.fork(
-      { name, every: cleanupInterval, timeout: "1 minute", grace: "5 seconds" },
-      removeExpiredTokens
-    )
-  }))))
+export const layer = Layer.unwrapEffect(
+  Effect.map(AppConfig, ({ cleanupInterval }) =>
+    Layer.scopedDiscard(Effect.gen(function*() {
+      yield* Effect.addFinalizer(() => Effect.log("token cleanup stopped"))
+      yield* Repeater.fork(
+        { name, every: cleanupInterval, timeout: "1 minute", grace: "5 seconds" },
+        removeExpiredTokens
+      )
+    })))
+)

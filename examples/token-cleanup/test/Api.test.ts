@@ -1,0 +1,100 @@
+import * as HttpServer from "@effect/platform/HttpServer"
+import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import * as Server from "../src/Server.js"
+import { badRequests, send } from "./support/badRequests.js"
+import { testConfig } from "./support/layers.js"
+
+/** The whole application in-process, on a free port of 127.0.0.1 over an in-memory database; its base URL. */
+const startServer = Effect.gen(function*() {
+  const context = yield* Layer.build(
+    Server.layer.pipe(Layer.provide(testConfig({ cleanupInterval: Duration.hours(1) })))
+  )
+  const server = yield* Effect.provide(HttpServer.HttpServer, context)
+  assert.strictEqual(server.address._tag, "TcpAddress")
+  return server.address._tag === "TcpAddress" ? `http://127.0.0.1:${server.address.port}` : ""
+})
+
+/** A token as JSON. */
+const TokenJson = Schema.Struct({ token: Schema.String, createdAt: Schema.String, expiresAt: Schema.String })
+
+const HealthJson = Schema.Struct({
+  status: Schema.String,
+  database: Schema.String,
+  cleanup: Schema.Struct({
+    state: Schema.String,
+    runs: Schema.Number,
+    failures: Schema.Number,
+    lastRunAt: Schema.NullOr(Schema.String)
+  })
+})
+
+const request = <A, I>(schema: Schema.Schema<A, I>, url: string, init?: RequestInit) =>
+  Effect.promise(async () => {
+    const response = await fetch(url, init)
+    return {
+      status: response.status,
+      type: response.headers.get("content-type"),
+      body: Schema.decodeUnknownSync(schema)(await response.json())
+    }
+  })
+
+const postToken = (baseUrl: string, ttlSeconds: number) =>
+  request(TokenJson, `${baseUrl}/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ttlSeconds })
+  })
+
+describe("the HTTP API, in-process over real HTTP", () => {
+  it.scopedLive("POST /tokens creates a token (201); GET /tokens lists it; GET /health answers", () =>
+    Effect.gen(function*() {
+      const baseUrl = yield* startServer
+      const created = yield* postToken(baseUrl, 60)
+      assert.strictEqual(created.status, 201)
+      assert.strictEqual(created.type, "application/json")
+      assert.match(created.body.token, /^[A-Za-z0-9_-]{43}$/)
+      assert.strictEqual(Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt), 60_000)
+
+      const other = yield* postToken(baseUrl, 30)
+      const listed = yield* request(Schema.Array(TokenJson), `${baseUrl}/tokens`)
+      assert.strictEqual(listed.status, 200)
+      assert.deepStrictEqual(listed.body, [other.body, created.body])
+
+      const health = yield* request(HealthJson, `${baseUrl}/health`)
+      assert.strictEqual(health.status, 200)
+      assert.deepInclude(health.body, { status: "ok", database: "ok" })
+      assert.deepInclude(health.body.cleanup, { state: "scheduled", runs: 1, failures: 0 })
+      assert.isString(health.body.cleanup.lastRunAt)
+    }))
+
+  it.scopedLive("every bad POST /tokens gets a 400 naming the field and the value; the server keeps serving", () =>
+    Effect.gen(function*() {
+      const baseUrl = yield* startServer
+      for (const badRequest of badRequests) {
+        const response = yield* Effect.promise(() => send(baseUrl, badRequest))
+        assert.deepStrictEqual(
+          response,
+          { status: 400, body: { _tag: "BadRequest", message: badRequest.message } },
+          badRequest.name
+        )
+      }
+      assert.strictEqual((yield* postToken(baseUrl, 1)).status, 201)
+      assert.strictEqual((yield* request(Schema.Array(TokenJson), `${baseUrl}/tokens`)).body.length, 1)
+    }))
+
+  it.scopedLive("a charset parameter on the JSON Content-Type is accepted; the largest ttl is accepted", () =>
+    Effect.gen(function*() {
+      const baseUrl = yield* startServer
+      const response = yield* request(TokenJson, `${baseUrl}/tokens`, {
+        method: "POST",
+        headers: { "content-type": "Application/JSON; charset=utf-8" },
+        body: JSON.stringify({ ttlSeconds: 31536000 })
+      })
+      assert.strictEqual(response.status, 201)
+      assert.strictEqual(Date.parse(response.body.expiresAt) - Date.parse(response.body.createdAt), 31536000_000)
+    }))
+})

@@ -3,7 +3,10 @@ import shared from "../../vitest.shared.js"
 
 const config: ViteUserConfig = {
   test: {
-    name: "example-token-cleanup"
+    name: "example-token-cleanup",
+    // real HTTP servers and child processes on a loaded machine: generous timeouts, never tight timings
+    testTimeout: 60_000,
+    hookTimeout: 60_000
   }
 }
 

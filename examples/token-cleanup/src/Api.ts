@@ -8,8 +8,10 @@ import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiError from "@effect/platform/HttpApiError"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { Token } from "./TokenRepo.js"
@@ -19,11 +21,21 @@ export const maxTtlSeconds = 365 * 24 * 60 * 60
 
 const ttlRule = `a whole number of seconds from 1 to ${maxTtlSeconds} (365 days)`
 
+/** The largest body `POST /tokens` reads: 16 KiB. */
+export const maxBodyBytes = 16 * 1024
+
 /** A 400 response: `{ "_tag": "BadRequest", "message": "..." }`. */
 export class BadRequest extends Schema.TaggedError<BadRequest>()(
   "BadRequest",
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 400 })
+) {}
+
+/** A 413 response, for a body over `maxBodyBytes`: `{ "_tag": "PayloadTooLarge", "message": "..." }`. */
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
+  "PayloadTooLarge",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 413 })
 ) {}
 
 /** The body of `POST /tokens`. */
@@ -59,6 +71,7 @@ export class TokensGroup extends HttpApiGroup.make("tokens")
       .setPayload(CreateToken)
       .addSuccess(Token, { status: 201 })
       .addError(BadRequest)
+      .addError(PayloadTooLarge)
   )
   .add(
     HttpApiEndpoint.get("list", "/tokens")
@@ -102,11 +115,13 @@ const formatIssue = (issue: ParseResult.ArrayFormatterIssue): string => {
  * Reads and decodes the body of `POST /tokens`: it must be JSON (with
  * `Content-Type: application/json`) and an object `{ "ttlSeconds": n }`.
  * Every way it can be wrong is a `BadRequest` whose message names the field
- * and the value.
+ * and the value; a body declared larger than `maxBodyBytes` is a
+ * `PayloadTooLarge`, not read at all (one that turns out larger while it is
+ * read, without a Content-Length, ends with the connection reset).
  */
 export const readCreateToken = (
   request: HttpServerRequest.HttpServerRequest
-): Effect.Effect<CreateToken, BadRequest> =>
+): Effect.Effect<CreateToken, BadRequest | PayloadTooLarge> =>
   Effect.gen(function*() {
     const contentType = request.headers["content-type"]
     const mediaType = contentType?.split(";")[0]?.trim().toLowerCase()
@@ -117,9 +132,17 @@ export const readCreateToken = (
         }`
       })
     }
-    const text = yield* Effect.mapError(
-      request.text,
-      (error) => new BadRequest({ message: `the body could not be read: ${error.message}` })
+    const length = Number(request.headers["content-length"] ?? 0)
+    if (length > maxBodyBytes) {
+      return yield* new PayloadTooLarge({
+        message: `the body has ${length} bytes (Content-Length), more than the ${maxBodyBytes} accepted`
+      })
+    }
+    const text = yield* request.text.pipe(
+      HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)),
+      Effect.mapError((error) =>
+        new BadRequest({ message: `the body could not be read: ${error.message} (at most ${maxBodyBytes} bytes)` })
+      )
     )
     if (text.trim() === "") {
       return yield* new BadRequest({ message: `the body is empty: send a JSON object like {"ttlSeconds": 60}` })

@@ -1,9 +1,16 @@
+import { Repeater } from "@effect-repeater/core"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpApiClient from "@effect/platform/HttpApiClient"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { assert, describe, it } from "@effect/vitest"
+import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import { CreateToken, TokenApi } from "../src/Api.js"
+import * as Cleanup from "../src/Cleanup.js"
 import * as Server from "../src/Server.js"
 import { badRequests, send } from "./support/badRequests.js"
 import { testConfig } from "./support/layers.js"
@@ -14,6 +21,12 @@ const startServer = Effect.gen(function*() {
     Server.layer.pipe(Layer.provide(testConfig({ cleanupInterval: Duration.hours(1) })))
   )
   const server = yield* Effect.provide(HttpServer.HttpServer, context)
+  // the cleanup's first run starts at once; wait until it has ended, so that the tests can count on it
+  const cleanup = yield* Effect.provide(Repeater.get(Cleanup.name), context)
+  yield* cleanup.status.pipe(
+    Effect.repeat({ schedule: Schedule.spaced("10 millis"), until: (status) => status.runs >= 1 }),
+    Effect.timeoutFail({ duration: "30 seconds", onTimeout: () => new Error("the first cleanup run did not end") })
+  )
   assert.strictEqual(server.address._tag, "TcpAddress")
   return server.address._tag === "TcpAddress" ? `http://127.0.0.1:${server.address.port}` : ""
 })
@@ -121,6 +134,18 @@ describe("the HTTP API, in-process over real HTTP", () => {
 
       assert.strictEqual((yield* request(HealthJson, `${baseUrl}/health`)).status, 200)
       assert.strictEqual((yield* postToken(baseUrl, 1)).status, 201)
+    }))
+
+  it.scopedLive("an HttpApiClient of TokenApi creates and lists tokens", () =>
+    Effect.gen(function*() {
+      const baseUrl = yield* startServer
+      const client = yield* HttpApiClient.make(TokenApi, { baseUrl }).pipe(Effect.provide(FetchHttpClient.layer))
+      const created = yield* client.tokens.create({ payload: new CreateToken({ ttlSeconds: 90 }) })
+      assert.strictEqual(DateTime.distance(created.createdAt, created.expiresAt), 90_000)
+      const listed = yield* client.tokens.list()
+      assert.deepStrictEqual(listed.map((token) => token.token), [created.token])
+      const health = yield* client.health.health()
+      assert.strictEqual(health.cleanup.runs, 1)
     }))
 
   it.scopedLive("a charset parameter on the JSON Content-Type is accepted; the largest ttl is accepted", () =>

@@ -15,13 +15,16 @@ import { migrations } from "./TokenRepo.js"
 /** The SQLite client for a file (or `:memory:`), its directory created first. */
 export const client = (filename: string) =>
   Layer.unwrapScoped(Effect.gen(function*() {
+    let shown = filename
     if (filename !== ":memory:" && !filename.startsWith("file:")) {
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
-      yield* fs.makeDirectory(path.dirname(path.resolve(filename)), { recursive: true })
+      shown = path.resolve(filename)
+      yield* fs.makeDirectory(path.dirname(shown), { recursive: true })
     }
+    yield* Effect.log(`database: ${shown}`)
     // Added before the client is opened, so it runs after the client is closed.
-    yield* Effect.addFinalizer(() => Effect.log(`database closed: ${filename}`))
+    yield* Effect.addFinalizer(() => Effect.log(`database closed: ${shown}`))
     return SqliteClient.layer({ filename })
   }))
 

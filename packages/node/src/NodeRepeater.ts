@@ -74,7 +74,7 @@ export const signalExitCodes: { readonly SIGINT: 130; readonly SIGTERM: 143 } = 
  * @since 0.1.0
  * @category running
  */
-export const runMain: <E>(
-  program: Effect.Effect<unknown, E, Repeater> | Layer.Layer<unknown, E, Repeater>,
+export const runMain: <ROut, E>(
+  program: Effect.Effect<unknown, E, Repeater> | Layer.Layer<ROut, E, Repeater>,
   options?: RunMainOptions
 ) => void = internal.runMain

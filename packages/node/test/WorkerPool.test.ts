@@ -39,7 +39,7 @@ const maxOverlap = (intervals: ReadonlyArray<{ readonly startedAt: number; reado
   return max
 }
 
-const timeouts = { timeout: 60_000 }
+const timeouts = 60_000
 
 describe("WorkerPool", () => {
   it.live("reuses its threads across calls", () =>

@@ -30,12 +30,18 @@ const logFrom = (fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Eff
   }
 }
 
+const isLayer = <ROut, E, R>(program: Effect.Effect<unknown, E, R> | Layer.Layer<ROut, E, R>): program is Layer.Layer<
+  ROut,
+  E,
+  R
+> => Layer.isLayer(program)
+
 /** @internal */
-export const runMain = <E>(
-  program: Effect.Effect<unknown, E, Repeater> | Layer.Layer<unknown, E, Repeater>,
+export const runMain = <ROut, E>(
+  program: Effect.Effect<unknown, E, Repeater> | Layer.Layer<ROut, E, Repeater>,
   options: NodeRepeater.RunMainOptions = {}
 ): void => {
-  const main: Effect.Effect<unknown, unknown, Repeater> = Layer.isLayer(program) ? Layer.launch(program) : program
+  const main: Effect.Effect<unknown, E, Repeater> = isLayer(program) ? Layer.launch(program) : program
   const shutdownTimeout = Option.flatMap(
     Option.fromNullable(options.shutdownTimeout),
     Duration.decodeUnknown

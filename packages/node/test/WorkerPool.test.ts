@@ -1,8 +1,17 @@
 import { Repeater } from "@effect-repeater/core"
 import { WorkerPool } from "@effect-repeater/node"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Option, TestClock } from "effect"
-import { Block, Double, Exit as ExitRequest, type Requests, Spin, Throw, Watch } from "./fixtures/requests.js"
+import { Context, Duration, Effect, Exit, Fiber, Option, TestClock } from "effect"
+import {
+  Block,
+  Double,
+  Exit as ExitRequest,
+  ExitLater,
+  type Requests,
+  Spin,
+  Throw,
+  Watch
+} from "./fixtures/requests.js"
 
 const workerFile = new URL("./fixtures/worker.ts", import.meta.url)
 
@@ -40,6 +49,8 @@ const maxOverlap = (intervals: ReadonlyArray<{ readonly startedAt: number; reado
 }
 
 const timeouts = 60_000
+
+class Doubler extends Context.Tag("Doubler")<Doubler, WorkerPool.WorkerPool<Requests>>() {}
 
 describe("WorkerPool", () => {
   it.live("reuses its threads across calls", () =>
@@ -107,6 +118,8 @@ describe("WorkerPool", () => {
         const pool = yield* WorkerPool.make<Requests>({ path: workerFile, size: 1 })
         const first = yield* pool.execute(new Block({ ms: 1 }))
         const counter = new SharedArrayBuffer(4)
+        const invalid = yield* Effect.flip(pool.execute(new Block({ ms: 1 }), { timeout: "0 millis" }))
+        assert.strictEqual(invalid._tag, "WorkerPoolConfigError")
         const error = yield* Effect.flip(pool.execute(new Spin({ counter }), { timeout: "300 millis" }))
         assert.strictEqual(error._tag, "WorkerTimeoutError")
         yield* assertStopped(counter)
@@ -191,14 +204,18 @@ describe("WorkerPool", () => {
     timeouts
   )
 
-  it.live("the request's own typed failure arrives decoded", () =>
-    Effect.gen(function*() {
-      const pool = yield* WorkerPool.make<Requests>({ path: workerFile })
-      assert.strictEqual(yield* pool.execute(new Double({ n: 4 })), 8)
-      const error = yield* Effect.flip(pool.execute(new Double({ n: 11 })))
-      assert.strictEqual(error._tag, "TooBig")
-      if (error._tag === "TooBig") assert.strictEqual(error.limit, 10)
-    }).pipe(Effect.scoped), timeouts)
+  it.live(
+    "the request's own typed failure arrives decoded (a pool from WorkerPool.layer)",
+    () =>
+      Effect.gen(function*() {
+        const pool = yield* Doubler
+        assert.strictEqual(yield* pool.execute(new Double({ n: 4 })), 8)
+        const error = yield* Effect.flip(pool.execute(new Double({ n: 11 })))
+        assert.strictEqual(error._tag, "TooBig")
+        if (error._tag === "TooBig") assert.strictEqual(error.limit, 10)
+      }).pipe(Effect.provide(WorkerPool.layer(Doubler, { path: workerFile }))),
+    timeouts
+  )
 
   it.live(
     "a thread that exits during a call fails it with a WorkerCrashError; a fresh thread takes its place",
@@ -217,6 +234,18 @@ describe("WorkerPool", () => {
       }).pipe(Effect.scoped),
     timeouts
   )
+
+  it.live("a thread that ends by itself while idle is replaced", () =>
+    Effect.gen(function*() {
+      const pool = yield* WorkerPool.make<Requests>({ path: workerFile })
+      const ending = yield* pool.execute(new ExitLater({ ms: 100 }))
+      yield* waitUntil(
+        "a fresh thread replaced it",
+        Effect.map(pool.threadIds, (ids) => ids.length === 1 && ids[0] !== ending)
+      )
+      const next = yield* pool.execute(new Block({ ms: 1 }))
+      assert.notStrictEqual(next.threadId, ending)
+    }).pipe(Effect.scoped), timeouts)
 
   it.live("closing its Scope waits for the calls in flight, then ends every thread", () =>
     Effect.gen(function*() {

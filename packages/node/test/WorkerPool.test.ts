@@ -2,6 +2,9 @@ import { Repeater } from "@effect-repeater/core"
 import { WorkerPool } from "@effect-repeater/node"
 import { assert, describe, it } from "@effect/vitest"
 import { Context, Duration, Effect, Exit, Fiber, Option, TestClock } from "effect"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import {
   Block,
   Double,
@@ -93,7 +96,11 @@ describe("WorkerPool", () => {
         const pool = yield* WorkerPool.make<Requests>({ path: workerFile, size: 1, timeout: "1 second" })
         const first = yield* pool.execute(new Block({ ms: 1 }))
         const counter = new SharedArrayBuffer(4)
+        const startedAt = Date.now()
         const error = yield* Effect.flip(pool.execute(new Spin({ counter })))
+        // the pool terminates the thread itself, at once: well before the 5 s that Effect's worker gives a thread
+        // to close before it kills it
+        assert.isBelow(Date.now() - startedAt - 1000, 4000, "the thread was not terminated at once")
         assert.strictEqual(error._tag, "WorkerTimeoutError")
         if (error._tag === "WorkerTimeoutError") {
           assert.strictEqual(error.request, "Spin")
@@ -182,6 +189,40 @@ describe("WorkerPool", () => {
         assert.strictEqual(error._tag, "WorkerStartError")
         assert.include(error.message, "exited with code 0 before it served requests")
       }).pipe(Effect.scoped),
+    timeouts
+  )
+
+  it.live(
+    "a worker that does not start within startTimeout fails the call, and its thread is terminated",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "effect-repeater-"))
+      return Effect.gen(function*() {
+        const pool = yield* WorkerPool.make<Requests>({
+          path: new URL("./fixtures/hangsAtLoad.mjs", import.meta.url),
+          startTimeout: "5 seconds",
+          workerOptions: { env: { ...process.env, HEARTBEAT_DIR: dir } }
+        })
+        const startedAt = Date.now()
+        const error = yield* Effect.flip(pool.execute(new Block({ ms: 1 })))
+        // the pool terminates the thread itself, at once: well before the 5 s that Effect's worker gives a thread
+        // to close before it kills it
+        assert.isBelow(Date.now() - startedAt - 5000, 4000, "the thread was not terminated at once")
+        assert.strictEqual(error._tag, "WorkerStartError")
+        assert.include(error.message, "the thread did not serve requests within 5s")
+        // the first thread (the pool may already try a second one in the background) was running, so a heartbeat
+        // that stops means something, and it runs no more
+        const first = Math.min(...readdirSync(dir).map(Number))
+        assert.isTrue(Number.isInteger(first))
+        const heartbeat = join(dir, String(first))
+        const before = readFileSync(heartbeat, "utf8")
+        yield* realSleep(500)
+        assert.strictEqual(readFileSync(heartbeat, "utf8"), before, "the thread still runs")
+      }).pipe(
+        Effect.scoped,
+        // after the Scope has closed: no thread of the pool writes there any more
+        Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+      )
+    },
     timeouts
   )
 

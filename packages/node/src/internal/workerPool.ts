@@ -210,7 +210,8 @@ const makeSlot = (
       }),
       // starting a thread takes real time, whatever the clock of the program
       Effect.withClock(Clock.make()),
-      Effect.tapError(() => terminateThread(thread, state, scope))
+      // a thread that failed to start, or whose start was interrupted (the pool closing), is terminated at once
+      Effect.onError(() => terminateThread(thread, state, scope))
     )
     state.ready = true
     // runs first when the scope closes: the thread's exit is expected from then on

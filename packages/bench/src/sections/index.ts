@@ -4,9 +4,10 @@
  * @since 0.1.0
  */
 import type { Section } from "../Section.js"
+import { nodeWorkers } from "./nodeWorkers.js"
 
 /**
  * @since 0.1.0
  * @category sections
  */
-export const sections: ReadonlyArray<Section> = []
+export const sections: ReadonlyArray<Section> = [nodeWorkers]

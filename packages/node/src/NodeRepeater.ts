@@ -1,0 +1,80 @@
+/**
+ * Running a program of repeaters as a Node process: signals, graceful stop and
+ * exit codes.
+ *
+ * @since 0.1.0
+ */
+import type { Repeater, RepeaterSettings } from "@effect-repeater/core/Repeater"
+import type { Teardown } from "@effect/platform/Runtime"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import * as internal from "./internal/runMain.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunMainOptions {
+  /** Settings of the `Repeater` service that `runMain` provides (its `defaultGrace`...). */
+  readonly repeater?: RepeaterSettings | undefined
+  /**
+   * After the first signal, the longest the graceful stop may take: then the
+   * process exits at once with code 1. Default: no limit (each repeater's
+   * `grace` already bounds its run in flight).
+   */
+  readonly shutdownTimeout?: Duration.DurationInput | undefined
+  /** Do not log the program's failure (as `NodeRuntime.runMain`). */
+  readonly disableErrorReporting?: boolean | undefined
+  /** Keep Effect's default logger instead of the pretty one (as `NodeRuntime.runMain`). */
+  readonly disablePrettyLogger?: boolean | undefined
+  /** Chooses the exit code from the program's Exit (as `NodeRuntime.runMain`). */
+  readonly teardown?: Teardown | undefined
+}
+
+/**
+ * The exit code after a second SIGINT (130) or SIGTERM (143): 128 plus the
+ * signal's number, the code a shell reports for a process that the signal
+ * killed.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const signalExitCodes: { readonly SIGINT: 130; readonly SIGTERM: 143 } = internal.signalExitCodes
+
+/**
+ * Runs a program (an Effect, or a Layer that is launched) as the main program
+ * of a Node process, with a `Repeater` service provided, as
+ * `NodeRuntime.runMain` does, and:
+ *
+ * - the first SIGTERM or SIGINT is logged and stops the program gracefully:
+ *   the `Repeater` service stops every repeater (no new runs; a run in flight
+ *   gets its `grace`, then is interrupted), every finalizer runs, and the
+ *   process exits with code 0 (1 if the program failed);
+ * - a second SIGTERM or SIGINT exits at once with code 143 or 130 (with
+ *   `NodeRuntime.runMain` alone, it kills the process only when no other
+ *   listener of that signal exists);
+ * - `shutdownTimeout` bounds the graceful stop;
+ * - a program that ends by itself exits with code 0, or 1 if it failed.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { NodeRepeater } from "@effect-repeater/node"
+ * import { Effect } from "effect"
+ *
+ * const Cleanup = Repeater.background(
+ *   { name: "cleanup", every: "5 seconds", grace: "10 seconds" },
+ *   Effect.log("removing expired tokens")
+ * )
+ *
+ * NodeRepeater.runMain(Cleanup)
+ * ```
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const runMain: <ROut, E>(
+  program: Effect.Effect<unknown, E, Repeater> | Layer.Layer<ROut, E, Repeater>,
+  options?: RunMainOptions
+) => void = internal.runMain

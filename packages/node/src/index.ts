@@ -1,0 +1,33 @@
+/**
+ * @since 0.1.0
+ */
+
+/**
+ * Running a program of repeaters as a Node process: signals, graceful stop and
+ * exit codes.
+ *
+ * @since 0.1.0
+ */
+export * as NodeRepeater from "./NodeRepeater.js"
+
+/**
+ * A pool of `worker_threads` for blocking or CPU-heavy work, whose timeout
+ * really stops a runaway call.
+ *
+ * @since 0.1.0
+ */
+export * as WorkerPool from "./WorkerPool.js"
+
+/**
+ * The typed errors of a `WorkerPool`.
+ *
+ * @since 0.1.0
+ */
+export * from "./WorkerPoolError.js"
+
+/**
+ * The worker side of a `WorkerPool`.
+ *
+ * @since 0.1.0
+ */
+export * as WorkerThread from "./WorkerThread.js"

@@ -137,6 +137,7 @@ const hold = <A, E, R>(
     const plan = firstStart ?
       planFirstStart(trigger, firstDelay(options, trigger), planNow) :
       planTakeover(trigger, state, policy, planNow)
+    yield* Effect.log(`Cluster repeater "${name}" is now held by ${holder}: ${describePlan(plan)}`)
 
     let version = state.version
     let pendingCatchUp = plan.catchUp
@@ -222,7 +223,6 @@ const hold = <A, E, R>(
       task
     ).pipe(Effect.orDie)
     if (plan.catchUp !== undefined) yield* handle.runNow
-    yield* Effect.log(`Cluster repeater "${name}" is now held by ${holder}: ${describePlan(plan)}`)
     const ended = yield* Effect.exit(handle.join)
     const status = yield* handle.status
     if (Exit.isFailure(ended)) yield* storage.end(name, "failed")

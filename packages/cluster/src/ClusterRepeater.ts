@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import type { CurrentTick } from "./CurrentTick.js"
 import * as internal from "./internal/clusterRepeater.js"
 import * as storage from "./internal/storage.js"
 
@@ -47,40 +48,7 @@ export interface ClusterRepeaterOptions<E = never> extends RepeaterOptions<E> {
 }
 
 /**
- * The tick a run stands for, in the run's context: the scheduled instant is
- * the same on whichever runner runs it, which makes it a good idempotency key.
- *
- * @example
- * ```ts
- * import { ClusterRepeater, CurrentTick } from "@effect-repeater/cluster"
- * import { DateTime, Effect } from "effect"
- *
- * const report = Effect.gen(function*() {
- *   const tick = yield* CurrentTick
- *   yield* Effect.log(`report for ${DateTime.formatIso(tick.scheduledAt)}`)
- * })
- * const Report = ClusterRepeater.layer({ name: "report", cron: "0 * * * *", timeZone: "UTC" }, report)
- * ```
- *
- * @since 0.1.0
- * @category context
- */
-export const CurrentTick: typeof internal.CurrentTick = internal.CurrentTick
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type CurrentTick = internal.CurrentTick
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface TickInfo extends internal.TickInfo {}
-
-/**
- * The state of the last run of a run, as stored:
+ * How the last run ended, as stored:
  * `running` (claimed, not finished yet), `success`, `failure`,
  * `interrupted`, or `abandoned` (its runner died during the run; it is not
  * run again).
@@ -88,7 +56,7 @@ export interface TickInfo extends internal.TickInfo {}
  * @since 0.1.0
  * @category models
  */
-export type ClusterRunOutcome = storage.Outcome
+export type ClusterRunOutcome = "running" | "success" | "failure" | "interrupted" | "abandoned"
 
 /**
  * A cluster repeater as its durable state shows it, readable on every runner.

@@ -10,7 +10,7 @@ export * as ClusterRepeater from "./ClusterRepeater.js"
 /**
  * @since 0.1.0
  */
-export { CurrentTick } from "./ClusterRepeater.js"
+export * from "./CurrentTick.js"
 
 /**
  * @since 0.1.0

@@ -4,9 +4,10 @@
  * @since 0.1.0
  */
 import type { Section } from "../Section.js"
+import { cluster } from "./cluster.js"
 
 /**
  * @since 0.1.0
  * @category sections
  */
-export const sections: ReadonlyArray<Section> = []
+export const sections: ReadonlyArray<Section> = [cluster]

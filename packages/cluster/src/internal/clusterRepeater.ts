@@ -4,7 +4,6 @@ import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Clock from "effect/Clock"
-import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -14,19 +13,9 @@ import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import { hostname } from "node:os"
+import { CurrentTick, type TickInfo } from "../CurrentTick.js"
 import { type MissedPolicy, type Plan, planFirstStart, planTakeover, tickOf, type Trigger, triggerOf } from "./plan.js"
 import * as storage from "./storage.js"
-
-/** @internal */
-export interface TickInfo {
-  readonly name: string
-  readonly scheduledAt: DateTime.Utc
-  readonly holder: string
-  readonly catchUp: boolean
-}
-
-/** @internal */
-export class CurrentTick extends Context.Tag("@effect-repeater/cluster/CurrentTick")<CurrentTick, TickInfo>() {}
 
 /** @internal */
 export interface ClusterOptions<E> extends RepeaterOptions<E> {

@@ -42,7 +42,7 @@ export interface ClusterTimings {
    * connection). Default 3 seconds; keep it at least 3 × `lockRefresh`.
    */
   readonly lockExpiration?: Duration.DurationInput | undefined
-  /** How often a runner looks for new or gone runners and rebalances shards. Default 1 second. */
+  /** How often a runner looks for new or gone runners and rebalances shards. Default 500 milliseconds. */
   readonly refreshAssignments?: Duration.DurationInput | undefined
   /** How often runners check that the others are alive. Default 2 seconds. */
   readonly healthCheck?: Duration.DurationInput | undefined
@@ -59,7 +59,7 @@ export interface ClusterTimings {
 export const fastTakeover: Required<{ readonly [K in keyof ClusterTimings]: Duration.Duration }> = {
   lockRefresh: Duration.seconds(1),
   lockExpiration: Duration.seconds(3),
-  refreshAssignments: Duration.seconds(1),
+  refreshAssignments: Duration.millis(500),
   healthCheck: Duration.seconds(2),
   messagePoll: Duration.seconds(1)
 }

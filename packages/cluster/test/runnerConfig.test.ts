@@ -12,7 +12,7 @@ describe("ClusterRunner settings", () => {
       const config = yield* ClusterRunner.shardingConfig({ storage: sqlite, port: 40001 })
       assert.deepStrictEqual(config.shardLockRefreshInterval, Duration.seconds(1))
       assert.deepStrictEqual(config.shardLockExpiration, Duration.seconds(3))
-      assert.deepStrictEqual(config.refreshAssignmentsInterval, Duration.seconds(1))
+      assert.deepStrictEqual(config.refreshAssignmentsInterval, Duration.millis(500))
       assert.deepStrictEqual(config.runnerHealthCheckInterval, Duration.seconds(2))
       assert.deepStrictEqual(config.entityMessagePollInterval, Duration.seconds(1))
       const address = Option.getOrThrow(config.runnerAddress!)

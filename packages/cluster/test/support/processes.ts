@@ -97,11 +97,22 @@ export const killAll = async (runners: ReadonlyArray<RunnerProcess>): Promise<vo
   await Promise.all(runners.map((runner) => runner.exit))
 }
 
-/** Polls `condition` every 50 ms until it holds; fails after `timeoutMs` with `what`. */
-export const waitFor = async (what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> => {
+/**
+ * Polls `condition` every 50 ms until it holds; fails after `timeoutMs` with
+ * `what` and the end of each runner's output.
+ */
+export const waitFor = async (
+  what: string,
+  condition: () => boolean,
+  timeoutMs = 60_000,
+  runners: ReadonlyArray<RunnerProcess> = []
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)
+    if (Date.now() > deadline) {
+      const outputs = runners.map((r) => `--- pid ${r.pid} (exited: ${r.exited})\n${r.output.slice(-20).join("\n")}`)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}\n${outputs.join("\n")}`)
+    }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }

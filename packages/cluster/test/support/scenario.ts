@@ -65,10 +65,15 @@ export const runScenario = async (options: ScenarioOptions): Promise<ScenarioRes
     }
     let since = 0
     let holder: RunnerProcess | undefined
-    await waitFor(`a runner to run ${runsPerHolder} ticks`, () => {
-      holder = runners.find((runner) => runs(runner).length >= runsPerHolder)
-      return holder !== undefined
-    }, timeoutMs)
+    await waitFor(
+      `a runner to run ${runsPerHolder} ticks`,
+      () => {
+        holder = runners.find((runner) => runs(runner).length >= runsPerHolder)
+        return holder !== undefined
+      },
+      timeoutMs,
+      runners
+    )
     for (const signal of options.signals) {
       const from = holder!
       const signalledAt = Date.now()
@@ -77,10 +82,15 @@ export const runScenario = async (options: ScenarioOptions): Promise<ScenarioRes
       if (signal === "SIGTERM") sigtermExit = code
       since = signalledAt
       let to: RunnerProcess | undefined
-      await waitFor(`another runner to take over after ${signal} and run ${runsPerHolder} ticks`, () => {
-        to = runners.find((runner) => runner !== from && runsAfter(runner, since).length >= runsPerHolder)
-        return to !== undefined
-      }, timeoutMs)
+      await waitFor(
+        `another runner to take over after ${signal} and run ${runsPerHolder} ticks`,
+        () => {
+          to = runners.find((runner) => runner !== from && runsAfter(runner, since).length >= runsPerHolder)
+          return to !== undefined
+        },
+        timeoutMs,
+        runners
+      )
       const first = runsAfter(to!, since)[0]
       const holding = to!.events.find((event) => event.event === "holding" && event.at >= since)
       takeovers.push({

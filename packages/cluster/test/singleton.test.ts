@@ -180,6 +180,73 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
     }).pipe(Effect.provide(Sqlite)))
 })
 
+describe("ClusterRepeater with cron and delay mode (TestRunner, real SQLite, TestClock)", () => {
+  it.scoped("cron: each run stands for its match; a restart that missed matches runs the latest once", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0 + 3_000)
+      const ticks: Array<[number, boolean]> = []
+      const job = Effect.flatMap(
+        CurrentTick,
+        (tick) => Effect.sync(() => ticks.push([tick.scheduledAt.epochMillis, tick.catchUp]))
+      )
+      const EveryTen = ClusterRepeater.layer({ name: "cron", cron: "*/10 * * * * *", timeZone: "UTC" }, job)
+      const first = yield* startRunner(EveryTen)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("17 seconds") // T0 + 20 s
+      assert.deepStrictEqual(ticks, [[T0 + P, false], [T0 + 2 * P, false]])
+      yield* Scope.close(first, Exit.void)
+      yield* TestClock.adjust("25 seconds") // T0 + 45 s: the matches of 30 and 40 s are missed
+      const second = yield* startRunner(EveryTen)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("5 seconds")
+      assert.deepStrictEqual(ticks, [[T0 + P, false], [T0 + 2 * P, false], [T0 + 4 * P, true], [T0 + 5 * P, false]])
+      yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("delay mode: a restart waits `every` after the end of the last run", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const starts: Array<number> = []
+      const job = Effect.zipRight(
+        Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis()))),
+        Effect.sleep("2 seconds")
+      )
+      const Delayed = ClusterRepeater.layer({ name: "delay", every: "10 seconds" }, job)
+      const first = yield* startRunner(Delayed)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("3 seconds") // the first run ended at T0 + 2 s
+      yield* Scope.close(first, Exit.void)
+      const second = yield* startRunner(Delayed)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("8 seconds") // T0 + 11 s
+      assert.deepStrictEqual(starts, [T0])
+      yield* TestClock.adjust("1 second") // T0 + 12 s
+      assert.deepStrictEqual(starts, [T0, T0 + 12_000])
+      yield* TestClock.adjust("2 seconds") // the run ends
+      yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
+describe("two runners that both hold the repeater (TestRunner each, one SQLite file, TestClock)", () => {
+  it.scoped("each tick is claimed by one of them and runs once", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const ticks: Array<number> = []
+      const job = Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+      // two separate in-memory clusters: each runner believes it holds the singleton
+      const a = yield* startRunner(Periodic)
+      const b = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("50 seconds")
+      assert.deepStrictEqual(ticks, [T0, T0 + P, T0 + 2 * P, T0 + 3 * P, T0 + 4 * P, T0 + 5 * P])
+      const status = yield* ClusterRepeater.status("periodic")
+      assert.strictEqual(status.runs, 6)
+      yield* Scope.close(a, Exit.void)
+      yield* Scope.close(b, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
 describe("bad options fail when the layer is built, naming the option and the value", () => {
   it.scoped("a cluster option and a core option", () =>
     Effect.gen(function*() {

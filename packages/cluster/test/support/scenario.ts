@@ -5,6 +5,7 @@
  */
 import {
   freePort,
+  holderOf,
   killAll,
   type RunnerEvent,
   type RunnerOptions,
@@ -66,14 +67,23 @@ export const runScenario = async (options: ScenarioOptions): Promise<ScenarioRes
     let since = 0
     let holder: RunnerProcess | undefined
     await waitFor(
-      `a runner to run ${runsPerHolder} ticks`,
+      "three ready runners",
+      () => runners.every((r) => r.events.some((e) => e.event === "ready")),
+      timeoutMs,
+      runners
+    )
+    // shards are rebalanced as runners join: wait until that has settled
+    const allReady = Math.max(...runners.map((r) => r.events.find((e) => e.event === "ready")!.at))
+    await waitFor(
+      `a runner to run ${runsPerHolder} ticks once all are ready`,
       () => {
-        holder = runners.find((runner) => runs(runner).length >= runsPerHolder)
+        holder = runners.find((runner) => runsAfter(runner, allReady + 1000).length >= runsPerHolder)
         return holder !== undefined
       },
       timeoutMs,
       runners
     )
+    holder = holderOf(runners)
     for (const signal of options.signals) {
       const from = holder!
       const signalledAt = Date.now()

@@ -14,7 +14,7 @@ import * as Layer from "effect/Layer"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { validateGrace } from "./internal/config.js"
+import { validate, validateGrace } from "./internal/config.js"
 import * as internal from "./internal/service.js"
 import { RepeaterConfigError } from "./RepeaterError.js"
 import type { RepeaterNotFoundError, RepeaterTimeoutError } from "./RepeaterError.js"
@@ -285,6 +285,31 @@ export class Repeater extends Context.Tag("@effect-repeater/core/Repeater")<Repe
       effect: Effect.Effect<A, E, R>
     ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater | Scope.Scope | R>
   } = fork
+
+  /**
+   * Checks a repeater's options as `fork` does, without starting anything:
+   * for libraries that start the repeater later (or elsewhere) and want bad
+   * options reported at once. Fails with the `RepeaterConfigError` that
+   * `fork` would fail with.
+   *
+   * @example
+   * ```ts
+   * import { Repeater } from "@effect-repeater/core"
+   *
+   * // fails with RepeaterConfigError: Invalid option "every" of repeater "bad": ...
+   * Repeater.validate({ name: "bad", every: "-5 seconds" })
+   * ```
+   *
+   * @since 0.1.0
+   * @category validation
+   */
+  static readonly validate = <E>(options: RepeaterOptions<E>): Effect.Effect<void, RepeaterConfigError> =>
+    Effect.clockWith((clock) =>
+      Effect.suspend(() => {
+        const validated = validate(options, defaultSettings.defaultGrace, clock.unsafeCurrentTimeMillis())
+        return Either.isLeft(validated) ? Effect.fail(validated.left) : Effect.void
+      })
+    )
 
   /**
    * A Layer that runs the repeater for the Layer's lifetime: for apps made of

@@ -4,10 +4,11 @@
  * @since 0.1.0
  */
 import type { Section } from "../Section.js"
+import { cluster } from "./cluster.js"
 import { nodeWorkers } from "./nodeWorkers.js"
 
 /**
  * @since 0.1.0
  * @category sections
  */
-export const sections: ReadonlyArray<Section> = [nodeWorkers]
+export const sections: ReadonlyArray<Section> = [nodeWorkers, cluster]

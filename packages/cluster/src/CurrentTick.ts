@@ -1,0 +1,42 @@
+/**
+ * The tick a cluster repeater's run stands for, in the run's context.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import type * as DateTime from "effect/DateTime"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface TickInfo {
+  /** The repeater's name. */
+  readonly name: string
+  /** When the tick was due: the same on whichever runner runs it, a good idempotency key. */
+  readonly scheduledAt: DateTime.Utc
+  /** The runner that runs it. */
+  readonly holder: string
+  /** Whether this is the one run of ticks missed while no runner held the repeater (`missed: "runOnce"`). */
+  readonly catchUp: boolean
+}
+
+/**
+ * The tick a run stands for.
+ *
+ * @example
+ * ```ts
+ * import { ClusterRepeater, CurrentTick } from "@effect-repeater/cluster"
+ * import { DateTime, Effect } from "effect"
+ *
+ * const report = Effect.gen(function*() {
+ *   const tick = yield* CurrentTick
+ *   yield* Effect.log(`report for ${DateTime.formatIso(tick.scheduledAt)}`)
+ * })
+ * const Report = ClusterRepeater.layer({ name: "report", cron: "0 * * * *", timeZone: "UTC" }, report)
+ * ```
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export class CurrentTick extends Context.Tag("@effect-repeater/cluster/CurrentTick")<CurrentTick, TickInfo>() {}

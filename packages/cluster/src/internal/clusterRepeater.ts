@@ -1,0 +1,219 @@
+import { Repeater, RepeaterConfigError, RepeaterTimeoutError } from "@effect-repeater/core"
+import type { RepeaterOptions } from "@effect-repeater/core"
+import { Sharding } from "@effect/cluster/Sharding"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
+import { hostname } from "node:os"
+import { CurrentTick, type TickInfo } from "../CurrentTick.js"
+import { type MissedPolicy, type Plan, planFirstStart, planTakeover, tickOf, type Trigger, triggerOf } from "./plan.js"
+import * as storage from "./storage.js"
+
+/** @internal */
+export interface ClusterOptions<E> extends RepeaterOptions<E> {
+  readonly missed?: MissedPolicy | undefined
+  readonly shardGroup?: string | undefined
+  readonly holder?: string | undefined
+}
+
+const defaultHolder = (): string => `${hostname()}:${process.pid}`
+
+const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, RepeaterConfigError> => {
+  const fail = (field: string, value: unknown, reason: string) =>
+    Effect.fail(new RepeaterConfigError({ repeater: options.name, field, value, reason }))
+  if (options.missed !== undefined && options.missed !== "skip" && options.missed !== "runOnce") {
+    return fail("missed", options.missed, "is not valid: it must be \"skip\" or \"runOnce\"")
+  }
+  if (options.shardGroup !== undefined && (typeof options.shardGroup !== "string" || options.shardGroup.length === 0)) {
+    return fail("shardGroup", options.shardGroup, "is not valid: it must be a non-empty string")
+  }
+  if (options.holder !== undefined && (typeof options.holder !== "string" || options.holder.length === 0)) {
+    return fail("holder", options.holder, "is not valid: it must be a non-empty string")
+  }
+  if (typeof options.name === "string" && options.name.length > 200) {
+    return fail("name", options.name, "is too long for the cluster's state table: 200 characters at most")
+  }
+  return Effect.void
+}
+
+/** The delay before the very first run, as core computes it from `initialDelay` / `waitFirst`. */
+const firstDelay = <E>(options: ClusterOptions<E>, trigger: Trigger): number =>
+  options.initialDelay !== undefined ?
+    Duration.toMillis(Duration.decode(options.initialDelay)) :
+    options.waitFirst === true && trigger._tag === "Every" ?
+    trigger.millis :
+    0
+
+const describePlan = (plan: Plan): string => {
+  const parts: Array<string> = []
+  if (!Number.isNaN(plan.firstDue)) parts.push(`next tick at ${new Date(plan.firstDue).toISOString()}`)
+  if (plan.missed > 0) parts.push(`${plan.missed} tick(s) missed while no runner held it`)
+  if (plan.catchUp !== undefined) parts.push(`running the tick of ${new Date(plan.catchUp).toISOString()} at once`)
+  return parts.join(", ")
+}
+
+/**
+ * The repeater as an `@effect/cluster` singleton.
+ *
+ * @internal
+ */
+export const layer = <A, E, R>(
+  options: ClusterOptions<E>,
+  effect: Effect.Effect<A, E, R>
+): Layer.Layer<
+  never,
+  RepeaterConfigError | SqlError,
+  Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
+> =>
+  Layer.scopedDiscard(Effect.gen(function*() {
+    yield* validateCluster(options)
+    yield* Repeater.validate<E>(options)
+    const name = options.name
+    const holder = options.holder ?? defaultHolder()
+    const trigger = triggerOf(options)
+    const policy: MissedPolicy = options.missed ?? "runOnce"
+    yield* storage.ensureTable
+    yield* storage.ensureRow(name)
+    const sharding = yield* Sharding
+    yield* sharding.registerSingleton(
+      `effect-repeater/${name}`,
+      hold(options, effect, { name, holder, trigger, policy }),
+      { shardGroup: options.shardGroup }
+    )
+  }))
+
+interface Setup {
+  readonly name: string
+  readonly holder: string
+  readonly trigger: Trigger
+  readonly policy: MissedPolicy
+}
+
+/** What the runner that holds the singleton runs, for as long as it holds it. */
+const hold = <A, E, R>(
+  options: ClusterOptions<E>,
+  effect: Effect.Effect<A, E, R>,
+  { holder, name, policy, trigger }: Setup
+): Effect.Effect<void, SqlError, SqlClient.SqlClient | Scope.Scope | Exclude<R, CurrentTick>> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const loaded = yield* storage.takeHold(name, holder, now).pipe(
+      Effect.retry(Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(30))))
+    )
+    if (Option.isNone(loaded)) return
+    const state = loaded.value
+    if (state.ended !== undefined) {
+      yield* Effect.log(`Cluster repeater "${name}" has ${state.ended}: not started again`)
+      return
+    }
+    const remaining = options.maxRepetitions === undefined ? undefined : options.maxRepetitions - state.runs
+    if (remaining !== undefined && remaining <= 0) {
+      yield* storage.end(name, "completed")
+      return
+    }
+    const service = yield* Effect.orDie(Repeater.make())
+    // planned just before the fork, so that the in-process schedule starts on the durable one
+    const planNow = yield* Clock.currentTimeMillis
+    const firstStart = state.lastScheduled === undefined && state.lastStarted === undefined
+    const plan = firstStart ?
+      planFirstStart(trigger, firstDelay(options, trigger), planNow) :
+      planTakeover(trigger, state, policy, planNow)
+    yield* Effect.log(`Cluster repeater "${name}" is now held by ${holder}: ${describePlan(plan)}`)
+
+    let version = state.version
+    let pendingCatchUp = plan.catchUp
+    let runIndex = state.runs
+    const jitterMillis = options.jitter === undefined ? 0 : Duration.toMillis(Duration.decode(options.jitter))
+
+    const attempt = (run: number): Effect.Effect<A, E | RepeaterTimeoutError, R> => {
+      const { retry, timeout } = options
+      if (timeout === undefined && retry === undefined) return effect
+      // each attempt has a Scope of its own, as in core
+      const scoped: Effect.Effect<A, E, R> = Effect.scoped(effect)
+      let attempted: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
+      if (timeout !== undefined) {
+        const limit = Duration.decode(timeout)
+        attempted = Effect.timeoutFail(scoped, {
+          duration: limit,
+          onTimeout: () => new RepeaterTimeoutError({ repeater: name, run, timeout: limit })
+        })
+      }
+      return retry === undefined ? attempted : Effect.retry(attempted, retry)
+    }
+
+    const task = Effect.gen(function*() {
+      const start = yield* Clock.currentTimeMillis
+      const catchUp = pendingCatchUp !== undefined
+      const scheduledAt = pendingCatchUp ?? tickOf(trigger, plan.firstDue, jitterMillis, start)
+      pendingCatchUp = undefined
+      const claimed = yield* storage.claim(name, version, scheduledAt, start, holder).pipe(
+        Effect.catchAll((error) =>
+          Effect.as(
+            Effect.logWarning(
+              `Cluster repeater "${name}": could not claim the tick of ${
+                new Date(scheduledAt).toISOString()
+              }; it is not run`,
+              error
+            ),
+            Option.none<number>()
+          )
+        )
+      )
+      if (Option.isNone(claimed)) {
+        const current = yield* Effect.option(storage.load(name))
+        if (Option.isSome(current) && Option.isSome(current.value)) version = current.value.value.version
+        yield* Effect.log(
+          `Cluster repeater "${name}": the tick of ${
+            new Date(scheduledAt).toISOString()
+          } was already claimed in the cluster; not run again`
+        )
+        return
+      }
+      version = claimed.value
+      const claimedVersion = version
+      const run = ++runIndex
+      const tick: TickInfo = { name, scheduledAt: DateTime.unsafeMake(scheduledAt), holder, catchUp }
+      return yield* attempt(run).pipe(
+        Effect.provideService(CurrentTick, tick),
+        Effect.onExit((exit) =>
+          Effect.flatMap(Clock.currentTimeMillis, (end) =>
+            storage.finish(
+              name,
+              claimedVersion,
+              end,
+              Exit.isSuccess(exit) ? "success" : Exit.isInterrupted(exit) ? "interrupted" : "failure"
+            )).pipe(
+              Effect.catchAll((error) =>
+                Effect.logWarning(`Cluster repeater "${name}": could not record the end of run ${run}`, error)
+              )
+            )
+        )
+      )
+    })
+
+    const handle = yield* service.fork(
+      {
+        ...options,
+        retry: undefined,
+        timeout: undefined,
+        maxRepetitions: remaining,
+        ...(plan.initialDelayMillis === undefined
+          ? {}
+          : { initialDelay: plan.initialDelayMillis, waitFirst: undefined })
+      },
+      task
+    ).pipe(Effect.orDie)
+    if (plan.catchUp !== undefined) yield* handle.runNow
+    const ended = yield* Effect.exit(handle.join)
+    const status = yield* handle.status
+    if (Exit.isFailure(ended)) yield* storage.end(name, "failed")
+    else if (status.state === "completed") yield* storage.end(name, "completed")
+  })

@@ -1,0 +1,267 @@
+import { ClusterRepeater, CurrentTick } from "@effect-repeater/cluster"
+import * as TestRunner from "@effect/cluster/TestRunner"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
+import * as TestClock from "effect/TestClock"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const Sqlite = Layer.unwrapScoped(Effect.map(
+  Effect.acquireRelease(
+    Effect.sync(() => mkdtempSync(join(tmpdir(), "cluster-singleton-"))),
+    (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+  ),
+  (dir) => SqliteClient.layer({ filename: join(dir, "state.db") })
+))
+
+const P = 10_000
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
+
+/** One in-memory runner holding the repeater, started in its own Scope (a process's lifetime). */
+const startRunner = <A, E, R>(layer: Layer.Layer<A, E, R>) =>
+  Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    yield* Layer.buildWithScope(Layer.provide(layer, TestRunner.layer), scope)
+    return scope
+  })
+
+describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", () => {
+  it.scoped("runs on its schedule with its tick in CurrentTick; a restart continues the schedule instead of running again", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const ticks: Array<number> = []
+      const job = Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+
+      const first = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("20 seconds")
+      assert.deepStrictEqual(ticks, [T0, T0 + P, T0 + 2 * P])
+      yield* Scope.close(first, Exit.void)
+
+      // a deploy 2 seconds later: nothing is due, nothing runs until the next tick of the same grid
+      yield* TestClock.adjust("2 seconds")
+      const second = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(ticks, [T0, T0 + P, T0 + 2 * P])
+      yield* TestClock.adjust("8 seconds")
+      assert.deepStrictEqual(ticks, [T0, T0 + P, T0 + 2 * P, T0 + 3 * P])
+      const status = yield* ClusterRepeater.status("periodic")
+      assert.strictEqual(status.runs, 4)
+      assert.deepStrictEqual(status.lastOutcome, Option.some("success"))
+      yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("runOnce: a restart after missed ticks runs the latest of them once, at once, then keeps the grid", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const ticks: Array<[number, boolean, number]> = []
+      const job = Effect.flatMap(
+        CurrentTick,
+        (tick) =>
+          Effect.clockWith((clock) =>
+            Effect.sync(() => ticks.push([tick.scheduledAt.epochMillis, tick.catchUp, clock.unsafeCurrentTimeMillis()]))
+          )
+      )
+      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+      const first = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("10 seconds")
+      yield* Scope.close(first, Exit.void)
+      // down for 35 seconds: the ticks of T0 + 20, 30 and 40 seconds are missed
+      yield* TestClock.adjust("35 seconds")
+      const second = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("10 seconds")
+      assert.deepStrictEqual(ticks, [
+        [T0, false, T0],
+        [T0 + P, false, T0 + P],
+        [T0 + 4 * P, true, T0 + 45_000],
+        [T0 + 5 * P, false, T0 + 5 * P]
+      ])
+      yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("skip: a restart after missed ticks waits for the next tick of the grid", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const ticks: Array<number> = []
+      const job = Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+      const Periodic = ClusterRepeater.layer(
+        { name: "periodic", every: "10 seconds", mode: "rate", missed: "skip" },
+        job
+      )
+      const first = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      yield* Scope.close(first, Exit.void)
+      yield* TestClock.adjust("35 seconds")
+      const second = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(ticks, [T0])
+      yield* TestClock.adjust("5 seconds")
+      assert.deepStrictEqual(ticks, [T0, T0 + 4 * P])
+      yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("maxRepetitions counts runs across restarts; once completed it is not started again", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      let count = 0
+      const Periodic = ClusterRepeater.layer(
+        { name: "limited", every: "10 seconds", mode: "rate", maxRepetitions: 3 },
+        Effect.sync(() => count++)
+      )
+      const first = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("10 seconds")
+      assert.strictEqual(count, 2)
+      yield* Scope.close(first, Exit.void)
+      const second = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("60 seconds")
+      assert.strictEqual(count, 3)
+      const status = yield* ClusterRepeater.status("limited")
+      assert.deepStrictEqual(status.ended, Option.some("completed"))
+      yield* Scope.close(second, Exit.void)
+      const third = yield* startRunner(Periodic)
+      yield* TestClock.adjust("60 seconds")
+      assert.strictEqual(count, 3)
+      yield* Scope.close(third, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("onError \"stop\": the repeater ends failed for the whole cluster; a timeout is a failure", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      let count = 0
+      const Failing = ClusterRepeater.layer(
+        { name: "failing", every: "10 seconds", mode: "rate", onError: "stop", timeout: "1 second" },
+        Effect.zipRight(Effect.sync(() => count++), Effect.sleep("5 seconds"))
+      )
+      const first = yield* startRunner(Failing)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("30 seconds")
+      assert.strictEqual(count, 1)
+      const status = yield* ClusterRepeater.status("failing")
+      assert.deepStrictEqual(status.ended, Option.some("failed"))
+      assert.deepStrictEqual(status.lastOutcome, Option.some("failure"))
+      assert.strictEqual(status.failures, 1)
+      yield* Scope.close(first, Exit.void)
+      const second = yield* startRunner(Failing)
+      yield* TestClock.adjust("30 seconds")
+      assert.strictEqual(count, 1)
+      yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("retry: a failed attempt is retried within the same tick, which is claimed once", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const attempts: Array<number> = []
+      const Flaky = ClusterRepeater.layer(
+        { name: "flaky", every: "10 seconds", mode: "rate", retry: Schedule.recurs(2) },
+        Effect.flatMap(CurrentTick, (tick) =>
+          Effect.suspend(() => {
+            attempts.push(tick.scheduledAt.epochMillis)
+            return attempts.length < 3 ? Effect.fail("flaky" as const) : Effect.void
+          }))
+      )
+      const first = yield* startRunner(Flaky)
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(attempts, [T0, T0, T0])
+      const status = yield* ClusterRepeater.status("flaky")
+      assert.deepStrictEqual([status.runs, status.failures, status.lastOutcome], [1, 0, Option.some("success")])
+      yield* Scope.close(first, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
+describe("ClusterRepeater with cron and delay mode (TestRunner, real SQLite, TestClock)", () => {
+  it.scoped("cron: each run stands for its match; a restart that missed matches runs the latest once", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0 + 3_000)
+      const ticks: Array<[number, boolean]> = []
+      const job = Effect.flatMap(
+        CurrentTick,
+        (tick) => Effect.sync(() => ticks.push([tick.scheduledAt.epochMillis, tick.catchUp]))
+      )
+      const EveryTen = ClusterRepeater.layer({ name: "cron", cron: "*/10 * * * * *", timeZone: "UTC" }, job)
+      const first = yield* startRunner(EveryTen)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("17 seconds") // T0 + 20 s
+      assert.deepStrictEqual(ticks, [[T0 + P, false], [T0 + 2 * P, false]])
+      yield* Scope.close(first, Exit.void)
+      yield* TestClock.adjust("25 seconds") // T0 + 45 s: the matches of 30 and 40 s are missed
+      const second = yield* startRunner(EveryTen)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("5 seconds")
+      assert.deepStrictEqual(ticks, [[T0 + P, false], [T0 + 2 * P, false], [T0 + 4 * P, true], [T0 + 5 * P, false]])
+      yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("delay mode: a restart waits `every` after the end of the last run", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const starts: Array<number> = []
+      const job = Effect.zipRight(
+        Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis()))),
+        Effect.sleep("2 seconds")
+      )
+      const Delayed = ClusterRepeater.layer({ name: "delay", every: "10 seconds" }, job)
+      const first = yield* startRunner(Delayed)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("3 seconds") // the first run ended at T0 + 2 s
+      yield* Scope.close(first, Exit.void)
+      const second = yield* startRunner(Delayed)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("8 seconds") // T0 + 11 s
+      assert.deepStrictEqual(starts, [T0])
+      yield* TestClock.adjust("1 second") // T0 + 12 s
+      assert.deepStrictEqual(starts, [T0, T0 + 12_000])
+      yield* TestClock.adjust("2 seconds") // the run ends
+      yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
+describe("two runners that both hold the repeater (TestRunner each, one SQLite file, TestClock)", () => {
+  it.scoped("each tick is claimed by one of them and runs once", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const ticks: Array<number> = []
+      const job = Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+      // two separate in-memory clusters: each runner believes it holds the singleton
+      const a = yield* startRunner(Periodic)
+      const b = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("50 seconds")
+      assert.deepStrictEqual(ticks, [T0, T0 + P, T0 + 2 * P, T0 + 3 * P, T0 + 4 * P, T0 + 5 * P])
+      const status = yield* ClusterRepeater.status("periodic")
+      assert.strictEqual(status.runs, 6)
+      yield* Scope.close(a, Exit.void)
+      yield* Scope.close(b, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
+describe("bad options fail when the layer is built, naming the option and the value", () => {
+  it.scoped("a cluster option and a core option", () =>
+    Effect.gen(function*() {
+      const missed = yield* Effect.flip(startRunner(ClusterRepeater.layer(
+        // @ts-expect-error: not a policy
+        { name: "bad", every: "1 second", missed: "replay" },
+        Effect.void
+      )))
+      assert.strictEqual(missed._tag, "RepeaterConfigError")
+      assert.strictEqual(missed._tag === "RepeaterConfigError" ? missed.field : "", "missed")
+      assert.strictEqual(missed._tag === "RepeaterConfigError" ? missed.value : "", "replay")
+      const every = yield* Effect.flip(
+        startRunner(ClusterRepeater.layer({ name: "bad", every: "-1 second" }, Effect.void))
+      )
+      assert.strictEqual(every._tag === "RepeaterConfigError" ? every.field : "", "every")
+      assert.strictEqual(every._tag === "RepeaterConfigError" ? every.value : "", "-1 second")
+    }).pipe(Effect.provide(Sqlite)))
+})

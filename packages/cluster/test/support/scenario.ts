@@ -1,0 +1,177 @@
+/**
+ * The takeover scenario of the multi-process tests and the benchmark: three
+ * runners; the holder of the singleton is killed (SIGKILL), then the next
+ * holder is stopped (SIGTERM); each time another runner must take over.
+ */
+import {
+  freePort,
+  holderOf,
+  killAll,
+  type RunnerEvent,
+  type RunnerOptions,
+  type RunnerProcess,
+  runs,
+  startRunner,
+  waitFor
+} from "./processes.js"
+
+export type Storage = { readonly sqlite: string } | { readonly pg: string }
+
+export interface Takeover {
+  readonly signal: "SIGKILL" | "SIGTERM"
+  readonly from: RunnerProcess
+  readonly to: RunnerProcess
+  readonly signalledAt: number
+  /** From the signal to the moment the new holder took the singleton. */
+  readonly millis: number
+  /** From the signal to the first run of the new holder. */
+  readonly firstRunMillis: number
+}
+
+export interface ScenarioResult {
+  readonly runners: ReadonlyArray<RunnerProcess>
+  readonly takeovers: ReadonlyArray<Takeover>
+  /** Exit code of the runner stopped with SIGTERM. */
+  readonly sigtermExit: number | null | undefined
+}
+
+export interface ScenarioOptions {
+  readonly storage: Storage
+  readonly signals: ReadonlyArray<"SIGKILL" | "SIGTERM">
+  readonly missed?: "skip" | "runOnce"
+  readonly everyMs?: number
+  /** Runs each holder must make before it is signalled. Default 3. */
+  readonly runsPerHolder?: number
+  readonly timeoutMs?: number
+}
+
+const runsAfter = (runner: RunnerProcess, after: number): Array<RunnerEvent> =>
+  runs(runner).filter((event) => event.at >= after)
+
+export const runScenario = async (options: ScenarioOptions): Promise<ScenarioResult> => {
+  const runsPerHolder = options.runsPerHolder ?? 3
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const runners: Array<RunnerProcess> = []
+  const takeovers: Array<Takeover> = []
+  let sigtermExit: number | null | undefined
+  try {
+    for (let i = 0; i < 3; i++) {
+      const runnerOptions: RunnerOptions = {
+        port: await freePort(),
+        ...options.storage,
+        ...(options.missed === undefined ? {} : { missed: options.missed }),
+        ...(options.everyMs === undefined ? {} : { everyMs: options.everyMs })
+      }
+      runners.push(startRunner(runnerOptions))
+    }
+    let since = 0
+    let holder: RunnerProcess | undefined
+    await waitFor(
+      "three ready runners",
+      () => runners.every((r) => r.events.some((e) => e.event === "ready")),
+      timeoutMs,
+      runners
+    )
+    // shards are rebalanced as runners join: wait until that has settled
+    const allReady = Math.max(...runners.map((r) => r.events.find((e) => e.event === "ready")!.at))
+    await waitFor(
+      `a runner to run ${runsPerHolder} ticks once all are ready`,
+      () => {
+        holder = runners.find((runner) => runsAfter(runner, allReady + 1000).length >= runsPerHolder)
+        return holder !== undefined
+      },
+      timeoutMs,
+      runners
+    )
+    holder = holderOf(runners)
+    for (const signal of options.signals) {
+      const from = holder!
+      const signalledAt = Date.now()
+      from.child.kill(signal)
+      const code = await from.exit
+      if (signal === "SIGTERM") sigtermExit = code
+      since = signalledAt
+      let to: RunnerProcess | undefined
+      await waitFor(
+        `another runner to take over after ${signal} and run ${runsPerHolder} ticks`,
+        () => {
+          to = runners.find((runner) => runner !== from && runsAfter(runner, since).length >= runsPerHolder)
+          return to !== undefined
+        },
+        timeoutMs,
+        runners
+      )
+      const first = runsAfter(to!, since)[0]
+      const holding = to!.events.find((event) => event.event === "holding" && event.at >= since)
+      takeovers.push({
+        signal,
+        from,
+        to: to!,
+        signalledAt,
+        millis: (holding?.at ?? first.at) - signalledAt,
+        firstRunMillis: first.at - signalledAt
+      })
+      holder = to
+    }
+    return { runners, takeovers, sigtermExit }
+  } finally {
+    await killAll(runners)
+  }
+}
+
+/** Every run of every runner, ordered by scheduled instant. */
+export const allRuns = (runners: ReadonlyArray<RunnerProcess>): Array<RunnerEvent> =>
+  runners.flatMap(runs).sort((a, b) => a.scheduledAt! - b.scheduledAt!)
+
+export const eventsOf = (runners: ReadonlyArray<RunnerProcess>, kind: RunnerEvent["event"]): Array<RunnerEvent> =>
+  runners.flatMap((runner) => runner.events.filter((event) => event.event === kind))
+
+/**
+ * Ticks lost beyond the policy: within one holder's stretch, consecutive runs
+ * must be exactly one period apart; across a takeover, `runOnce` must run the
+ * latest missed tick (a catch-up) and `skip` must run none of them.
+ * Returns a list of violations (empty when all is well).
+ */
+export const checkContinuity = (
+  runners: ReadonlyArray<RunnerProcess>,
+  everyMs: number,
+  policy: "skip" | "runOnce"
+): Array<string> => {
+  const problems: Array<string> = []
+  const ordered = allRuns(runners)
+  for (let i = 1; i < ordered.length; i++) {
+    const previous = ordered[i - 1]
+    const current = ordered[i]
+    const gap = current.scheduledAt! - previous.scheduledAt!
+    if (gap <= 0) {
+      problems.push(`tick ${current.scheduledAt} run twice (pids ${previous.pid}, ${current.pid})`)
+    } else if (gap % everyMs !== 0) {
+      problems.push(`tick ${current.scheduledAt} is off the grid of ${previous.scheduledAt}`)
+    } else if (previous.pid === current.pid && gap !== everyMs) {
+      problems.push(`pid ${current.pid} lost ${gap / everyMs - 1} tick(s) before ${current.scheduledAt}`)
+    } else if (previous.pid !== current.pid) {
+      const missed = gap / everyMs - 1
+      const runner = runners.find((r) => r.pid === current.pid)!
+      const holding = runner.events.filter((e) => e.event === "holding" && e.at <= current.at).at(-1)
+      if (holding === undefined) {
+        problems.push(`pid ${current.pid} ran ${current.scheduledAt} without taking hold first`)
+        continue
+      }
+      if (policy === "runOnce" && missed > 0) {
+        // the new holder ran the latest tick missed before it took hold, at once
+        if (current.catchUp !== true) problems.push(`takeover at ${current.scheduledAt}: missed ticks, no catch-up run`)
+        if (!(current.scheduledAt! <= holding.at && current.scheduledAt! + everyMs > holding.at - 50)) {
+          problems.push(`catch-up ${current.scheduledAt} is not the latest tick missed before ${holding.at}`)
+        }
+      }
+      if (policy === "skip") {
+        if (current.catchUp === true) problems.push(`takeover at ${current.scheduledAt}: a catch-up with "skip"`)
+        // the first tick run is the first one due after the new holder took hold (50 ms of rounding)
+        if (!(current.scheduledAt! > holding.at - 50 && current.scheduledAt! - everyMs <= holding.at)) {
+          problems.push(`first tick ${current.scheduledAt} after "skip" is not the next one after ${holding.at}`)
+        }
+      }
+    }
+  }
+  return problems
+}

@@ -5,6 +5,7 @@ const storageKey = "effect-repeater-admin-token"
 
 const style = `
 :root { font-family: system-ui, sans-serif; color-scheme: light dark; }
+[hidden] { display: none !important; }
 body { margin: 1.5rem; }
 header { display: flex; gap: 1rem; align-items: baseline; }
 h1 { font-size: 1.4rem; margin: 0 0 1rem 0; }
@@ -12,7 +13,7 @@ h1 { font-size: 1.4rem; margin: 0 0 1rem 0; }
 form { display: flex; gap: .5rem; align-items: center; }
 #login-error { color: #c0392b; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #8884; vertical-align: top; }
+th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #8884; vertical-align: top; white-space: nowrap; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 td.error { color: #c0392b; max-width: 28rem; white-space: pre-wrap; word-break: break-word; }
 .state { font-weight: 600; }

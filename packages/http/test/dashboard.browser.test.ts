@@ -124,6 +124,6 @@ describe("dashboard in a real browser", () => {
         })
         assert.deepStrictEqual(errors.filter((error) => !error.includes("401")), [])
       }),
-    { timeout: 60_000 }
+    { timeout: 120_000 }
   )
 })

@@ -21,8 +21,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
-import * as Redacted_ from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { isLoopback, makeTokenCheck } from "./internal/auth.js"
@@ -135,7 +134,7 @@ export const layerAuthorization = (
           )
           return { bearer: () => Effect.void }
         }
-        if (Redacted_.value(configured.value).trim() === "") {
+        if (Redacted.value(configured.value).trim() === "") {
           return yield* new RepeaterHttpConfigError({
             field: "token",
             value: "empty",

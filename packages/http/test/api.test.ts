@@ -2,9 +2,35 @@ import { Repeater } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import { RepeaterStatusJson } from "../src/RepeaterHttpApi.js"
 import { bearer, eventually, readSse, request, serve, sseData } from "./support/server.js"
 
 const json = (response: Response): Effect.Effect<unknown> => Effect.promise(() => response.json())
+
+/** The body of a response, decoded: the wire format is checked too. */
+const decode = <A, I>(schema: Schema.Schema<A, I>) => (response: Response) =>
+  Effect.flatMap(json(response), (body) => Schema.decodeUnknown(schema)(body).pipe(Effect.orDie))
+
+const statuses = decode(Schema.Array(RepeaterStatusJson))
+const status = decode(RepeaterStatusJson)
+
+const OpenApiDoc = Schema.Struct({
+  openapi: Schema.String,
+  paths: Schema.Record({
+    key: Schema.String,
+    value: Schema.Record({
+      key: Schema.String,
+      value: Schema.Struct({
+        security: Schema.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+        responses: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      })
+    })
+  }),
+  components: Schema.Struct({
+    securitySchemes: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  })
+})
 
 const post = (url: string) => request(url, { method: "POST", headers: bearer() })
 
@@ -24,11 +50,10 @@ describe("admin API over HTTP", () => {
       const list = yield* eventually(Effect.gen(function*() {
         const response = yield* request(`${url}/repeaters`, { headers: bearer() })
         assert.strictEqual(response.status, 200)
-        const body = yield* json(response)
-        assert.isArray(body)
-        const alpha = (body as Array<Record<string, unknown>>).find((status) => status.name === "alpha")
+        const body = yield* statuses(response)
+        const alpha = body.find((status) => status.name === "alpha")
         assert.strictEqual(alpha?.runs, 1)
-        return body as Array<Record<string, unknown>>
+        return body
       }))
       assert.deepStrictEqual(list.map((status) => status.name).sort(), ["alpha", "beta"])
       const alpha = list.find((status) => status.name === "alpha")!
@@ -57,9 +82,9 @@ describe("admin API over HTTP", () => {
       const url = yield* serve(service)
       const found = yield* request(`${url}/repeaters/${encodeURIComponent("nightly report")}`, { headers: bearer() })
       assert.strictEqual(found.status, 200)
-      const status = (yield* json(found)) as Record<string, unknown>
-      assert.strictEqual(status.name, "nightly report")
-      assert.strictEqual(status.state, "scheduled")
+      const one = yield* status(found)
+      assert.strictEqual(one.name, "nightly report")
+      assert.strictEqual(one.state, "scheduled")
 
       for (
         const path of [
@@ -95,15 +120,12 @@ describe("admin API over HTTP", () => {
       const url = yield* serve(service)
       const response = yield* post(`${url}/repeaters/cleanup/run`)
       assert.strictEqual(response.status, 200)
-      assert.strictEqual(((yield* json(response)) as Record<string, unknown>).name, "cleanup")
+      assert.strictEqual((yield* status(response)).name, "cleanup")
       yield* eventually(Effect.gen(function*() {
         assert.strictEqual(yield* Ref.get(count), 1)
         assert.strictEqual((yield* handle.status).runs, 1)
       }))
-      const after = (yield* json(yield* request(`${url}/repeaters/cleanup`, { headers: bearer() }))) as Record<
-        string,
-        unknown
-      >
+      const after = yield* status(yield* request(`${url}/repeaters/cleanup`, { headers: bearer() }))
       assert.strictEqual(after.runs, 1)
       assert.isString(after.lastStart)
     }))
@@ -119,13 +141,13 @@ describe("admin API over HTTP", () => {
       const url = yield* serve(service)
       const paused = yield* post(`${url}/repeaters/sync/pause`)
       assert.strictEqual(paused.status, 200)
-      assert.strictEqual(((yield* json(paused)) as Record<string, unknown>).state, "paused")
+      assert.strictEqual((yield* status(paused)).state, "paused")
       assert.strictEqual((yield* handle.status).state, "paused")
       assert.isTrue((yield* handle.status).nextRun._tag === "None")
 
       const resumed = yield* post(`${url}/repeaters/sync/resume`)
       assert.strictEqual(resumed.status, 200)
-      const body = (yield* json(resumed)) as Record<string, unknown>
+      const body = yield* status(resumed)
       assert.strictEqual(body.state, "scheduled")
       assert.isString(body.nextRun)
       assert.strictEqual((yield* handle.status).state, "scheduled")
@@ -164,11 +186,8 @@ describe("admin API over HTTP", () => {
       )
       const url = yield* serve(service)
       yield* eventually(Effect.gen(function*() {
-        const status = (yield* json(yield* request(`${url}/repeaters/slow`, { headers: bearer() }))) as Record<
-          string,
-          unknown
-        >
-        assert.strictEqual(status.state, "running")
+        const slow = yield* status(yield* request(`${url}/repeaters/slow`, { headers: bearer() }))
+        assert.strictEqual(slow.state, "running")
       }))
       const stopped = yield* post(`${url}/repeaters/slow/stop`)
       assert.deepStrictEqual(yield* json(stopped), { name: "slow", result: "finished" })
@@ -234,11 +253,7 @@ describe("admin API over HTTP", () => {
       const url = yield* serve(service)
       const response = yield* request(`${url}/repeaters/openapi.json`, { headers: bearer() })
       assert.strictEqual(response.status, 200)
-      const doc = (yield* json(response)) as {
-        openapi: string
-        paths: Record<string, Record<string, { security?: Array<Record<string, unknown>>; responses: object }>>
-        components: { securitySchemes: Record<string, { type: string; scheme: string }> }
-      }
+      const doc = yield* decode(OpenApiDoc)(response)
       assert.strictEqual(doc.openapi, "3.1.0")
       assert.deepStrictEqual(Object.keys(doc.paths).sort(), [
         "/repeaters",

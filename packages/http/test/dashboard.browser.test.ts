@@ -47,7 +47,7 @@ describe("dashboard in a real browser", () => {
             Repeater.fork({ name: "heartbeat", every: "1 hour", waitFirst: true }, Effect.void),
             Repeater.fork(
               { name: "import-orders", every: "1 hour", waitFirst: true },
-              Effect.fail(new Error("database unreachable"))
+              Effect.fail(new Error("the import failed", { cause: new Error("database unreachable") }))
             ),
             Repeater.fork({ name: "cleanup-tokens", cron: "0 3 * * *", timeZone: "UTC" }, Effect.void)
           ]),
@@ -94,7 +94,12 @@ describe("dashboard in a real browser", () => {
 
           // a failure's message appears
           await row("import-orders").getByRole("button", { name: "Run now" }).click()
+          // its message and its cause's, without the stack frames
           await field("import-orders", "lastError").filter({ hasText: "database unreachable" }).waitFor()
+          assert.strictEqual(
+            await field("import-orders", "lastError").textContent(),
+            "Error: the import failed; cause: Error: database unreachable"
+          )
           assert.strictEqual(await field("import-orders", "failures").textContent(), "1")
 
           // pause and resume

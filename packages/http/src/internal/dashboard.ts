@@ -103,6 +103,12 @@ const app = `
     return response.json()
   }
 
+  // A pretty-printed Cause without its stack frames: "SqlError: Failed to execute statement; cause: SqliteError: no such table: tokens"
+  const summary = (cause) => cause.split("\\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && line !== "}" && !line.startsWith("at "))
+    .map((line) => line.replace(/ \\{$/, "").replace(/^\\[cause\\]: /, "cause: "))
+    .join("; ")
   const time = (iso) => iso === null ? "—" : new Date(iso).toLocaleString()
   const cell = (row, text, className) => {
     const td = document.createElement("td")
@@ -125,7 +131,7 @@ const app = `
       cell(row, String(status.failures), "number").dataset.field = "failures"
       cell(row, time(status.lastStart)).dataset.field = "lastRun"
       cell(row, time(status.nextRun)).dataset.field = "nextRun"
-      const error = cell(row, status.lastFailure === null ? "" : status.lastFailure.split("\\n")[0], "error")
+      const error = cell(row, status.lastFailure === null ? "" : summary(status.lastFailure), "error")
       error.dataset.field = "lastError"
       if (status.lastFailure !== null) error.title = status.lastFailure
       const buttons = document.createElement("td")

@@ -58,7 +58,7 @@ export const eventToJson = (event: RepeaterEvent): Record<string, string | numbe
         scheduledAt: DateTime.formatIso(event.scheduledAt),
         startedAt: DateTime.formatIso(event.startedAt),
         durationMillis: Duration.toMillis(event.duration),
-        cause: Cause.pretty(event.cause)
+        cause: Cause.pretty(event.cause, { renderErrorCause: true })
       }
     case "TickSkipped":
       return {
@@ -73,7 +73,12 @@ export const eventToJson = (event: RepeaterEvent): Record<string, string | numbe
     case "Completed":
       return { _tag: event._tag, name: event.name, runs: event.runs }
     case "Failed":
-      return { _tag: event._tag, name: event.name, runs: event.runs, cause: Cause.pretty(event.cause) }
+      return {
+        _tag: event._tag,
+        name: event.name,
+        runs: event.runs,
+        cause: Cause.pretty(event.cause, { renderErrorCause: true })
+      }
   }
 }
 

@@ -1,0 +1,170 @@
+/**
+ * The HTTP API: its endpoints, payloads and errors (`HttpApi`), and how a
+ * request body becomes a `CreateToken` or a `BadRequest` that names the field
+ * and the value.
+ */
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiError from "@effect/platform/HttpApiError"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import { Token } from "./TokenRepo.js"
+
+/** The longest token lifetime accepted: 365 days, in seconds. */
+export const maxTtlSeconds = 365 * 24 * 60 * 60
+
+const ttlRule = `a whole number of seconds from 1 to ${maxTtlSeconds} (365 days)`
+
+/** The largest body `POST /tokens` reads: 16 KiB. */
+export const maxBodyBytes = 16 * 1024
+
+/** A 400 response: `{ "_tag": "BadRequest", "message": "..." }`. */
+export class BadRequest extends Schema.TaggedError<BadRequest>()(
+  "BadRequest",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 400 })
+) {}
+
+/** A 413 response, for a body over `maxBodyBytes`: `{ "_tag": "PayloadTooLarge", "message": "..." }`. */
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
+  "PayloadTooLarge",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 413 })
+) {}
+
+/** The body of `POST /tokens`. */
+export class CreateToken extends Schema.Class<CreateToken>("CreateToken")({
+  ttlSeconds: Schema.Int.pipe(
+    Schema.between(1, maxTtlSeconds),
+    Schema.annotations({
+      description: `How long the token lives: ${ttlRule}`,
+      message: (issue) => ({
+        message: `"ttlSeconds" must be ${ttlRule}, got ${formatValue(issue.actual)}`,
+        override: true
+      })
+    })
+  )
+}) {}
+
+/** The body of `GET /health`. */
+export class Health extends Schema.Class<Health>("Health")({
+  status: Schema.Literal("ok"),
+  database: Schema.Literal("ok"),
+  cleanup: Schema.Struct({
+    state: Schema.String,
+    runs: Schema.Number,
+    failures: Schema.Number,
+    lastRunAt: Schema.NullOr(Schema.DateTimeUtc)
+  })
+}) {}
+
+/** `POST /tokens` (201 with the new token) and `GET /tokens` (the live tokens, the first to expire first). */
+export class TokensGroup extends HttpApiGroup.make("tokens")
+  .add(
+    HttpApiEndpoint.post("create", "/tokens")
+      .setPayload(CreateToken)
+      .addSuccess(Token, { status: 201 })
+      .addError(BadRequest)
+      .addError(PayloadTooLarge)
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/tokens")
+      .addSuccess(Schema.Array(Token))
+  )
+{}
+
+/** `GET /health`: the database answers and the cleanup repeater's status; 503 when the database does not answer. */
+export class HealthGroup extends HttpApiGroup.make("health")
+  .add(
+    HttpApiEndpoint.get("health", "/health")
+      .addSuccess(Health)
+      .addError(HttpApiError.ServiceUnavailable)
+  )
+{}
+
+/** The whole API. */
+export class TokenApi extends HttpApi.make("token-cleanup").add(TokensGroup).add(HealthGroup) {}
+
+/** A value as the client sent it, shortened to 80 characters. */
+const formatValue = (value: unknown): string => {
+  const text = typeof value === "number" || value === undefined ? String(value) : JSON.stringify(value)
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
+const decodeCreateToken = Schema.decodeUnknown(CreateToken, { errors: "all", onExcessProperty: "error" })
+
+const formatIssue = (issue: ParseResult.ArrayFormatterIssue): string => {
+  const field = issue.path.map(String).join(".")
+  switch (issue._tag) {
+    case "Missing":
+      return `"${field}" is missing: it must be ${ttlRule}`
+    case "Unexpected":
+      return `unknown field "${field}": the body has one field, "ttlSeconds"`
+    default:
+      return issue.message
+  }
+}
+
+/**
+ * Reads and decodes the body of `POST /tokens`: it must be JSON (with
+ * `Content-Type: application/json`) and an object `{ "ttlSeconds": n }`.
+ * Every way it can be wrong is a `BadRequest` whose message names the field
+ * and the value; a body declared larger than `maxBodyBytes` is a
+ * `PayloadTooLarge`, not read at all (one that turns out larger while it is
+ * read, without a Content-Length, ends with the connection reset).
+ */
+export const readCreateToken = (
+  request: HttpServerRequest.HttpServerRequest
+): Effect.Effect<CreateToken, BadRequest | PayloadTooLarge> =>
+  Effect.gen(function*() {
+    const contentType = request.headers["content-type"]
+    const mediaType = contentType?.split(";")[0]?.trim().toLowerCase()
+    if (mediaType !== "application/json") {
+      return yield* new BadRequest({
+        message: `the body must be JSON with "Content-Type: application/json", got ${
+          contentType === undefined ? "no Content-Type" : `"Content-Type: ${contentType}"`
+        }`
+      })
+    }
+    const length = Number(request.headers["content-length"] ?? 0)
+    if (length > maxBodyBytes) {
+      return yield* new PayloadTooLarge({
+        message: `the body has ${length} bytes (Content-Length), more than the ${maxBodyBytes} accepted`
+      })
+    }
+    const text = yield* request.text.pipe(
+      HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)),
+      Effect.mapError((error) =>
+        new BadRequest({ message: `the body could not be read: ${error.message} (at most ${maxBodyBytes} bytes)` })
+      )
+    )
+    if (text.trim() === "") {
+      return yield* new BadRequest({ message: `the body is empty: send a JSON object like {"ttlSeconds": 60}` })
+    }
+    const json = yield* Effect.try({
+      try: (): unknown => JSON.parse(text),
+      catch: (error) =>
+        new BadRequest({
+          message: `the body is not valid JSON (${error instanceof Error ? error.message : String(error)}): ${
+            formatValue(text)
+          }`
+        })
+    })
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      return yield* new BadRequest({
+        message: `the body must be a JSON object like {"ttlSeconds": 60}, got ${formatValue(json)}`
+      })
+    }
+    return yield* decodeCreateToken(json).pipe(
+      Effect.catchTag("ParseError", (error) =>
+        Effect.fail(
+          new BadRequest({ message: ParseResult.ArrayFormatter.formatErrorSync(error).map(formatIssue).join("; ") })
+        ))
+    )
+  })

@@ -1,0 +1,36 @@
+/**
+ * The repeater that deletes expired tokens every `CLEANUP_INTERVAL`, for the
+ * lifetime of the layer, and logs how many it removed.
+ */
+import { Repeater } from "@effect-repeater/core"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { AppConfig } from "./AppConfig.js"
+import { TokenRepo } from "./TokenRepo.js"
+
+/** The repeater's name, for `Repeater.get`. */
+export const name = "token-cleanup"
+
+/** One run: deletes the expired tokens and logs how many went. */
+export const removeExpiredTokens = Effect.gen(function*() {
+  const repo = yield* TokenRepo
+  const removed = yield* repo.deleteExpired
+  yield* Effect.log(`removed ${removed} expired ${removed === 1 ? "token" : "tokens"}`)
+  return removed
+})
+
+/**
+ * Runs `removeExpiredTokens` at once and then every `cleanupInterval` after
+ * the previous run ended. A failed run is logged with its full Cause and the
+ * next one still comes; a run still going at shutdown gets 5 seconds.
+ */
+export const layer = Layer.unwrapEffect(
+  Effect.map(AppConfig, ({ cleanupInterval }) =>
+    Layer.scopedDiscard(Effect.gen(function*() {
+      yield* Effect.addFinalizer(() => Effect.log("token cleanup stopped"))
+      yield* Repeater.fork(
+        { name, every: cleanupInterval, timeout: "1 minute", grace: "5 seconds" },
+        removeExpiredTokens
+      )
+    })))
+)

@@ -1,0 +1,100 @@
+/**
+ * The tokens table: a `TokenRepo` service over `@effect/sql`, and the
+ * migration that creates the table. Times come from Effect's `Clock`, so
+ * `TestClock` drives expiry in tests.
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import { randomBytes } from "node:crypto"
+
+/** A token as the API returns it. */
+export class Token extends Schema.Class<Token>("Token")({
+  token: Schema.String,
+  createdAt: Schema.DateTimeUtc,
+  expiresAt: Schema.DateTimeUtc
+}) {}
+
+/** The migrations of the database, for `Migrator.fromRecord`. */
+export const migrations: Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>> = {
+  "0001_create_tokens": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`CREATE TABLE tokens (
+      token TEXT PRIMARY KEY NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL
+    )`
+    yield* sql`CREATE INDEX tokens_expires_at ON tokens (expires_at)`
+  })
+}
+
+type TokenRow = {
+  readonly token: string
+  readonly created_at: number
+  readonly expires_at: number
+}
+
+const fromRow = (row: TokenRow): Token =>
+  new Token({
+    token: row.token,
+    createdAt: DateTime.unsafeMake(row.created_at),
+    expiresAt: DateTime.unsafeMake(row.expires_at)
+  })
+
+/** 32 random bytes from the operating system's CSPRNG, base64url: 43 characters. */
+const randomToken = Effect.sync(() => randomBytes(32).toString("base64url"))
+
+/**
+ * The tokens table. A token is live while the current time is before its
+ * expiry, and expired from its expiry on.
+ */
+export class TokenRepo extends Effect.Service<TokenRepo>()("token-cleanup/TokenRepo", {
+  effect: Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+
+    /** Stores a new random token that expires `ttl` from now. */
+    const create = (ttl: Duration.DurationInput): Effect.Effect<Token, SqlError> =>
+      Effect.gen(function*() {
+        const token = yield* randomToken
+        const now = yield* Clock.currentTimeMillis
+        const row: TokenRow = {
+          token,
+          created_at: now,
+          expires_at: now + Math.ceil(Duration.toMillis(ttl))
+        }
+        yield* sql`INSERT INTO tokens ${sql.insert(row)}`
+        return fromRow(row)
+      })
+
+    /** The tokens that have not expired, the first to expire first. */
+    const live: Effect.Effect<ReadonlyArray<Token>, SqlError> = Effect.flatMap(
+      Clock.currentTimeMillis,
+      (now) =>
+        sql<TokenRow>`SELECT token, created_at, expires_at FROM tokens
+          WHERE expires_at > ${now} ORDER BY expires_at, token`.pipe(Effect.map((rows) => rows.map(fromRow)))
+    )
+
+    /** Deletes the expired tokens; returns how many were deleted. */
+    const deleteExpired: Effect.Effect<number, SqlError> = Effect.flatMap(
+      Clock.currentTimeMillis,
+      (now) =>
+        sql<{ readonly token: string }>`DELETE FROM tokens WHERE expires_at <= ${now} RETURNING token`.pipe(
+          Effect.map((rows) => rows.length)
+        )
+    )
+
+    /** How many rows the table holds, expired ones included. */
+    const count: Effect.Effect<number, SqlError> = sql<{ readonly n: number }>`SELECT count(*) AS n FROM tokens`.pipe(
+      Effect.map((rows) => rows[0]?.n ?? 0)
+    )
+
+    /** Checks that the database answers. */
+    const ping: Effect.Effect<void, SqlError> = Effect.asVoid(sql`SELECT 1`)
+
+    return { create, live, deleteExpired, count, ping } as const
+  })
+}) {}

@@ -1,0 +1,131 @@
+/**
+ * The real server as a child process over real HTTP on a free port of
+ * 127.0.0.1, with a database file in a temporary directory.
+ */
+import { afterAll, assert, describe, it } from "@effect/vitest"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { badRequests, send } from "./support/badRequests.js"
+import { baseUrlOf, type ServerProcess, spawnServer, waitFor } from "./support/serverProcess.js"
+
+const dir = mkdtempSync(join(tmpdir(), "token-cleanup-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+interface TokenJson {
+  readonly token: string
+  readonly expiresAt: string
+}
+
+const isTokenJson = (value: unknown): value is TokenJson =>
+  typeof value === "object" && value !== null && "token" in value && typeof value.token === "string" &&
+  "expiresAt" in value && typeof value.expiresAt === "string"
+
+const createToken = async (baseUrl: string, ttlSeconds: number): Promise<TokenJson> => {
+  const response = await fetch(`${baseUrl}/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ttlSeconds })
+  })
+  assert.strictEqual(response.status, 201)
+  const body: unknown = await response.json()
+  assert.isTrue(isTokenJson(body))
+  return isTokenJson(body) ? body : { token: "", expiresAt: "" }
+}
+
+const liveTokens = async (baseUrl: string): Promise<Array<string>> => {
+  const response = await fetch(`${baseUrl}/tokens`)
+  assert.strictEqual(response.status, 200)
+  const body: unknown = await response.json()
+  assert.isTrue(Array.isArray(body) && body.every(isTokenJson))
+  return Array.isArray(body) ? body.filter(isTokenJson).map(({ token }) => token) : []
+}
+
+/** The counts of the "removed N expired token(s)" lines so far. */
+const removedCounts = (output: string) =>
+  Array.from(output.matchAll(/removed (\d+) expired tokens?\b/g), (match) => Number(match[1]))
+
+const sigterm = async (server: ServerProcess) => {
+  server.child.kill("SIGTERM")
+  return await server.exited
+}
+
+describe("the server process", () => {
+  it(
+    "removes expired tokens, answers bad requests with 400s, stops on SIGTERM with code 0, and keeps the data across a restart",
+    async () => {
+      const env = { PORT: "0", DATABASE_PATH: join(dir, "db", "tokens.db"), CLEANUP_INTERVAL: "1" }
+      let longLived: Array<string> = []
+
+      const first = spawnServer(env)
+      try {
+        const baseUrl = await baseUrlOf(first)
+        const short = [await createToken(baseUrl, 1), await createToken(baseUrl, 1)]
+        longLived = [(await createToken(baseUrl, 3600)).token, (await createToken(baseUrl, 3600)).token]
+
+        // the repeater removes the two short-lived tokens (in one run, or in two if a run fell between their expiries)
+        await waitFor("the cleanup to remove 2 tokens", () => {
+          const counts = removedCounts(first.output())
+          return counts.reduce((a, b) => a + b, 0) === 2 ? counts : undefined
+        })
+        assert.isTrue(removedCounts(first.output()).some((count) => count > 0))
+        assert.match(first.output(), /removed (2 expired tokens|1 expired token)/)
+        const live = await liveTokens(baseUrl)
+        assert.sameMembers(live, longLived)
+        assert.notIncludeMembers(live, short.map(({ token }) => token))
+
+        // every bad request gets its 400, and the server goes on serving
+        for (const badRequest of badRequests) {
+          assert.deepStrictEqual(
+            await send(baseUrl, badRequest),
+            { status: 400, body: { _tag: "BadRequest", message: badRequest.message } },
+            badRequest.name
+          )
+        }
+        const health = await fetch(`${baseUrl}/health`)
+        assert.strictEqual(health.status, 200)
+        assert.sameMembers(await liveTokens(baseUrl), longLived)
+
+        // SIGTERM: the server closes, then the repeater stops, then the database closes; exit code 0
+        assert.deepStrictEqual(await sigterm(first), { code: 0, signal: null })
+        const output = first.output()
+        const closed = ["HTTP server closed", "token cleanup stopped", "database closed"].map((line) =>
+          output.indexOf(line)
+        )
+        assert.isTrue(closed.every((index) => index >= 0), output)
+        assert.deepStrictEqual([...closed].sort((a, b) => a - b), closed, output)
+      } finally {
+        first.kill()
+      }
+
+      // a restart on the same database file keeps the unexpired tokens
+      const second = spawnServer(env)
+      try {
+        const baseUrl = await baseUrlOf(second)
+        assert.sameMembers(await liveTokens(baseUrl), longLived)
+        assert.deepStrictEqual(await sigterm(second), { code: 0, signal: null })
+      } finally {
+        second.kill()
+      }
+    },
+    120_000
+  )
+
+  it(
+    "a bad environment variable stops it at startup with code 1 and a message naming the variable and the value",
+    async () => {
+      const server = spawnServer({ PORT: "abc", DATABASE_PATH: ":memory:" })
+      try {
+        const { code } = await server.exited
+        assert.strictEqual(code, 1)
+        assert.include(
+          server.output(),
+          `Invalid data at PORT: "expected a TCP port, a whole number from 0 to 65535 (0: any free port), got "abc""`
+        )
+      } finally {
+        server.kill()
+      }
+    },
+    60_000
+  )
+})

@@ -1,0 +1,28 @@
+import { Repeater } from "@effect-repeater/core"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as Duration from "effect/Duration"
+import * as Layer from "effect/Layer"
+import { AppConfig } from "../../src/AppConfig.js"
+import * as Database from "../../src/Database.js"
+import { TokenRepo } from "../../src/TokenRepo.js"
+
+/** Settings for tests: any free port on 127.0.0.1, a throwaway database. */
+export const testConfig = (overrides: Partial<AppConfig["Type"]> = {}) =>
+  Layer.succeed(AppConfig, {
+    host: "127.0.0.1",
+    port: 0,
+    databasePath: ":memory:",
+    cleanupInterval: Duration.seconds(5),
+    ...overrides
+  })
+
+/** `TokenRepo` over a migrated database at `filename`. */
+export const repoAt = (filename: string) =>
+  TokenRepo.Default.pipe(
+    Layer.provideMerge(Database.migrate),
+    Layer.provideMerge(Database.client(filename)),
+    Layer.provide(NodeContext.layer)
+  )
+
+/** `TokenRepo` over a migrated in-memory database, with the `Repeater` service. */
+export const repoInMemory = repoAt(":memory:").pipe(Layer.provideMerge(Repeater.layer))

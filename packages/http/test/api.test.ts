@@ -1,6 +1,9 @@
 import { Repeater } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import { RepeaterStatusJson } from "../src/RepeaterHttpApi.js"
@@ -172,24 +175,36 @@ describe("admin API over HTTP", () => {
       assert.deepStrictEqual(yield* json(yield* request(`${url}/repeaters`, { headers: bearer() })), [])
     }))
 
-  it.scopedLive("POST stop lets an in-flight run finish within its grace", () =>
+  it.scopedLive("POST stop lets an in-flight run finish within its grace, and answers once it has", () =>
     Effect.gen(function*() {
       const service = yield* Repeater.make()
+      const release = yield* Deferred.make<void>()
       const finished = yield* Ref.make(false)
       yield* Effect.provideService(
         Repeater.fork(
           { name: "slow", every: "1 hour", grace: "30 seconds" },
-          Effect.sleep("300 millis").pipe(Effect.zipRight(Ref.set(finished, true)))
+          Deferred.await(release).pipe(Effect.zipRight(Ref.set(finished, true)))
         ),
         Repeater,
         service
       )
       const url = yield* serve(service)
+      // (the run ends with the test, whatever happens)
+      yield* Effect.addFinalizer(() => Deferred.succeed(release, undefined))
       yield* eventually(Effect.gen(function*() {
         const slow = yield* status(yield* request(`${url}/repeaters/slow`, { headers: bearer() }))
         assert.strictEqual(slow.state, "running")
       }))
-      const stopped = yield* post(`${url}/repeaters/slow/stop`)
+      const stopping = yield* Effect.fork(post(`${url}/repeaters/slow/stop`))
+      yield* eventually(Effect.gen(function*() {
+        const slow = yield* Effect.flatMap(service.get("slow"), (handle) => handle.status)
+        assert.strictEqual(slow.state, "stopping")
+      }))
+      // no answer while the run goes on
+      assert.isTrue(Option.isNone(yield* Fiber.poll(stopping)))
+      yield* Deferred.succeed(release, undefined)
+      const stopped = yield* Fiber.join(stopping)
+      assert.strictEqual(stopped.status, 200)
       assert.deepStrictEqual(yield* json(stopped), { name: "slow", result: "finished" })
       assert.isTrue(yield* Ref.get(finished))
     }))

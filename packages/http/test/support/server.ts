@@ -3,6 +3,7 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServer from "@effect/platform/HttpServer"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -47,15 +48,18 @@ export const request = (url: string, init: RequestInit = {}): Effect.Effect<Resp
 
 export const bearer = (value: string = token): Record<string, string> => ({ authorization: `Bearer ${value}` })
 
-/** Retries `check` until it succeeds, for at most `deadline` (real time). */
+/** Retries `check` until it succeeds (failed assertions included), for at most `deadline` (real time). */
 export const eventually = <A, E, R>(
   check: Effect.Effect<A, E, R>,
   deadline: Duration.DurationInput = "20 seconds"
-): Effect.Effect<A, E | Error, R> => {
+): Effect.Effect<A, E, R> => {
   const end = Date.now() + Duration.toMillis(deadline)
-  const loop: Effect.Effect<A, E | Error, R> = Effect.catchAll(
+  const loop: Effect.Effect<A, E, R> = Effect.catchAllCause(
     check,
-    (error) => Date.now() > end ? Effect.fail(error) : Effect.zipRight(Effect.sleep("25 millis"), loop)
+    (cause) =>
+      Cause.isInterruptedOnly(cause) || Date.now() > end ?
+        Effect.failCause(cause) :
+        Effect.zipRight(Effect.sleep("25 millis"), loop)
   )
   return loop
 }

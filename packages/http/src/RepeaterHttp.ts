@@ -141,6 +141,13 @@ export const layerAuthorization = (
             reason: "the admin token is empty"
           })
         }
+        if (/\s/.test(Redacted.value(configured.value))) {
+          return yield* new RepeaterHttpConfigError({
+            field: "token",
+            value: "with whitespace",
+            reason: "the admin token contains whitespace (a line break at its end?): a bearer token is one word"
+          })
+        }
         const check = makeTokenCheck(configured.value)
         return {
           bearer: () =>

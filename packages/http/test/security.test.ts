@@ -193,6 +193,18 @@ describe("security", () => {
         assert.strictEqual(error.value, "empty")
       }))
 
+    it.scopedLive("fails to build with a token that has whitespace in it", () =>
+      Effect.gen(function*() {
+        for (const value of ["abc def", "abcdef\n", "\tabcdef"]) {
+          const error = failure(
+            yield* build({ token: Config.redacted("ADMIN_TOKEN") }, "127.0.0.1", { ADMIN_TOKEN: value })
+          )
+          assert.strictEqual(error.field, "token")
+          assert.strictEqual(error.value, "with whitespace")
+          assert.notInclude(error.message, "abc")
+        }
+      }))
+
     it.scopedLive("reads the token from REPEATER_ADMIN_TOKEN by default", () =>
       Effect.gen(function*() {
         const exit = yield* build({}, "127.0.0.1", { REPEATER_ADMIN_TOKEN: token })

@@ -3,6 +3,7 @@
  * request body becomes a `CreateToken` or a `BadRequest` that names the field
  * and the value.
  */
+import { RepeaterHttpApi } from "@effect-repeater/http"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiError from "@effect/platform/HttpApiError"
@@ -89,7 +90,9 @@ export class HealthGroup extends HttpApiGroup.make("health")
 {}
 
 /** The whole API. */
-export class TokenApi extends HttpApi.make("token-cleanup").add(TokensGroup).add(HealthGroup) {}
+export class TokenApi
+  extends HttpApi.make("token-cleanup").add(TokensGroup).add(HealthGroup).add(RepeaterHttpApi.group)
+{}
 
 /** A value as the client sent it, shortened to 80 characters. */
 const formatValue = (value: unknown): string => {

@@ -9,11 +9,13 @@
  * repeater stops (a run in flight gets its grace), then the database closes.
  */
 import { Repeater } from "@effect-repeater/core"
+import { RepeaterHttp } from "@effect-repeater/http"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpApiError from "@effect/platform/HttpApiError"
 import * as HttpServer from "@effect/platform/HttpServer"
+import * as Config from "effect/Config"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -65,6 +67,18 @@ export const HealthLive = HttpApiBuilder.group(TokenApi, "health", (handlers) =>
       }))
   }))
 
+/**
+ * The repeaters' admin API and dashboard (`GET /repeaters`,
+ * `/repeaters/dashboard`, ...): every request needs
+ * `Authorization: Bearer $ADMIN_TOKEN`. Without `ADMIN_TOKEN` they are open on
+ * a loopback address only (the default `HOST`, 127.0.0.1; a warning is
+ * logged); bound to any other address, the server refuses to start until
+ * `ADMIN_TOKEN` is set.
+ */
+export const RepeatersLive = HttpApiBuilder.group(TokenApi, "repeaters", RepeaterHttp.handlers).pipe(
+  Layer.provide(RepeaterHttp.layerAuthorization({ token: Config.redacted("ADMIN_TOKEN"), unauthenticated: true }))
+)
+
 /** The HTTP server on `AppConfig.host` and `AppConfig.port`; logs its address once it listens. */
 export const HttpServerLive = Layer.unwrapScoped(Effect.gen(function*() {
   const { host, port } = yield* AppConfig
@@ -79,6 +93,7 @@ export const ApiServerLive = HttpApiBuilder.serve().pipe(
   Layer.provide(HttpApiBuilder.api(TokenApi)),
   Layer.provide(TokensLive),
   Layer.provide(HealthLive),
+  Layer.provide(RepeatersLive),
   Layer.provideMerge(HttpServerLive)
 )
 

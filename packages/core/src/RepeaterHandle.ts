@@ -45,7 +45,7 @@ export interface RepeaterStatus {
   readonly lastStart: Option.Option<DateTime.Utc>
   readonly lastEnd: Option.Option<DateTime.Utc>
   readonly lastDuration: Option.Option<Duration.Duration>
-  /** The last failure's Cause, pretty-printed. */
+  /** The last failure's Cause, pretty-printed, with the chain of `cause`s of its errors. */
   readonly lastFailure: Option.Option<string>
   /** When the next run is due (jitter included); none while a run is in flight, paused or ended. */
   readonly nextRun: Option.Option<DateTime.Utc>

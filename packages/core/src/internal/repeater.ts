@@ -731,7 +731,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       lastDuration: Number.isNaN(this.lastDurationMillis) ?
         Option.none() :
         Option.some(Duration.millis(this.lastDurationMillis)),
-      lastFailure: this.lastFailure === undefined ? Option.none() : Option.some(Cause.pretty(this.lastFailure)),
+      lastFailure: this.lastFailure === undefined
+        ? Option.none()
+        : Option.some(Cause.pretty(this.lastFailure, { renderErrorCause: true })),
       nextRun: scheduled ? Option.some(this.reported(this.due)) : Option.none()
     }
   }

@@ -1,0 +1,217 @@
+/**
+ * The admin API of a `Repeater` service, as an `@effect/platform` `HttpApi`
+ * group that you add to your own `HttpApi`: the status of every repeater,
+ * run / pause / resume / stop, a Server-Sent Events stream of their events,
+ * an OpenAPI document and a dashboard page. Implemented by
+ * `RepeaterHttp.handlers` and secured by `RepeaterHttp.layerAuthorization`.
+ *
+ * @since 0.1.0
+ */
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
+import * as OpenApi from "@effect/platform/OpenApi"
+import * as Schema from "effect/Schema"
+
+// -----------------------------------------------------------------------------
+// models
+// -----------------------------------------------------------------------------
+
+/**
+ * A repeater's status as JSON: times are ISO 8601 strings (UTC), durations
+ * are milliseconds, absent values are `null`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class RepeaterStatusJson extends Schema.Class<RepeaterStatusJson>("RepeaterStatusJson")({
+  name: Schema.String,
+  state: Schema.Literal("scheduled", "running", "paused", "stopping", "stopped", "completed", "failed"),
+  inFlight: Schema.Boolean,
+  runs: Schema.Number,
+  failures: Schema.Number,
+  skippedTicks: Schema.Number,
+  lastStart: Schema.NullOr(Schema.String),
+  lastEnd: Schema.NullOr(Schema.String),
+  lastDurationMillis: Schema.NullOr(Schema.Number),
+  /** The last failure's Cause, pretty-printed. */
+  lastFailure: Schema.NullOr(Schema.String),
+  nextRun: Schema.NullOr(Schema.String)
+}, { description: "The status of one repeater" }) {}
+
+/**
+ * What `POST /repeaters/:name/stop` answers once the repeater has stopped.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class StopResultJson extends Schema.Class<StopResultJson>("StopResultJson")({
+  name: Schema.String,
+  /** `idle` (no run in flight), `finished` (within the grace period) or `interrupted`. */
+  result: Schema.Literal("idle", "finished", "interrupted")
+}, { description: "How a repeater stopped" }) {}
+
+// -----------------------------------------------------------------------------
+// errors
+// -----------------------------------------------------------------------------
+
+/**
+ * 404: no repeater of that name is running.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RepeaterNotFound extends Schema.TaggedError<RepeaterNotFound>()(
+  "RepeaterNotFound",
+  { name: Schema.String, message: Schema.String },
+  HttpApiSchema.annotations({ status: 404, description: "No repeater of that name is running" })
+) {}
+
+/**
+ * 401: the request has no bearer token, or not the right one. The response
+ * carries `WWW-Authenticate: Bearer`; the token is never echoed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
+  "Unauthorized",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 401, description: "A missing or wrong bearer token" })
+) {}
+
+// -----------------------------------------------------------------------------
+// security
+// -----------------------------------------------------------------------------
+
+/**
+ * The bearer-token middleware of every endpoint of the group but the
+ * dashboard page (a static shell that holds no data). Implemented by
+ * `RepeaterHttp.layerAuthorization`.
+ *
+ * @since 0.1.0
+ * @category security
+ */
+export class Authorization extends HttpApiMiddleware.Tag<Authorization>()("@effect-repeater/http/Authorization", {
+  failure: Unauthorized,
+  security: { bearer: HttpApiSecurity.bearer }
+}) {}
+
+// -----------------------------------------------------------------------------
+// the group
+// -----------------------------------------------------------------------------
+
+const nameParam = HttpApiSchema.param("name", Schema.String)
+
+/**
+ * The endpoints, all under `/repeaters`:
+ *
+ * | endpoint | route |
+ * | --- | --- |
+ * | `list` | `GET /repeaters` |
+ * | `events` | `GET /repeaters/events` (Server-Sent Events) |
+ * | `openapi` | `GET /repeaters/openapi.json` |
+ * | `dashboardScript` | `GET /repeaters/dashboard/app.js` |
+ * | `get` | `GET /repeaters/:name` |
+ * | `run`, `pause`, `resume`, `stop` | `POST /repeaters/:name/run` … |
+ * | `dashboard` | `GET /repeaters/dashboard` (no token: a static page that asks for it) |
+ *
+ * Every endpoint but `dashboard` requires the bearer token. The names
+ * `events`, `openapi.json` and `dashboard` cannot be reached by `GET /repeaters/:name`.
+ *
+ * @example
+ * ```ts
+ * import { RepeaterHttpApi } from "@effect-repeater/http"
+ * import { HttpApi } from "@effect/platform"
+ *
+ * class AppApi extends HttpApi.make("app").add(RepeaterHttpApi.group) {}
+ * ```
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export const group = HttpApiGroup.make("repeaters")
+  .add(
+    HttpApiEndpoint.get("list", "/repeaters")
+      .addSuccess(Schema.Array(RepeaterStatusJson))
+      .annotate(OpenApi.Summary, "The status of every repeater")
+  )
+  .add(
+    HttpApiEndpoint.get("events", "/repeaters/events")
+      .addSuccess(HttpApiSchema.Text({ contentType: "text/event-stream" }))
+      .annotate(
+        OpenApi.Description,
+        "Server-Sent Events: one `data:` line of JSON per repeater event (its `_tag` names it, and so does `event:`), " +
+          "and a comment line every 15 seconds to keep the connection open"
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("openapi", "/repeaters/openapi.json")
+      .addSuccess(Schema.Unknown)
+      .annotate(OpenApi.Summary, "This OpenAPI document")
+  )
+  .add(
+    HttpApiEndpoint.get("dashboardScript", "/repeaters/dashboard/app.js")
+      .addSuccess(HttpApiSchema.Text({ contentType: "text/javascript" }))
+      .annotate(OpenApi.Summary, "The dashboard's script, loaded by the dashboard page with the token")
+  )
+  .add(
+    HttpApiEndpoint.get("get")`/repeaters/${nameParam}`
+      .addSuccess(RepeaterStatusJson)
+      .addError(RepeaterNotFound)
+      .annotate(OpenApi.Summary, "The status of one repeater")
+  )
+  .add(
+    HttpApiEndpoint.post("run")`/repeaters/${nameParam}/run`
+      .addSuccess(RepeaterStatusJson)
+      .addError(RepeaterNotFound)
+      .annotate(
+        OpenApi.Summary,
+        "Start a run now (coalesced with an in-flight run, once while paused); answers the status"
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("pause")`/repeaters/${nameParam}/pause`
+      .addSuccess(RepeaterStatusJson)
+      .addError(RepeaterNotFound)
+      .annotate(OpenApi.Summary, "Schedule no new run until resumed; answers the status")
+  )
+  .add(
+    HttpApiEndpoint.post("resume")`/repeaters/${nameParam}/resume`
+      .addSuccess(RepeaterStatusJson)
+      .addError(RepeaterNotFound)
+      .annotate(OpenApi.Summary, "Schedule runs again, without catching up; answers the status")
+  )
+  .add(
+    HttpApiEndpoint.post("stop")`/repeaters/${nameParam}/stop`
+      .addSuccess(StopResultJson)
+      .addError(RepeaterNotFound)
+      .annotate(
+        OpenApi.Summary,
+        "Stop the repeater: an in-flight run gets its grace period; answers once it has stopped"
+      )
+  )
+  .middlewareEndpoints(Authorization)
+  .add(
+    HttpApiEndpoint.get("dashboard", "/repeaters/dashboard")
+      .addSuccess(HttpApiSchema.Text({ contentType: "text/html" }))
+      .annotate(OpenApi.Summary, "The dashboard page: it asks for the token and keeps it for the browser tab")
+  )
+  .annotate(OpenApi.Title, "Repeaters")
+  .annotate(OpenApi.Description, "Operate the repeaters of this process")
+
+/**
+ * An `HttpApi` holding only the repeaters group, for a server of its own
+ * (see `RepeaterHttp.layer`). Its OpenAPI document is served at
+ * `GET /repeaters/openapi.json`.
+ *
+ * @since 0.1.0
+ * @category api
+ */
+export class RepeaterAdminApi extends HttpApi.make("repeater-admin")
+  .add(group)
+  .annotate(OpenApi.Title, "Repeater admin API")
+{}

@@ -1,0 +1,296 @@
+import { Repeater } from "@effect-repeater/core/Repeater"
+import { assert, describe, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import { RepeaterStatusJson } from "../src/RepeaterHttpApi.js"
+import { bearer, eventually, readSse, request, serve, sseData } from "./support/server.js"
+
+const json = (response: Response): Effect.Effect<unknown> => Effect.promise(() => response.json())
+
+/** The body of a response, decoded: the wire format is checked too. */
+const decode = <A, I>(schema: Schema.Schema<A, I>) => (response: Response) =>
+  Effect.flatMap(json(response), (body) => Schema.decodeUnknown(schema)(body).pipe(Effect.orDie))
+
+const statuses = decode(Schema.Array(RepeaterStatusJson))
+const status = decode(RepeaterStatusJson)
+
+const OpenApiDoc = Schema.Struct({
+  openapi: Schema.String,
+  paths: Schema.Record({
+    key: Schema.String,
+    value: Schema.Record({
+      key: Schema.String,
+      value: Schema.Struct({
+        security: Schema.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+        responses: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      })
+    })
+  }),
+  components: Schema.Struct({
+    securitySchemes: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  })
+})
+
+const post = (url: string) => request(url, { method: "POST", headers: bearer() })
+
+describe("admin API over HTTP", () => {
+  it.scopedLive("GET /repeaters lists every repeater with its status", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      yield* Effect.provideService(
+        Effect.all([
+          Repeater.fork({ name: "alpha", every: "1 hour" }, Effect.void),
+          Repeater.fork({ name: "beta", every: "1 hour", waitFirst: true }, Effect.fail("broken"))
+        ]),
+        Repeater,
+        service
+      )
+      const url = yield* serve(service)
+      const list = yield* eventually(Effect.gen(function*() {
+        const response = yield* request(`${url}/repeaters`, { headers: bearer() })
+        assert.strictEqual(response.status, 200)
+        const body = yield* statuses(response)
+        const alpha = body.find((status) => status.name === "alpha")
+        assert.strictEqual(alpha?.runs, 1)
+        return body
+      }))
+      assert.deepStrictEqual(list.map((status) => status.name).sort(), ["alpha", "beta"])
+      const alpha = list.find((status) => status.name === "alpha")!
+      assert.strictEqual(alpha.state, "scheduled")
+      assert.strictEqual(alpha.failures, 0)
+      assert.isString(alpha.lastStart)
+      assert.isString(alpha.nextRun)
+      assert.isNumber(alpha.lastDurationMillis)
+      assert.isNull(alpha.lastFailure)
+      const beta = list.find((status) => status.name === "beta")!
+      assert.strictEqual(beta.runs, 0)
+      assert.isNull(beta.lastStart)
+      // the next run of a "1 hour" repeater that waits first is about an hour away
+      const inAnHour = Date.parse(String(beta.nextRun)) - Date.now()
+      assert.isAbove(inAnHour, 50 * 60 * 1000)
+    }))
+
+  it.scopedLive("GET /repeaters/:name answers one status, 404 with a clear body for an unknown name", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      yield* Effect.provideService(
+        Repeater.fork({ name: "nightly report", every: "1 hour", waitFirst: true }, Effect.void),
+        Repeater,
+        service
+      )
+      const url = yield* serve(service)
+      const found = yield* request(`${url}/repeaters/${encodeURIComponent("nightly report")}`, { headers: bearer() })
+      assert.strictEqual(found.status, 200)
+      const one = yield* status(found)
+      assert.strictEqual(one.name, "nightly report")
+      assert.strictEqual(one.state, "scheduled")
+
+      for (
+        const path of [
+          "/repeaters/nope",
+          "/repeaters/nope/run",
+          "/repeaters/nope/pause",
+          "/repeaters/nope/resume",
+          "/repeaters/nope/stop"
+        ]
+      ) {
+        const response = yield* request(`${url}${path}`, {
+          method: path === "/repeaters/nope" ? "GET" : "POST",
+          headers: bearer()
+        })
+        assert.strictEqual(response.status, 404, path)
+        assert.deepStrictEqual(yield* json(response), {
+          _tag: "RepeaterNotFound",
+          name: "nope",
+          message: "No repeater named \"nope\" is running"
+        }, path)
+      }
+    }))
+
+  it.scopedLive("POST run starts a run of the real repeater now", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      const count = yield* Ref.make(0)
+      const handle = yield* Effect.provideService(
+        Repeater.fork({ name: "cleanup", every: "1 hour", waitFirst: true }, Ref.update(count, (n) => n + 1)),
+        Repeater,
+        service
+      )
+      const url = yield* serve(service)
+      const response = yield* post(`${url}/repeaters/cleanup/run`)
+      assert.strictEqual(response.status, 200)
+      assert.strictEqual((yield* status(response)).name, "cleanup")
+      yield* eventually(Effect.gen(function*() {
+        assert.strictEqual(yield* Ref.get(count), 1)
+        assert.strictEqual((yield* handle.status).runs, 1)
+      }))
+      const after = yield* status(yield* request(`${url}/repeaters/cleanup`, { headers: bearer() }))
+      assert.strictEqual(after.runs, 1)
+      assert.isString(after.lastStart)
+    }))
+
+  it.scopedLive("POST pause and resume change the real repeater's state", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      const handle = yield* Effect.provideService(
+        Repeater.fork({ name: "sync", every: "1 hour", waitFirst: true }, Effect.void),
+        Repeater,
+        service
+      )
+      const url = yield* serve(service)
+      const paused = yield* post(`${url}/repeaters/sync/pause`)
+      assert.strictEqual(paused.status, 200)
+      assert.strictEqual((yield* status(paused)).state, "paused")
+      assert.strictEqual((yield* handle.status).state, "paused")
+      assert.isTrue((yield* handle.status).nextRun._tag === "None")
+
+      const resumed = yield* post(`${url}/repeaters/sync/resume`)
+      assert.strictEqual(resumed.status, 200)
+      const body = yield* status(resumed)
+      assert.strictEqual(body.state, "scheduled")
+      assert.isString(body.nextRun)
+      assert.strictEqual((yield* handle.status).state, "scheduled")
+    }))
+
+  it.scopedLive("POST stop stops the real repeater and answers how; then it is gone", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      const handle = yield* Effect.provideService(
+        Repeater.fork({ name: "mailer", every: "1 hour", waitFirst: true }, Effect.void),
+        Repeater,
+        service
+      )
+      const url = yield* serve(service)
+      const stopped = yield* post(`${url}/repeaters/mailer/stop`)
+      assert.strictEqual(stopped.status, 200)
+      assert.deepStrictEqual(yield* json(stopped), { name: "mailer", result: "idle" })
+      yield* handle.join
+      assert.strictEqual((yield* handle.status).state, "stopped")
+      const gone = yield* request(`${url}/repeaters/mailer`, { headers: bearer() })
+      assert.strictEqual(gone.status, 404)
+      assert.deepStrictEqual(yield* json(yield* request(`${url}/repeaters`, { headers: bearer() })), [])
+    }))
+
+  it.scopedLive("POST stop lets an in-flight run finish within its grace, and answers once it has", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      const release = yield* Deferred.make<void>()
+      const finished = yield* Ref.make(false)
+      yield* Effect.provideService(
+        Repeater.fork(
+          { name: "slow", every: "1 hour", grace: "30 seconds" },
+          Deferred.await(release).pipe(Effect.zipRight(Ref.set(finished, true)))
+        ),
+        Repeater,
+        service
+      )
+      const url = yield* serve(service)
+      // (the run ends with the test, whatever happens)
+      yield* Effect.addFinalizer(() => Deferred.succeed(release, undefined))
+      yield* eventually(Effect.gen(function*() {
+        const slow = yield* status(yield* request(`${url}/repeaters/slow`, { headers: bearer() }))
+        assert.strictEqual(slow.state, "running")
+      }))
+      const stopping = yield* Effect.fork(post(`${url}/repeaters/slow/stop`))
+      yield* eventually(Effect.gen(function*() {
+        const slow = yield* Effect.flatMap(service.get("slow"), (handle) => handle.status)
+        assert.strictEqual(slow.state, "stopping")
+      }))
+      // no answer while the run goes on
+      assert.isTrue(Option.isNone(yield* Fiber.poll(stopping)))
+      yield* Deferred.succeed(release, undefined)
+      const stopped = yield* Fiber.join(stopping)
+      assert.strictEqual(stopped.status, 200)
+      assert.deepStrictEqual(yield* json(stopped), { name: "slow", result: "finished" })
+      assert.isTrue(yield* Ref.get(finished))
+    }))
+
+  it.scopedLive("GET /repeaters/events streams each event as JSON with its tag", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      yield* Effect.provideService(
+        Effect.all([
+          Repeater.fork({ name: "ok", every: "1 hour", waitFirst: true }, Effect.void),
+          Repeater.fork(
+            { name: "flaky", every: "1 hour", waitFirst: true },
+            Effect.fail(new Error("database unreachable"))
+          )
+        ]),
+        Repeater,
+        service
+      )
+      const url = yield* serve(service)
+      const response = yield* request(`${url}/repeaters/events`, { headers: bearer() })
+      assert.strictEqual(response.status, 200)
+      assert.strictEqual(response.headers.get("content-type"), "text/event-stream")
+      assert.strictEqual(response.headers.get("cache-control"), "no-store")
+      const reading = yield* Effect.fork(readSse(response, (messages) => {
+        const tags = sseData(messages).map((event) => `${String(event._tag)} ${String(event.name)}`)
+        return tags.includes("RunSucceeded ok") && tags.includes("RunFailed flaky")
+      }))
+      // runs are asked for until the stream shows them (its subscription may start a little after the answer)
+      const ask = Effect.zipRight(post(`${url}/repeaters/ok/run`), post(`${url}/repeaters/flaky/run`))
+      const messages = yield* Effect.race(
+        reading.await.pipe(Effect.flatten),
+        ask.pipe(Effect.zipRight(Effect.sleep("300 millis")), Effect.forever)
+      ).pipe(Effect.timeout("20 seconds"))
+      assert.strictEqual(messages[0], ": connected")
+      const events = sseData(messages)
+      const succeeded = events.find((event) => event._tag === "RunSucceeded" && event.name === "ok")!
+      assert.isNumber(succeeded.durationMillis)
+      assert.isAtLeast(Number(succeeded.run), 1)
+      const started = events.find((event) =>
+        event._tag === "RunStarted" && event.name === "ok" && event.run === succeeded.run
+      )!
+      assert.isString(started.scheduledAt)
+      assert.strictEqual(started.startedAt, succeeded.startedAt)
+      const failed = events.find((event) => event._tag === "RunFailed" && event.name === "flaky")!
+      assert.include(String(failed.cause), "database unreachable")
+      // the `event:` line names the tag too
+      const failedMessage = messages.find((message) => message.includes("\"RunFailed\""))!
+      assert.isTrue(failedMessage.startsWith("event: RunFailed\ndata: {"))
+    }))
+
+  it.scopedLive("the event stream sends keep-alive comments", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      const url = yield* serve(service, { token: undefined, unauthenticated: true, keepAlive: "100 millis" })
+      const response = yield* request(`${url}/repeaters/events`)
+      const messages = yield* readSse(response, (messages) => messages.filter((m) => m === ": keep-alive").length >= 2)
+        .pipe(Effect.timeout("20 seconds"))
+      assert.deepStrictEqual(messages.slice(0, 3), [": connected", ": keep-alive", ": keep-alive"])
+    }))
+
+  it.scopedLive("GET /repeaters/openapi.json lists every route and the bearer security", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      const url = yield* serve(service)
+      const response = yield* request(`${url}/repeaters/openapi.json`, { headers: bearer() })
+      assert.strictEqual(response.status, 200)
+      const doc = yield* decode(OpenApiDoc)(response)
+      assert.strictEqual(doc.openapi, "3.1.0")
+      assert.deepStrictEqual(Object.keys(doc.paths).sort(), [
+        "/repeaters",
+        "/repeaters/dashboard",
+        "/repeaters/dashboard/app.js",
+        "/repeaters/events",
+        "/repeaters/openapi.json",
+        "/repeaters/{name}",
+        "/repeaters/{name}/pause",
+        "/repeaters/{name}/resume",
+        "/repeaters/{name}/run",
+        "/repeaters/{name}/stop"
+      ])
+      assert.deepStrictEqual(Object.keys(doc.paths["/repeaters/{name}/run"]!), ["post"])
+      assert.deepStrictEqual(doc.components.securitySchemes.bearer, { type: "http", scheme: "bearer" })
+      assert.deepStrictEqual(doc.paths["/repeaters"]!.get!.security, [{ bearer: [] }])
+      assert.property(doc.paths["/repeaters/{name}"]!.get!.responses, "404")
+      assert.property(doc.paths["/repeaters"]!.get!.responses, "401")
+      // the dashboard page asks for the token itself
+      assert.deepStrictEqual(doc.paths["/repeaters/dashboard"]!.get!.security, [])
+    }))
+})

@@ -1,0 +1,134 @@
+import { Repeater } from "@effect-repeater/core/Repeater"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { mkdirSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { type Browser, chromium } from "playwright-core"
+import { serve, token } from "./support/server.js"
+
+const buildDir = fileURLToPath(new URL("../build", import.meta.url))
+
+/** Debian's chromium, headless, kept off the network it would otherwise try to reach. */
+const launch = Effect.acquireRelease(
+  Effect.promise(() =>
+    // (playwright gives each launch a fresh profile directory of its own)
+    chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic"
+      ]
+    })
+  ),
+  (browser) => Effect.promise(() => browser.close())
+)
+
+const page = (browser: Browser) =>
+  Effect.acquireRelease(
+    Effect.promise(() => browser.newPage({ viewport: { width: 1280, height: 480 } })),
+    (page) => Effect.promise(() => page.close())
+  )
+
+describe("dashboard in a real browser", () => {
+  it.scopedLive(
+    "asks for the token once, shows the repeaters, runs one now, updates live and shows a failure",
+    () =>
+      Effect.gen(function*() {
+        const service = yield* Repeater.make()
+        const [heartbeat] = yield* Effect.provideService(
+          Effect.all([
+            Repeater.fork({ name: "heartbeat", every: "1 hour", waitFirst: true }, Effect.void),
+            Repeater.fork(
+              { name: "import-orders", every: "1 hour", waitFirst: true },
+              Effect.fail(new Error("the import failed", { cause: new Error("database unreachable") }))
+            ),
+            Repeater.fork({ name: "cleanup-tokens", cron: "0 3 * * *", timeZone: "UTC" }, Effect.void)
+          ]),
+          Repeater,
+          service
+        )
+        const url = yield* serve(service)
+        const browser = yield* launch
+        const tab = yield* page(browser)
+        const errors: Array<string> = []
+        tab.on("pageerror", (error) => errors.push(error.message))
+        tab.on("console", (message) => {
+          if (message.type() === "error") errors.push(message.text())
+        })
+
+        yield* Effect.promise(async () => {
+          await tab.goto(`${url}/repeaters/dashboard`)
+          // no data before the token
+          await tab.locator("#token").waitFor({ state: "visible" })
+          assert.strictEqual(await tab.locator("#rows tr").count(), 0)
+          // a wrong token is refused and asked again
+          await tab.fill("#token", "not-the-token")
+          await tab.press("#token", "Enter")
+          await tab.getByText("That token was not accepted").waitFor()
+          await tab.fill("#token", token)
+          await tab.getByRole("button", { name: "Open" }).click()
+
+          const row = (name: string) => tab.locator(`#rows tr[data-name="${name}"]`)
+          const field = (name: string, field: string) => row(name).locator(`[data-field="${field}"]`)
+          await row("heartbeat").waitFor()
+          await tab.locator("#connection", { hasText: "live" }).waitFor()
+          assert.deepStrictEqual(
+            (await tab.locator("#rows tr td.name").allTextContents()).sort(),
+            ["cleanup-tokens", "heartbeat", "import-orders"]
+          )
+          assert.strictEqual(await field("heartbeat", "runs").textContent(), "0")
+          assert.strictEqual(await field("heartbeat", "state").textContent(), "scheduled")
+          assert.notStrictEqual(await field("cleanup-tokens", "nextRun").textContent(), "—")
+
+          // "Run now": the run count grows
+          await row("heartbeat").getByRole("button", { name: "Run now" }).click()
+          await field("heartbeat", "runs").filter({ hasText: /^1$/ }).waitFor()
+          assert.notStrictEqual(await field("heartbeat", "lastRun").textContent(), "—")
+
+          // a failure's message appears
+          await row("import-orders").getByRole("button", { name: "Run now" }).click()
+          // its message and its cause's, without the stack frames
+          await field("import-orders", "lastError").filter({ hasText: "database unreachable" }).waitFor()
+          assert.strictEqual(
+            await field("import-orders", "lastError").textContent(),
+            "Error: the import failed; cause: Error: database unreachable"
+          )
+          assert.strictEqual(await field("import-orders", "failures").textContent(), "1")
+
+          // pause and resume
+          await row("cleanup-tokens").getByRole("button", { name: "Pause" }).click()
+          await field("cleanup-tokens", "state").filter({ hasText: /^paused$/ }).waitFor()
+          await row("cleanup-tokens").getByRole("button", { name: "Resume" }).click()
+          await field("cleanup-tokens", "state").filter({ hasText: /^scheduled$/ }).waitFor()
+        })
+
+        // a run started elsewhere shows up through the event stream, without reloading
+        yield* heartbeat.runNow
+        yield* Effect.promise(async () => {
+          const runs = tab.locator(`#rows tr[data-name="heartbeat"] [data-field="runs"]`)
+          await runs.filter({ hasText: /^2$/ }).waitFor()
+          mkdirSync(buildDir, { recursive: true })
+          await tab.screenshot({ path: join(buildDir, "dashboard.png"), fullPage: true })
+
+          // the token is kept for the tab, never in the URL: a reload does not ask again
+          assert.notInclude(tab.url(), token)
+          await tab.reload()
+          await tab.locator(`#rows tr[data-name="heartbeat"]`).waitFor()
+          assert.isTrue(await tab.locator("#login").isHidden())
+          // "Forget the token" asks again
+          await tab.getByRole("button", { name: "Forget the token" }).click()
+          await tab.locator("#token").waitFor({ state: "visible" })
+          assert.strictEqual(await tab.evaluate("sessionStorage.length"), 0)
+        })
+        assert.deepStrictEqual(errors.filter((error) => !error.includes("401")), [])
+      }),
+    { timeout: 120_000 }
+  )
+})

@@ -1,0 +1,325 @@
+import { Repeater } from "@effect-repeater/core/Repeater"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpServer from "@effect/platform/HttpServer"
+import { assert, describe, it } from "@effect/vitest"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import { createServer } from "node:http"
+import { isLoopback, makeTokenCheck } from "../src/internal/auth.js"
+import * as RepeaterHttp from "../src/RepeaterHttp.js"
+import * as RepeaterHttpApi from "../src/RepeaterHttpApi.js"
+import { bearer, request, serve, token, tokenConfig } from "./support/server.js"
+
+interface Route {
+  readonly method: "GET" | "POST"
+  readonly path: string
+  /** The status with the right token. */
+  readonly ok: number
+}
+
+/** Every route that needs the token (the unknown name too: no probing for names without it). */
+const routes: ReadonlyArray<Route> = [
+  { method: "GET", path: "/repeaters", ok: 200 },
+  { method: "GET", path: "/repeaters/events", ok: 200 },
+  { method: "GET", path: "/repeaters/openapi.json", ok: 200 },
+  { method: "GET", path: "/repeaters/dashboard/app.js", ok: 200 },
+  { method: "GET", path: "/repeaters/alpha", ok: 200 },
+  { method: "GET", path: "/repeaters/unknown", ok: 404 },
+  { method: "POST", path: "/repeaters/alpha/run", ok: 200 },
+  { method: "POST", path: "/repeaters/alpha/pause", ok: 200 },
+  { method: "POST", path: "/repeaters/alpha/resume", ok: 200 },
+  { method: "POST", path: "/repeaters/alpha/stop", ok: 200 }
+]
+
+/** Authorization headers that must be refused, by what is wrong with them. */
+const refused: ReadonlyArray<readonly [string, Record<string, string>]> = [
+  ["missing", {}],
+  ["wrong token", bearer("not-the-token")],
+  ["the token with a character more", bearer(`${token}x`)],
+  ["a prefix of the token", bearer(token.slice(0, -1))],
+  ["empty bearer", { authorization: "Bearer " }],
+  ["another scheme", { authorization: `Basic ${token}` }],
+  ["no scheme", { authorization: token }],
+  ["token in the query string", {}]
+]
+
+const withRepeater = Effect.gen(function*() {
+  const service = yield* Repeater.make()
+  yield* Effect.provideService(
+    Repeater.fork({ name: "alpha", every: "1 hour", waitFirst: true }, Effect.void),
+    Repeater,
+    service
+  )
+  return service
+})
+
+const body = (response: Response) => Effect.promise(() => response.text())
+
+describe("security", () => {
+  describe.each(routes)("$method $path", (route) => {
+    it.scopedLive.each(refused)(
+      "refuses %s with 401 and a Bearer challenge, never echoing the token",
+      ([what, headers]) =>
+        Effect.gen(function*() {
+          const url = yield* serve(yield* withRepeater)
+          const query = what === "token in the query string" ? `?access_token=${token}&token=${token}` : ""
+          const response = yield* request(`${url}${route.path}${query}`, { method: route.method, headers })
+          assert.strictEqual(response.status, 401)
+          assert.strictEqual(response.headers.get("www-authenticate"), "Bearer realm=\"repeaters\"")
+          const text = yield* body(response)
+          assert.notInclude(text, token)
+          assert.strictEqual(JSON.parse(text)._tag, "Unauthorized")
+        })
+    )
+
+    it.scopedLive("accepts the right token", () =>
+      Effect.gen(function*() {
+        const url = yield* serve(yield* withRepeater)
+        const response = yield* request(`${url}${route.path}`, { method: route.method, headers: bearer() })
+        assert.strictEqual(response.status, route.ok)
+        yield* Effect.promise(() => response.body?.cancel() ?? Promise.resolve())
+      }))
+
+    it.scopedLive("accepts the scheme in any case", () =>
+      Effect.gen(function*() {
+        const url = yield* serve(yield* withRepeater)
+        const response = yield* request(`${url}${route.path}`, {
+          method: route.method,
+          headers: { authorization: `bearer ${token}` }
+        })
+        assert.strictEqual(response.status, route.ok)
+        yield* Effect.promise(() => response.body?.cancel() ?? Promise.resolve())
+      }))
+  })
+
+  it.scopedLive("a refused request changes nothing", () =>
+    Effect.gen(function*() {
+      const service = yield* withRepeater
+      const url = yield* serve(service)
+      for (const action of ["run", "pause", "stop"]) {
+        const response = yield* request(`${url}/repeaters/alpha/${action}`, { method: "POST", headers: bearer("x") })
+        assert.strictEqual(response.status, 401)
+      }
+      yield* Effect.sleep("100 millis")
+      const status = yield* Effect.flatMap(service.get("alpha"), (handle) => handle.status)
+      assert.strictEqual(status.state, "scheduled")
+      assert.strictEqual(status.runs, 0)
+    }))
+
+  it.scopedLive("the dashboard page is served without the token and holds no data", () =>
+    Effect.gen(function*() {
+      const url = yield* serve(yield* withRepeater)
+      const response = yield* request(`${url}/repeaters/dashboard`)
+      assert.strictEqual(response.status, 200)
+      assert.strictEqual(response.headers.get("content-type"), "text/html; charset=utf-8")
+      const csp = response.headers.get("content-security-policy") ?? ""
+      assert.include(csp, "default-src 'none'")
+      assert.include(csp, "frame-ancestors 'none'")
+      assert.include(csp, "connect-src 'self'")
+      const html = yield* body(response)
+      assert.include(html, "Admin token")
+      assert.notInclude(html, "alpha")
+      // the same page with the token: it is static
+      const withToken = yield* body(yield* request(`${url}/repeaters/dashboard`, { headers: bearer() }))
+      assert.strictEqual(withToken, html)
+    }))
+
+  it.scopedLive("the token is never logged", () =>
+    Effect.gen(function*() {
+      const logs: Array<string> = []
+      const logger = Logger.make(({ message }) => logs.push(JSON.stringify(message)))
+      yield* Effect.gen(function*() {
+        const url = yield* serve(yield* withRepeater, { token: tokenConfig, logRequests: true })
+        yield* request(`${url}/repeaters`, { headers: bearer("wrong-guess") })
+        yield* request(`${url}/repeaters`, { headers: bearer() })
+        yield* request(`${url}/repeaters/alpha/run`, { method: "POST", headers: bearer() })
+      }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)), Logger.withMinimumLogLevel(LogLevel.All))
+      // each request was logged, the refused one included
+      assert.isAtLeast(logs.length, 3)
+      for (const line of logs) assert.notInclude(line, token)
+    }))
+
+  describe("startup", () => {
+    const build = (options: RepeaterHttp.AuthorizationOptions, host: string, env: Record<string, string> = {}) =>
+      Effect.gen(function*() {
+        const service = yield* Repeater.make()
+        const server = NodeHttpServer.layer(createServer, { port: 0, host })
+        return yield* Layer.build(
+          HttpApiBuilder.serve().pipe(
+            Layer.provide(RepeaterHttp.layer(options)),
+            Layer.provide(Layer.succeed(Repeater, service)),
+            Layer.provideMerge(server)
+          )
+        ).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))), Effect.exit)
+      })
+
+    const failure = (exit: Exit.Exit<unknown, unknown>): RepeaterHttp.RepeaterHttpConfigError => {
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isSuccess(exit)) throw new Error("built")
+      const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+      assert.instanceOf(error, RepeaterHttp.RepeaterHttpConfigError)
+      if (!(error instanceof RepeaterHttp.RepeaterHttpConfigError)) throw new Error("not a RepeaterHttpConfigError")
+      return error
+    }
+
+    it.scopedLive("fails to build with no token configured", () =>
+      Effect.gen(function*() {
+        const error = failure(yield* build({}, "127.0.0.1"))
+        assert.strictEqual(error.field, "token")
+        assert.strictEqual(
+          error.message,
+          "Invalid repeater admin API setting \"token\" (not set): no admin token is configured " +
+            "(environment variable REPEATER_ADMIN_TOKEN): set one, or opt into \"unauthenticated\" on a server bound to loopback"
+        )
+      }))
+
+    it.scopedLive("fails to build with an empty token", () =>
+      Effect.gen(function*() {
+        const error = failure(
+          yield* build({ token: Config.redacted("ADMIN_TOKEN") }, "127.0.0.1", { ADMIN_TOKEN: "  " })
+        )
+        assert.strictEqual(error.field, "token")
+        assert.strictEqual(error.value, "empty")
+      }))
+
+    it.scopedLive("fails to build with a token that has whitespace in it", () =>
+      Effect.gen(function*() {
+        for (const value of ["abc def", "abcdef\n", "\tabcdef"]) {
+          const error = failure(
+            yield* build({ token: Config.redacted("ADMIN_TOKEN") }, "127.0.0.1", { ADMIN_TOKEN: value })
+          )
+          assert.strictEqual(error.field, "token")
+          assert.strictEqual(error.value, "with whitespace")
+          assert.notInclude(error.message, "abc")
+        }
+      }))
+
+    it.scopedLive("reads the token from REPEATER_ADMIN_TOKEN by default", () =>
+      Effect.gen(function*() {
+        const exit = yield* build({}, "127.0.0.1", { REPEATER_ADMIN_TOKEN: token })
+        assert.isTrue(Exit.isSuccess(exit))
+        if (Exit.isFailure(exit)) return
+        const address = yield* HttpServer.addressWith(Effect.succeed).pipe(Effect.provide(exit.value))
+        assert.strictEqual(address._tag, "TcpAddress")
+        if (address._tag !== "TcpAddress") return
+        const url = `http://127.0.0.1:${address.port}/repeaters`
+        assert.strictEqual((yield* request(url, { headers: bearer() })).status, 200)
+        assert.strictEqual((yield* request(url)).status, 401)
+      }))
+
+    it.scopedLive("refuses to start unauthenticated on a non-loopback address (0.0.0.0)", () =>
+      Effect.gen(function*() {
+        const exit = yield* build({ unauthenticated: true }, "0.0.0.0")
+        const error = failure(exit)
+        assert.strictEqual(error.field, "unauthenticated")
+        assert.strictEqual(error.value, "true")
+        assert.match(
+          error.message,
+          /only accepted on a server bound to loopback, and this one listens on http:\/\/0\.0\.0\.0:\d+/
+        )
+      }))
+
+    it.scopedLive("starts unauthenticated on loopback, and then needs no token", () =>
+      Effect.gen(function*() {
+        const url = yield* serve(yield* withRepeater, { unauthenticated: true })
+        const response = yield* request(`${url}/repeaters/alpha/run`, { method: "POST" })
+        assert.strictEqual(response.status, 200)
+      }))
+
+    it.scopedLive("with a token configured, the unauthenticated opt-in does not lift it", () =>
+      Effect.gen(function*() {
+        const url = yield* serve(yield* withRepeater, { token: tokenConfig, unauthenticated: true })
+        assert.strictEqual((yield* request(`${url}/repeaters`)).status, 401)
+        assert.strictEqual((yield* request(`${url}/repeaters`, { headers: bearer() })).status, 200)
+      }))
+  })
+
+  describe("mounted in an application's own HttpApi", () => {
+    class Hello extends HttpApiGroup.make("hello").add(
+      HttpApiEndpoint.get("hello", "/hello").addSuccess(Schema.String)
+    ) {}
+    class AppApi extends HttpApi.make("app").add(RepeaterHttpApi.group).add(Hello) {}
+
+    it.scopedLive("serves the group next to the application's routes, which stay open", () =>
+      Effect.gen(function*() {
+        const service = yield* withRepeater
+        const RepeatersLive = HttpApiBuilder.group(AppApi, "repeaters", RepeaterHttp.handlers).pipe(
+          Layer.provide(RepeaterHttp.layerAuthorization({ token: tokenConfig }))
+        )
+        const HelloLive = HttpApiBuilder.group(AppApi, "hello", (handlers) =>
+          handlers.handle("hello", () =>
+            Effect.succeed("hi")))
+        const app = HttpApiBuilder.serve().pipe(
+          Layer.provide(HttpApiBuilder.middlewareOpenApi()),
+          Layer.provide(HttpApiBuilder.api(AppApi).pipe(Layer.provide([RepeatersLive, HelloLive]))),
+          Layer.provide(Layer.succeed(Repeater, service)),
+          Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+        )
+        const context = yield* Layer.build(app)
+        const address = yield* HttpServer.addressWith(Effect.succeed).pipe(Effect.provide(context))
+        const url = `http://127.0.0.1:${address._tag === "TcpAddress" ? address.port : 0}`
+
+        assert.strictEqual(yield* body(yield* request(`${url}/hello`)), "\"hi\"")
+        const refusedResponse = yield* request(`${url}/repeaters/alpha`)
+        assert.strictEqual(refusedResponse.status, 401)
+        assert.strictEqual(refusedResponse.headers.get("www-authenticate"), "Bearer realm=\"repeaters\"")
+        const status = yield* request(`${url}/repeaters/alpha`, { headers: bearer() })
+        assert.strictEqual(status.status, 200)
+        const doc = yield* Effect.promise(() =>
+          fetch(`${url}/openapi.json`).then((response) => response.json())
+        ).pipe(
+          Effect.flatMap(
+            Schema.decodeUnknown(Schema.Struct({ paths: Schema.Record({ key: Schema.String, value: Schema.Unknown }) }))
+          ),
+          Effect.orDie
+        )
+        assert.includeMembers(Object.keys(doc.paths), [
+          "/hello",
+          "/repeaters",
+          "/repeaters/{name}/run",
+          "/repeaters/events"
+        ])
+      }))
+  })
+
+  describe("token check", () => {
+    const check = makeTokenCheck(Redacted.make("abc123"))
+
+    it("accepts exactly the token, with the Bearer scheme in any case", () => {
+      assert.isTrue(check("Bearer abc123"))
+      assert.isTrue(check("bearer abc123"))
+      assert.isTrue(check("BEARER   abc123 "))
+      assert.isFalse(check(undefined))
+      assert.isFalse(check(""))
+      assert.isFalse(check("abc123"))
+      assert.isFalse(check("Bearer abc1234"))
+      assert.isFalse(check("Bearer abc12"))
+      assert.isFalse(check("Bearer ABC123"))
+      assert.isFalse(check("Bearer abc123 abc123"))
+      assert.isFalse(check("Basic abc123"))
+      assert.isFalse(check("Bearerabc123"))
+    })
+
+    it("knows loopback addresses", () => {
+      const tcp = (hostname: string): HttpServer.Address => ({ _tag: "TcpAddress", hostname, port: 1 })
+      for (const host of ["127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "localhost"]) {
+        assert.isTrue(isLoopback(tcp(host)), host)
+      }
+      for (const host of ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "128.0.0.1", "::ffff:10.0.0.1", "example.com"]) {
+        assert.isFalse(isLoopback(tcp(host)), host)
+      }
+      assert.isFalse(isLoopback({ _tag: "UnixAddress", path: "/tmp/socket" }))
+    })
+  })
+})

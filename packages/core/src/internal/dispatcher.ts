@@ -103,9 +103,10 @@ export class Dispatcher<A extends DispatchItem> {
    * Schedules (or reschedules) an item. An item that is already due still
    * waits for the timer (a zero-length sleep): on the real clock that is a
    * macrotask, so back-to-back runs (a rate-mode catch-up under load, a
-   * schedule without delay) always give the event loop its turn. Each run
-   * is a new fiber with a scheduler runner of its own, so chaining them
-   * directly would be an endless microtask chain that starves every timer.
+   * schedule without delay) always give the event loop its turn. An item
+   * (re)scheduled while the dispatcher hands out due items is never handed
+   * out in the same turn, so that a run that ends at once cannot be run
+   * again and again in one turn.
    */
   schedule(item: A, due: number): void {
     if (this.closed) return
@@ -159,16 +160,25 @@ export class Dispatcher<A extends DispatchItem> {
     })
   }
 
+  /**
+   * Hands every item due in this timer turn to `onDue`, in due order. The due items are taken out
+   * of the heap first: what `onDue` (re)schedules waits for the next turn, and an item scheduled
+   * again meanwhile (paused and resumed by another item's run, say) keeps its new place instead.
+   */
   private fire(): void {
     this.firing = true
     try {
       const now = this.now()
+      const due: Array<A> = []
       for (;;) {
         const next = this.heap.peek()
         // A timer may wake early by the wall clock: an item is due only at or after its time.
         if (next === undefined || next.due > now) break
         this.heap.remove(next)
-        this.onDue(next)
+        due.push(next)
+      }
+      for (const item of due) {
+        if (!this.closed && !this.heap.has(item)) this.onDue(item)
       }
     } finally {
       this.firing = false

@@ -355,7 +355,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const trigger = this.config.trigger
     if (trigger._tag === "Every" && trigger.mode === "rate") this.cursor++
     else if (trigger._tag === "Cron") this.cursor = this.nextMatch
-    this.startRun(this.nextScheduledAt)
+    this.startRun(this.nextScheduledAt, true)
   }
 
   // ---------------------------------------------------------------------------
@@ -366,7 +366,13 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return this.metrics ??= new RepeaterMetrics(this.name)
   }
 
-  private startRun(scheduledAt: number): void {
+  /**
+   * Starts a run in a fiber of its own. From the dispatcher's timer (`immediate`), the fiber starts
+   * at once, in the timer's turn: a run that does not wait ends there, its fiber never queued on
+   * the scheduler nor kept past the turn. Elsewhere (`runNow`, the run that follows a run) it
+   * starts on the scheduler, after the caller's step, as any forked fiber.
+   */
+  private startRun(scheduledAt: number, immediate: boolean): void {
     const run = ++this.started
     this.nextScheduledAt = NaN
     // Each run has a Scope of its own, in its fiber's context from the start: finalizers the task
@@ -378,10 +384,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       fiberRefs: this.runtime.fiberRefs,
       runtimeFlags: this.runtime.runtimeFlags
     })
-    this.inFlight = Runtime.runFork(runtime, this.runEffect(run, scheduledAt, scope), {
-      immediate: false,
-      updateRefs: runFiberRefs(this.name, run)
-    })
+    const effect = this.runEffect(run, scheduledAt, scope)
+    const updateRefs = runFiberRefs(this.name, run)
+    if (immediate) {
+      // the run's first step records its fiber as the one in flight (it may end before this returns)
+      Runtime.runFork(runtime, effect, { updateRefs })
+    } else {
+      this.inFlight = Runtime.runFork(runtime, effect, { immediate: false, updateRefs })
+    }
   }
 
   /** The task with its timeout and retries; with either, each attempt has a Scope of its own. */
@@ -398,7 +408,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   }
 
   private runEffect(run: number, scheduledAt: number, scope: Scope.CloseableScope): Effect.Effect<void, never, R> {
-    const body = Effect.suspend(() => {
+    const body = Effect.withFiberRuntime<A, E | RepeaterTimeoutError, R>((fiber) => {
+      this.inFlight = fiber
       const startedAt = this.now()
       this.lastStart = this.owner.dispatcher.toWall(startedAt)
       this.getMetrics().started(startedAt - scheduledAt)
@@ -491,7 +502,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     if (this.runNowPending) {
       this.runNowPending = false
       this.consumeOverdueTicks(end, run)
-      this.startRun(this.runNowRequestedAt)
+      this.startRun(this.runNowRequestedAt, false)
       return log
     }
     return outcome === "failure" ? Effect.zipRight(log, this.planAfterRun(end, run)) : this.planAfterRun(end, run)
@@ -510,7 +521,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         return
       }
       this.owner.dispatcher.unschedule(this)
-      this.startRun(this.now())
+      this.startRun(this.now(), false)
     })
   }
 

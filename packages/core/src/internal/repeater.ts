@@ -10,6 +10,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
+import type * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Runtime from "effect/Runtime"
@@ -23,7 +24,8 @@ import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from 
 import { type RepeaterConfig, validateGrace } from "./config.js"
 import type { Dispatcher, DispatchItem } from "./dispatcher.js"
 import { type Outcome, RepeaterMetrics } from "./metrics.js"
-import { currentRun, runFiberRefs } from "./runContext.js"
+import { currentRun, repeaterLogAnnotations, runFiberRefs } from "./runContext.js"
+import { RunScope } from "./runScope.js"
 import { timeoutFail, timeoutOption } from "./sleep.js"
 
 /**
@@ -144,6 +146,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   /** A stop asked for by the run itself, waiting for it without a grace. */
   private unboundedStop = false
   private metrics: RepeaterMetrics | undefined = undefined
+  /** The log annotations of its runs but `run`: made on the first run. */
+  private logAnnotations: HashMap.HashMap<string, unknown> | undefined = undefined
 
   constructor(
     readonly config: RepeaterConfig<E>,
@@ -377,15 +381,16 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     this.nextScheduledAt = NaN
     // Each run has a Scope of its own, in its fiber's context from the start: finalizers the task
     // adds run when the run ends. (Cheaper than `Effect.scoped` around the task, which copies the
-    // context and sets it twice on every run.)
-    const scope = Effect.runSync(Scope.make())
+    // context and sets it twice on every run; made real only if the run uses it.)
+    const scope = new RunScope()
     const runtime = Runtime.make({
       context: Context.add(this.runtime.context, Scope.Scope, scope),
       fiberRefs: this.runtime.fiberRefs,
       runtimeFlags: this.runtime.runtimeFlags
     })
     const effect = this.runEffect(run, scheduledAt, scope)
-    const updateRefs = runFiberRefs(this.name, run)
+    this.logAnnotations ??= repeaterLogAnnotations(this.runtime.fiberRefs, this.name)
+    const updateRefs = runFiberRefs(this.logAnnotations, run)
     if (immediate) {
       // the run's first step records its fiber as the one in flight (it may end before this returns)
       Runtime.runFork(runtime, effect, { updateRefs })
@@ -407,7 +412,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return effect
   }
 
-  private runEffect(run: number, scheduledAt: number, scope: Scope.CloseableScope): Effect.Effect<void, never, R> {
+  private runEffect(run: number, scheduledAt: number, scope: RunScope): Effect.Effect<void, never, R> {
     const body = Effect.withFiberRuntime<A, E | RepeaterTimeoutError, R>((fiber) => {
       this.inFlight = fiber
       const startedAt = this.now()
@@ -426,10 +431,13 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         this.attempt(run),
         // The run ends when its finalizers have run: only then is it counted and the next one planned.
         (exit) =>
-          Effect.flatMap(
-            Effect.exit(Scope.close(scope, exit)),
-            (closed) => this.onRunExit(run, scheduledAt, startedAt, withFinalizerFailure(exit, closed))
-          )
+          // (a Scope that was never used has nothing to run: it is only marked closed)
+          scope.closeUnused(exit) ?
+            this.onRunExit(run, scheduledAt, startedAt, exit) :
+            Effect.flatMap(
+              Effect.exit(Scope.close(scope, exit)),
+              (closed) => this.onRunExit(run, scheduledAt, startedAt, withFinalizerFailure(exit, closed))
+            )
       )
     })
     const traced = this.traced ?

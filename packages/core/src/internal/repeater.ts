@@ -91,6 +91,25 @@ const withFinalizerFailure = <A, E>(exit: Exit.Exit<A, E>, closed: Exit.Exit<voi
 }
 
 /**
+ * What a repeater keeps for its runs, made on its first run (idle repeaters
+ * never pay for it): its metrics, its runs' log annotations and fiber effect,
+ * and the values of the run in flight (or the last one).
+ */
+class RunSupport<R> {
+  run = 0
+  scheduledAt = NaN
+  startedAt = NaN
+  scope: RunScope | undefined = undefined
+  constructor(
+    readonly metrics: RepeaterMetrics,
+    /** All log annotations of its runs but `run`. */
+    readonly logAnnotations: HashMap.HashMap<string, unknown>,
+    /** Fails only when traced (see `makeRunEffect`). */
+    readonly effect: Effect.Effect<void, unknown, R>
+  ) {}
+}
+
+/**
  * One repeater: its schedule, its counters and its single in-flight run. It
  * is also its own handle and its own heap item, so that an idle repeater is
  * one object (plus its options) and holds no fiber.
@@ -145,9 +164,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private stopResult: StopResult | undefined = undefined
   /** A stop asked for by the run itself, waiting for it without a grace. */
   private unboundedStop = false
-  private metrics: RepeaterMetrics | undefined = undefined
-  /** The log annotations of its runs but `run`: made on the first run. */
-  private logAnnotations: HashMap.HashMap<string, unknown> | undefined = undefined
+  private running: RunSupport<R> | undefined = undefined
 
   constructor(
     readonly config: RepeaterConfig<E>,
@@ -367,7 +384,15 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   // ---------------------------------------------------------------------------
 
   private getMetrics(): RepeaterMetrics {
-    return this.metrics ??= new RepeaterMetrics(this.name)
+    return this.support().metrics
+  }
+
+  private support(): RunSupport<R> {
+    return this.running ??= new RunSupport(
+      new RepeaterMetrics(this.name),
+      repeaterLogAnnotations(this.runtime.fiberRefs, this.name),
+      this.makeRunEffect()
+    )
   }
 
   /**
@@ -377,20 +402,30 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
    * starts on the scheduler, after the caller's step, as any forked fiber.
    */
   private startRun(scheduledAt: number, immediate: boolean): void {
+    const running = this.support()
     const run = ++this.started
     this.nextScheduledAt = NaN
     // Each run has a Scope of its own, in its fiber's context from the start: finalizers the task
     // adds run when the run ends. (Cheaper than `Effect.scoped` around the task, which copies the
     // context and sets it twice on every run; made real only if the run uses it.)
     const scope = new RunScope()
+    running.run = run
+    running.scheduledAt = scheduledAt
+    running.scope = scope
     const runtime = Runtime.make({
       context: Context.add(this.runtime.context, Scope.Scope, scope),
       fiberRefs: this.runtime.fiberRefs,
       runtimeFlags: this.runtime.runtimeFlags
     })
-    const effect = this.runEffect(run, scheduledAt, scope)
-    this.logAnnotations ??= repeaterLogAnnotations(this.runtime.fiberRefs, this.name)
-    const updateRefs = runFiberRefs(this.logAnnotations, run)
+    // (traced, the run's effect ends with the task's exit, so that the span does too)
+    const effect = this.traced ?
+      Effect.ignore(Effect.withSpan(running.effect, "Repeater.run", {
+        root: true,
+        captureStackTrace: false,
+        attributes: { "repeater.name": this.name, "repeater.run": run, "repeater.scheduled_at": scheduledAt }
+      })) :
+      running.effect
+    const updateRefs = runFiberRefs(running.logAnnotations, run)
     if (immediate) {
       // the run's first step records its fiber as the one in flight (it may end before this returns)
       Runtime.runFork(runtime, effect, { updateRefs })
@@ -412,42 +447,55 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return effect
   }
 
-  private runEffect(run: number, scheduledAt: number, scope: RunScope): Effect.Effect<void, never, R> {
-    const body = Effect.withFiberRuntime<A, E | RepeaterTimeoutError, R>((fiber) => {
+  /**
+   * What a run's fiber runs, the same effect for every run (the run's own values are in
+   * `running`): it records the start, runs the task (interruptible), then, whatever the task's
+   * exit, uninterruptibly closes the run's Scope and ends the run. Traced, it then ends with the
+   * task's exit (for the span).
+   */
+  private makeRunEffect(): Effect.Effect<void, unknown, R> {
+    const { retry, timeout } = this.config
+    const task = timeout === undefined && retry === undefined ?
+      this.task :
+      Effect.suspend(() => this.attempt(this.support().run))
+    const begin = Effect.withFiberRuntime<void>((fiber) => {
       this.inFlight = fiber
+      const running = this.support()
       const startedAt = this.now()
+      running.startedAt = startedAt
       this.lastStart = this.owner.dispatcher.toWall(startedAt)
-      this.getMetrics().started(startedAt - scheduledAt)
+      running.metrics.started(startedAt - running.scheduledAt)
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
           _tag: "RunStarted",
           name: this.name,
-          run,
-          scheduledAt: this.reported(scheduledAt),
+          run: running.run,
+          scheduledAt: this.reported(running.scheduledAt),
           startedAt: this.reported(startedAt)
         })
       }
-      return Effect.onExit(
-        this.attempt(run),
-        // The run ends when its finalizers have run: only then is it counted and the next one planned.
-        (exit) =>
-          // (a Scope that was never used has nothing to run: it is only marked closed)
-          scope.closeUnused(exit) ?
-            this.onRunExit(run, scheduledAt, startedAt, exit) :
-            Effect.flatMap(
-              Effect.exit(Scope.close(scope, exit)),
-              (closed) => this.onRunExit(run, scheduledAt, startedAt, withFinalizerFailure(exit, closed))
-            )
-      )
+      return Effect.void
     })
-    const traced = this.traced ?
-      Effect.withSpan(body, "Repeater.run", {
-        root: true,
-        captureStackTrace: false,
-        attributes: { "repeater.name": this.name, "repeater.run": run, "repeater.scheduled_at": scheduledAt }
-      }) :
-      body
-    return Effect.ignore(traced)
+    return Effect.uninterruptible(
+      Effect.matchCauseEffect(Effect.zipRight(begin, Effect.interruptible(task)), {
+        onFailure: (cause) => {
+          const ended = this.afterRun(Exit.failCause(cause))
+          return this.traced ? Effect.zipRight(ended, Effect.failCause(cause)) : ended
+        },
+        onSuccess: (value) => this.afterRun(Exit.succeed(value))
+      })
+    )
+  }
+
+  /** The run ends when its finalizers have run: only then is it counted and the next one planned. */
+  private afterRun(exit: Exit.Exit<A, E | RepeaterTimeoutError>): Effect.Effect<void> {
+    const { run, scheduledAt, scope, startedAt } = this.support()
+    // (a Scope that was never used has nothing to run: it is only marked closed)
+    if (scope === undefined || scope.closeUnused(exit)) return this.onRunExit(run, scheduledAt, startedAt, exit)
+    return Effect.flatMap(
+      Effect.exit(Scope.close(scope, exit)),
+      (closed) => this.onRunExit(run, scheduledAt, startedAt, withFinalizerFailure(exit, closed))
+    )
   }
 
   private onRunExit(

@@ -1,6 +1,8 @@
 import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { globalValue } from "effect/GlobalValue"
 import * as Runtime from "effect/Runtime"
 import { type HeapItem, TimerHeap } from "./heap.js"
 import { MAX_TIMER_MILLIS } from "./sleep.js"
@@ -11,6 +13,13 @@ import { MAX_TIMER_MILLIS } from "./sleep.js"
  * clock that stands still while the monotonic one runs, as under fake timers, is not a "step".
  */
 const STEP_TOLERANCE_MILLIS = 1_000
+
+/** The Clock of Effect's default services: one instance, made when Effect is loaded. */
+const defaultClock = (): Clock.Clock =>
+  globalValue(Symbol.for("@effect-repeater/core/defaultClock"), () => Effect.runSync(Effect.clock))
+
+/** @internal */
+export const isLiveClock = (clock: Clock.Clock): boolean => clock === defaultClock()
 
 /**
  * What the dispatcher queues.
@@ -40,6 +49,8 @@ export class Dispatcher<A extends DispatchItem> {
   private closed = false
   private firing = false
   private readonly runCallback: ReturnType<typeof Runtime.runCallback<never>>
+  /** Effect's default Clock (not `TestClock` nor another Clock): its time is `Date.now()`, its sleeps `setTimeout`. */
+  private readonly liveClock: boolean
   /** How far the wall clock was stepped back in all, and the latest time `now` returned. */
   private stepBack = 0
   private latest = -Infinity
@@ -51,6 +62,7 @@ export class Dispatcher<A extends DispatchItem> {
     private readonly onDue: (item: A) => void
   ) {
     this.runCallback = Runtime.runCallback(runtime)
+    this.liveClock = isLiveClock(clock)
   }
 
   get size(): number {
@@ -148,16 +160,26 @@ export class Dispatcher<A extends DispatchItem> {
     const wait = Math.min(Math.max(Math.ceil(next.due - now), 0), MAX_TIMER_MILLIS)
     const token = ++this.timerToken
     this.armedFor = next.due
+    if (this.liveClock) {
+      // Effect's default Clock sleeps with `setTimeout`: the timer is set directly, without a fiber
+      const handle = setTimeout(() => this.wake(token), wait)
+      this.cancelTimer = () => clearTimeout(handle)
+      return
+    }
     this.cancelTimer = this.runCallback(this.clock.sleep(Duration.millis(wait)), {
       // never complete inside this call (a zero sleep on TestClock would), so that `fire` is not re-entered
       immediate: false,
       onExit: (exit) => {
-        if (token !== this.timerToken || !Exit.isSuccess(exit)) return
-        this.cancelTimer = undefined
-        this.armedFor = Infinity
-        this.fire()
+        if (Exit.isSuccess(exit)) this.wake(token)
       }
     })
+  }
+
+  private wake(token: number): void {
+    if (token !== this.timerToken) return
+    this.cancelTimer = undefined
+    this.armedFor = Infinity
+    this.fire()
   }
 
   /**

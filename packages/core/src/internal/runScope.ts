@@ -2,6 +2,7 @@ import * as Effect from "effect/Effect"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import type * as Exit from "effect/Exit"
 import { pipeArguments } from "effect/Pipeable"
+import * as Predicate from "effect/Predicate"
 import * as Scope from "effect/Scope"
 
 /**
@@ -33,6 +34,16 @@ export class RunScope implements Scope.CloseableScope {
       this.scope = scope
     }
     return this.scope
+  }
+
+  /**
+   * Effect's `forkIn` (and so `forkScoped`) reads and writes the `state` of the Scope it is given
+   * as if it were Effect's own kind of Scope: this one answers with the state of the real Scope
+   * behind it, so that a fiber forked into it is interrupted when the run ends.
+   */
+  get state(): unknown {
+    const scope = this.real()
+    return Predicate.hasProperty(scope, "state") ? scope.state : undefined
   }
 
   fork(strategy: ExecutionStrategy.ExecutionStrategy): Effect.Effect<Scope.CloseableScope> {

@@ -100,6 +100,18 @@ class RunSupport<R> {
   scheduledAt = NaN
   startedAt = NaN
   scope: RunScope | undefined = undefined
+  // counters and the last run, for `status`
+  runsCount = 0
+  /** Runs that ended, interrupted ones included: what `maxRepetitions` bounds. */
+  endedRuns = 0
+  failuresCount = 0
+  skippedCount = 0
+  lastStart = NaN
+  lastEnd = NaN
+  lastDurationMillis = NaN
+  lastFailure: Cause.Cause<unknown> | undefined = undefined
+  /** When the runNow coalesced into the run after the one in flight was asked for. */
+  runNowRequestedAt = NaN
   constructor(
     readonly metrics: RepeaterMetrics,
     /** All log annotations of its runs but `run`. */
@@ -140,19 +152,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private scheduleState: unknown = undefined
 
   private started = 0
-  private runsCount = 0
-  /** Runs that ended, interrupted ones included: what `maxRepetitions` bounds. */
-  private endedRuns = 0
-  private failuresCount = 0
-  private skippedCount = 0
-  private lastStart = NaN
-  private lastEnd = NaN
-  private lastDurationMillis = NaN
-  private lastFailure: Cause.Cause<unknown> | undefined = undefined
 
   private inFlight: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
   private runNowPending = false
-  private runNowRequestedAt = NaN
   private paused = false
   private stopping = false
   /** Its Scope is closing: no new run starts; its own finalizer will stop it. */
@@ -357,7 +359,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   private recordSkipped(run: number, firstScheduledAt: number, count: number): void {
     if (count <= 0) return
-    this.skippedCount += count
+    this.support().skippedCount += count
     this.getMetrics().skippedTicks(count)
     if (this.owner.hasSubscribers()) {
       this.owner.publish({
@@ -463,7 +465,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       const running = this.support()
       const startedAt = this.now()
       running.startedAt = startedAt
-      this.lastStart = this.owner.dispatcher.toWall(startedAt)
+      running.lastStart = this.owner.dispatcher.toWall(startedAt)
       running.metrics.started(startedAt - running.scheduledAt)
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
@@ -507,8 +509,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const end = this.now()
     const duration = end - startedAt
     this.inFlight = undefined
-    this.lastEnd = this.owner.dispatcher.toWall(end)
-    this.lastDurationMillis = duration
+    const running = this.support()
+    running.lastEnd = this.owner.dispatcher.toWall(end)
+    running.lastDurationMillis = duration
     const outcome: Outcome = Exit.isSuccess(exit) ?
       "success" :
       Cause.isInterruptedOnly(exit.cause) ?
@@ -516,8 +519,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       "failure"
     this.getMetrics().finished(outcome, duration)
     let log: Effect.Effect<void> = Effect.void
-    this.endedRuns++
-    if (outcome !== "interrupted") this.runsCount++
+    running.endedRuns++
+    if (outcome !== "interrupted") running.runsCount++
     if (outcome === "success") {
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
@@ -531,8 +534,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       }
     } else if (outcome === "failure" && Exit.isFailure(exit)) {
       const cause = exit.cause
-      this.failuresCount++
-      this.lastFailure = cause
+      running.failuresCount++
+      running.lastFailure = cause
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
           _tag: "RunFailed",
@@ -551,14 +554,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       }
     }
     if (this.stopping || this.draining || this.ended !== undefined) return log
-    if (this.endedRuns >= this.config.maxRepetitions) {
+    if (running.endedRuns >= this.config.maxRepetitions) {
       this.end("completed")
       return log
     }
     if (this.runNowPending) {
       this.runNowPending = false
       this.consumeOverdueTicks(end, run)
-      this.startRun(this.runNowRequestedAt, false)
+      this.startRun(running.runNowRequestedAt, false)
       return log
     }
     return outcome === "failure" ? Effect.zipRight(log, this.planAfterRun(end, run)) : this.planAfterRun(end, run)
@@ -572,7 +575,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return Effect.sync(() => {
       if (this.ended !== undefined || this.stopping || this.draining) return
       if (this.inFlight !== undefined) {
-        if (!this.runNowPending) this.runNowRequestedAt = this.now()
+        if (!this.runNowPending) this.support().runNowRequestedAt = this.now()
         this.runNowPending = true
         return
       }
@@ -744,7 +747,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     this.runNowPending = false
     this.owner.dispatcher.unschedule(this)
     this.owner.release(this)
-    const runs = this.runsCount
+    const runs = this.running?.runsCount ?? 0
     switch (ended) {
       case "stopped":
         if (this.owner.hasSubscribers()) {
@@ -786,19 +789,20 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   snapshot(): RepeaterStatus {
     const scheduled = this.owner.dispatcher.isScheduled(this)
+    const running = this.running
     return {
       name: this.name,
       state: this.state,
       inFlight: this.inFlight !== undefined,
-      runs: this.runsCount,
-      failures: this.failuresCount,
-      skippedTicks: this.skippedCount,
-      lastStart: optionalUtc(this.lastStart),
-      lastEnd: optionalUtc(this.lastEnd),
-      lastDuration: Number.isNaN(this.lastDurationMillis) ?
+      runs: running?.runsCount ?? 0,
+      failures: running?.failuresCount ?? 0,
+      skippedTicks: running?.skippedCount ?? 0,
+      lastStart: optionalUtc(running?.lastStart ?? NaN),
+      lastEnd: optionalUtc(running?.lastEnd ?? NaN),
+      lastDuration: running === undefined || Number.isNaN(running.lastDurationMillis) ?
         Option.none() :
-        Option.some(Duration.millis(this.lastDurationMillis)),
-      lastFailure: this.lastFailure === undefined ? Option.none() : Option.some(Cause.pretty(this.lastFailure)),
+        Option.some(Duration.millis(running.lastDurationMillis)),
+      lastFailure: running?.lastFailure === undefined ? Option.none() : Option.some(Cause.pretty(running.lastFailure)),
       nextRun: scheduled ? Option.some(this.reported(this.due)) : Option.none()
     }
   }

@@ -64,6 +64,10 @@ export interface ManagedRepeater extends DispatchItem, RepeaterHandle<unknown> {
 /** @internal */
 export interface ScopeCell {
   repeater: ManagedRepeater | undefined
+  /** Its Scope's group (see the service). */
+  group: { readonly members: Set<ManagedRepeater>; closing: boolean } | undefined
+  /** Its finalizer has run (its Scope is closing or closed). */
+  finalized: boolean
 }
 
 type Ended = "stopped" | "completed" | "failed"

@@ -3,7 +3,9 @@ import shared from "../../vitest.shared.js"
 
 const config: ViteUserConfig = {
   test: {
-    name: "core"
+    name: "core",
+    // several TestClock simulations of thousands of runs take 3-4 s on an idle machine
+    testTimeout: 30_000
   }
 }
 

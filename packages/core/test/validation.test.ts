@@ -358,3 +358,16 @@ describe("Repeater.layerConfig", () => {
       assert.instanceOf(error, RepeaterConfigError)
     }))
 })
+
+describe("validation: the same duration string in several fields and repeaters", () => {
+  it.scoped("\"0 millis\" accepted as an initialDelay is still rejected as every, and each repeater keeps its own", () =>
+    Effect.gen(function*() {
+      const first = yield* startsWith({ name: "zero-delay", every: "3 seconds", initialDelay: "0 millis" }, "7 seconds")
+      yield* rejects({ name: "zero-every", every: "0 millis" }, "every", "0 millis", ["0 millis"])
+      const second = yield* startsWith({ name: "again", every: "2 seconds", initialDelay: "0 millis" }, "5 seconds")
+      assert.deepStrictEqual(first, [0, 3_000, 6_000])
+      // (after the first window, 7 s, and the 400 days `rejects` waits)
+      const t = 7_000 + 400 * 86_400_000
+      assert.deepStrictEqual(second, [t, t + 2_000, t + 4_000])
+    }))
+})

@@ -75,6 +75,26 @@ export const decodeDuration = (
   value: unknown,
   rule: DurationRule
 ): Either.Either<Duration.Duration, RepeaterConfigError> => {
+  if (typeof value !== "string") return decodeDurationValue(name, field, value, rule)
+  // many repeaters are forked with the same few strings ("1 hour"): each is parsed once
+  const cache = rule === "positive" ? positiveStrings : nonNegativeStrings
+  const cached = cache.get(value)
+  if (cached !== undefined) return Either.right(cached)
+  const decoded = decodeDurationValue(name, field, value, rule)
+  if (Either.isRight(decoded) && cache.size < DURATION_CACHE_SIZE) cache.set(value, decoded.right)
+  return decoded
+}
+
+const DURATION_CACHE_SIZE = 256
+const positiveStrings = new Map<string, Duration.Duration>()
+const nonNegativeStrings = new Map<string, Duration.Duration>()
+
+const decodeDurationValue = (
+  name: string | undefined,
+  field: string,
+  value: unknown,
+  rule: DurationRule
+): Either.Either<Duration.Duration, RepeaterConfigError> => {
   const fail = () => Either.left(durationError(name, field, value, rule))
   if (typeof value === "number" && !Number.isFinite(value)) return fail()
   if (typeof value === "number" && (value < 0 || (rule === "positive" && value === 0))) return fail()

@@ -1,6 +1,8 @@
 import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { globalValue } from "effect/GlobalValue"
 import * as Runtime from "effect/Runtime"
 import { type HeapItem, TimerHeap } from "./heap.js"
 import { MAX_TIMER_MILLIS } from "./sleep.js"
@@ -11,6 +13,13 @@ import { MAX_TIMER_MILLIS } from "./sleep.js"
  * clock that stands still while the monotonic one runs, as under fake timers, is not a "step".
  */
 const STEP_TOLERANCE_MILLIS = 1_000
+
+/** The Clock of Effect's default services: one instance, made when Effect is loaded. */
+const defaultClock = (): Clock.Clock =>
+  globalValue(Symbol.for("@effect-repeater/core/defaultClock"), () => Effect.runSync(Effect.clock))
+
+/** @internal */
+export const isLiveClock = (clock: Clock.Clock): boolean => clock === defaultClock()
 
 /**
  * What the dispatcher queues.
@@ -40,6 +49,8 @@ export class Dispatcher<A extends DispatchItem> {
   private closed = false
   private firing = false
   private readonly runCallback: ReturnType<typeof Runtime.runCallback<never>>
+  /** Effect's default Clock (not `TestClock` nor another Clock): its time is `Date.now()`, its sleeps `setTimeout`. */
+  private readonly liveClock: boolean
   /** How far the wall clock was stepped back in all, and the latest time `now` returned. */
   private stepBack = 0
   private latest = -Infinity
@@ -51,6 +62,7 @@ export class Dispatcher<A extends DispatchItem> {
     private readonly onDue: (item: A) => void
   ) {
     this.runCallback = Runtime.runCallback(runtime)
+    this.liveClock = isLiveClock(clock)
   }
 
   get size(): number {
@@ -103,9 +115,10 @@ export class Dispatcher<A extends DispatchItem> {
    * Schedules (or reschedules) an item. An item that is already due still
    * waits for the timer (a zero-length sleep): on the real clock that is a
    * macrotask, so back-to-back runs (a rate-mode catch-up under load, a
-   * schedule without delay) always give the event loop its turn. Each run
-   * is a new fiber with a scheduler runner of its own, so chaining them
-   * directly would be an endless microtask chain that starves every timer.
+   * schedule without delay) always give the event loop its turn. An item
+   * (re)scheduled while the dispatcher hands out due items is never handed
+   * out in the same turn, so that a run that ends at once cannot be run
+   * again and again in one turn.
    */
   schedule(item: A, due: number): void {
     if (this.closed) return
@@ -147,28 +160,47 @@ export class Dispatcher<A extends DispatchItem> {
     const wait = Math.min(Math.max(Math.ceil(next.due - now), 0), MAX_TIMER_MILLIS)
     const token = ++this.timerToken
     this.armedFor = next.due
+    if (this.liveClock) {
+      // Effect's default Clock sleeps with `setTimeout`: the timer is set directly, without a fiber
+      const handle = setTimeout(() => this.wake(token), wait)
+      this.cancelTimer = () => clearTimeout(handle)
+      return
+    }
     this.cancelTimer = this.runCallback(this.clock.sleep(Duration.millis(wait)), {
       // never complete inside this call (a zero sleep on TestClock would), so that `fire` is not re-entered
       immediate: false,
       onExit: (exit) => {
-        if (token !== this.timerToken || !Exit.isSuccess(exit)) return
-        this.cancelTimer = undefined
-        this.armedFor = Infinity
-        this.fire()
+        if (Exit.isSuccess(exit)) this.wake(token)
       }
     })
   }
 
+  private wake(token: number): void {
+    if (token !== this.timerToken) return
+    this.cancelTimer = undefined
+    this.armedFor = Infinity
+    this.fire()
+  }
+
+  /**
+   * Hands every item due in this timer turn to `onDue`, in due order. The due items are taken out
+   * of the heap first: what `onDue` (re)schedules waits for the next turn, and an item scheduled
+   * again meanwhile (paused and resumed by another item's run, say) keeps its new place instead.
+   */
   private fire(): void {
     this.firing = true
     try {
       const now = this.now()
+      const due: Array<A> = []
       for (;;) {
         const next = this.heap.peek()
         // A timer may wake early by the wall clock: an item is due only at or after its time.
         if (next === undefined || next.due > now) break
         this.heap.remove(next)
-        this.onDue(next)
+        due.push(next)
+      }
+      for (const item of due) {
+        if (!this.closed && !this.heap.has(item)) this.onDue(item)
       }
     } finally {
       this.firing = false

@@ -1,86 +1,96 @@
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
+import type * as MetricHook from "effect/MetricHook"
+import * as MetricKey from "effect/MetricKey"
 import * as MetricLabel from "effect/MetricLabel"
 
 const millisBoundaries = MetricBoundaries.exponential({ start: 1, factor: 2, count: 24 })
 
-/** @internal */
-export const runsTotal = Metric.counter("repeater_runs_total", {
+const runsTotalKey = MetricKey.counter("repeater_runs_total", {
   description: "Finished runs of a repeater, tagged by outcome (success, failure, interrupted)",
   incremental: true
 })
-
-/** @internal */
-export const runDuration = Metric.histogram(
+const runDurationKey = MetricKey.histogram(
   "repeater_run_duration_ms",
   millisBoundaries,
   "Duration of each run in milliseconds, failed and interrupted runs included"
 )
-
-/** @internal */
-export const startLag = Metric.histogram(
+const startLagKey = MetricKey.histogram(
   "repeater_start_lag_ms",
   millisBoundaries,
   "Actual start minus scheduled start of each run, in milliseconds"
 )
-
-/** @internal */
-export const skippedTicks = Metric.counter("repeater_skipped_ticks_total", {
+const skippedTicksKey = MetricKey.counter("repeater_skipped_ticks_total", {
   description: "Scheduled ticks that were skipped because a run was still in flight",
   incremental: true
 })
-
-/** @internal */
-export const runsInFlight = Metric.gauge("repeater_runs_in_flight", {
+const runsInFlightKey = MetricKey.gauge("repeater_runs_in_flight", {
   description: "Runs of a repeater in flight (0 or 1)"
 })
 
 /** @internal */
+export const runsTotal = Metric.fromMetricKey(runsTotalKey)
+
+/** @internal */
+export const runDuration = Metric.fromMetricKey(runDurationKey)
+
+/** @internal */
+export const startLag = Metric.fromMetricKey(startLagKey)
+
+/** @internal */
+export const skippedTicks = Metric.fromMetricKey(skippedTicksKey)
+
+/** @internal */
+export const runsInFlight = Metric.fromMetricKey(runsInFlightKey)
+
+/** @internal */
 export type Outcome = "success" | "failure" | "interrupted"
+
+const registry = Metric.globalMetricRegistry
 
 /**
  * The metrics of one repeater, tagged with its name. Made on its first run,
- * so that idle repeaters cost nothing here.
+ * so that idle repeaters cost nothing here. It holds the registry's hooks of
+ * its metrics: an update is a call on a hook. (An update through a `Metric`
+ * looks its hook up in a cache of the metric's first.)
  *
  * @internal
  */
 export class RepeaterMetrics {
-  private readonly success: Metric.Metric.Counter<number>
-  private readonly failure: Metric.Metric.Counter<number>
-  private readonly interrupted: Metric.Metric.Counter<number>
-  private readonly duration: Metric.Metric.Histogram<number>
-  private readonly lag: Metric.Metric.Histogram<number>
-  private readonly skipped: Metric.Metric.Counter<number>
-  private readonly inFlight: Metric.Metric.Gauge<number>
+  private readonly success: MetricHook.MetricHook.Counter<number>
+  private readonly failure: MetricHook.MetricHook.Counter<number>
+  private readonly interrupted: MetricHook.MetricHook.Counter<number>
+  private readonly duration: MetricHook.MetricHook.Histogram
+  private readonly lag: MetricHook.MetricHook.Histogram
+  private readonly skipped: MetricHook.MetricHook.Counter<number>
+  private readonly inFlight: MetricHook.MetricHook.Gauge<number>
 
   constructor(name: string) {
     const tags = [MetricLabel.make("repeater", name)]
     const outcome = (value: Outcome) =>
-      Metric.taggedWithLabels(runsTotal, [...tags, MetricLabel.make("outcome", value)])
+      registry.get(MetricKey.taggedWithLabels(runsTotalKey, [...tags, MetricLabel.make("outcome", value)]))
     this.success = outcome("success")
     this.failure = outcome("failure")
     this.interrupted = outcome("interrupted")
-    this.duration = Metric.taggedWithLabels(runDuration, tags)
-    this.lag = Metric.taggedWithLabels(startLag, tags)
-    this.skipped = Metric.taggedWithLabels(skippedTicks, tags)
-    this.inFlight = Metric.taggedWithLabels(runsInFlight, tags)
+    this.duration = registry.get(MetricKey.taggedWithLabels(runDurationKey, tags))
+    this.lag = registry.get(MetricKey.taggedWithLabels(startLagKey, tags))
+    this.skipped = registry.get(MetricKey.taggedWithLabels(skippedTicksKey, tags))
+    this.inFlight = registry.get(MetricKey.taggedWithLabels(runsInFlightKey, tags))
   }
 
   started(lagMillis: number): void {
-    this.lag.unsafeUpdate(Math.max(0, lagMillis), noTags)
-    this.inFlight.unsafeUpdate(1, noTags)
+    this.lag.update(Math.max(0, lagMillis))
+    this.inFlight.update(1)
   }
 
   finished(outcome: Outcome, durationMillis: number): void {
-    this.inFlight.unsafeUpdate(0, noTags)
-    this.duration.unsafeUpdate(durationMillis, noTags)
+    this.inFlight.update(0)
+    this.duration.update(durationMillis)
     const counter = outcome === "success" ? this.success : outcome === "failure" ? this.failure : this.interrupted
-    counter.unsafeUpdate(1, noTags)
+    counter.update(1)
   }
 
   skippedTicks(count: number): void {
-    this.skipped.unsafeUpdate(count, noTags)
+    this.skipped.update(count)
   }
 }
-
-const noTags: ReadonlyArray<MetricLabel.MetricLabel> = []

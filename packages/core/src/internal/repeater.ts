@@ -10,6 +10,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
+import type * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Runtime from "effect/Runtime"
@@ -23,7 +24,8 @@ import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from 
 import { type RepeaterConfig, validateGrace } from "./config.js"
 import type { Dispatcher, DispatchItem } from "./dispatcher.js"
 import { type Outcome, RepeaterMetrics } from "./metrics.js"
-import { currentRun, runFiberRefs } from "./runContext.js"
+import { currentRun, repeaterLogAnnotations, runFiberRefs } from "./runContext.js"
+import { RunScope } from "./runScope.js"
 import { timeoutFail, timeoutOption } from "./sleep.js"
 
 /**
@@ -62,6 +64,10 @@ export interface ManagedRepeater extends DispatchItem, RepeaterHandle<unknown> {
 /** @internal */
 export interface ScopeCell {
   repeater: ManagedRepeater | undefined
+  /** Its Scope's group (see the service). */
+  group: { readonly members: Set<ManagedRepeater>; closing: boolean } | undefined
+  /** Its finalizer has run (its Scope is closing or closed). */
+  finalized: boolean
 }
 
 type Ended = "stopped" | "completed" | "failed"
@@ -86,6 +92,37 @@ const gracefully = (fiber: Fiber.RuntimeFiber<unknown, unknown>, grace: Duration
 const withFinalizerFailure = <A, E>(exit: Exit.Exit<A, E>, closed: Exit.Exit<void>): Exit.Exit<A, E> => {
   if (Exit.isSuccess(closed)) return exit
   return Exit.failCause(Exit.isSuccess(exit) ? closed.cause : Cause.sequential(exit.cause, closed.cause))
+}
+
+/**
+ * What a repeater keeps for its runs, made on its first run (idle repeaters
+ * never pay for it): its metrics, its runs' log annotations and fiber effect,
+ * and the values of the run in flight (or the last one).
+ */
+class RunSupport<R> {
+  run = 0
+  scheduledAt = NaN
+  startedAt = NaN
+  scope: RunScope | undefined = undefined
+  // counters and the last run, for `status`
+  runsCount = 0
+  /** Runs that ended, interrupted ones included: what `maxRepetitions` bounds. */
+  endedRuns = 0
+  failuresCount = 0
+  skippedCount = 0
+  lastStart = NaN
+  lastEnd = NaN
+  lastDurationMillis = NaN
+  lastFailure: Cause.Cause<unknown> | undefined = undefined
+  /** When the runNow coalesced into the run after the one in flight was asked for. */
+  runNowRequestedAt = NaN
+  constructor(
+    readonly metrics: RepeaterMetrics,
+    /** All log annotations of its runs but `run`. */
+    readonly logAnnotations: HashMap.HashMap<string, unknown>,
+    /** Fails only when traced (see `makeRunEffect`). */
+    readonly effect: Effect.Effect<void, unknown, R>
+  ) {}
 }
 
 /**
@@ -119,19 +156,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private scheduleState: unknown = undefined
 
   private started = 0
-  private runsCount = 0
-  /** Runs that ended, interrupted ones included: what `maxRepetitions` bounds. */
-  private endedRuns = 0
-  private failuresCount = 0
-  private skippedCount = 0
-  private lastStart = NaN
-  private lastEnd = NaN
-  private lastDurationMillis = NaN
-  private lastFailure: Cause.Cause<unknown> | undefined = undefined
 
   private inFlight: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
   private runNowPending = false
-  private runNowRequestedAt = NaN
   private paused = false
   private stopping = false
   /** Its Scope is closing: no new run starts; its own finalizer will stop it. */
@@ -143,7 +170,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private stopResult: StopResult | undefined = undefined
   /** A stop asked for by the run itself, waiting for it without a grace. */
   private unboundedStop = false
-  private metrics: RepeaterMetrics | undefined = undefined
+  private running: RunSupport<R> | undefined = undefined
 
   constructor(
     readonly config: RepeaterConfig<E>,
@@ -336,7 +363,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   private recordSkipped(run: number, firstScheduledAt: number, count: number): void {
     if (count <= 0) return
-    this.skippedCount += count
+    this.support().skippedCount += count
     this.getMetrics().skippedTicks(count)
     if (this.owner.hasSubscribers()) {
       this.owner.publish({
@@ -355,7 +382,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const trigger = this.config.trigger
     if (trigger._tag === "Every" && trigger.mode === "rate") this.cursor++
     else if (trigger._tag === "Cron") this.cursor = this.nextMatch
-    this.startRun(this.nextScheduledAt)
+    this.startRun(this.nextScheduledAt, true)
   }
 
   // ---------------------------------------------------------------------------
@@ -363,25 +390,54 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   // ---------------------------------------------------------------------------
 
   private getMetrics(): RepeaterMetrics {
-    return this.metrics ??= new RepeaterMetrics(this.name)
+    return this.support().metrics
   }
 
-  private startRun(scheduledAt: number): void {
+  private support(): RunSupport<R> {
+    return this.running ??= new RunSupport(
+      new RepeaterMetrics(this.name),
+      repeaterLogAnnotations(this.runtime.fiberRefs, this.name),
+      this.makeRunEffect()
+    )
+  }
+
+  /**
+   * Starts a run in a fiber of its own. From the dispatcher's timer (`immediate`), the fiber starts
+   * at once, in the timer's turn: a run that does not wait ends there, its fiber never queued on
+   * the scheduler nor kept past the turn. Elsewhere (`runNow`, the run that follows a run) it
+   * starts on the scheduler, after the caller's step, as any forked fiber.
+   */
+  private startRun(scheduledAt: number, immediate: boolean): void {
+    const running = this.support()
     const run = ++this.started
     this.nextScheduledAt = NaN
     // Each run has a Scope of its own, in its fiber's context from the start: finalizers the task
     // adds run when the run ends. (Cheaper than `Effect.scoped` around the task, which copies the
-    // context and sets it twice on every run.)
-    const scope = Effect.runSync(Scope.make())
+    // context and sets it twice on every run; made real only if the run uses it.)
+    const scope = new RunScope()
+    running.run = run
+    running.scheduledAt = scheduledAt
+    running.scope = scope
     const runtime = Runtime.make({
       context: Context.add(this.runtime.context, Scope.Scope, scope),
       fiberRefs: this.runtime.fiberRefs,
       runtimeFlags: this.runtime.runtimeFlags
     })
-    this.inFlight = Runtime.runFork(runtime, this.runEffect(run, scheduledAt, scope), {
-      immediate: false,
-      updateRefs: runFiberRefs(this.name, run)
-    })
+    // (traced, the run's effect ends with the task's exit, so that the span does too)
+    const effect = this.traced ?
+      Effect.ignore(Effect.withSpan(running.effect, "Repeater.run", {
+        root: true,
+        captureStackTrace: false,
+        attributes: { "repeater.name": this.name, "repeater.run": run, "repeater.scheduled_at": scheduledAt }
+      })) :
+      running.effect
+    const updateRefs = runFiberRefs(running.logAnnotations, run)
+    if (immediate) {
+      // the run's first step records its fiber as the one in flight (it may end before this returns)
+      Runtime.runFork(runtime, effect, { updateRefs })
+    } else {
+      this.inFlight = Runtime.runFork(runtime, effect, { immediate: false, updateRefs })
+    }
   }
 
   /** The task with its timeout and retries; with either, each attempt has a Scope of its own. */
@@ -397,38 +453,55 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return effect
   }
 
-  private runEffect(run: number, scheduledAt: number, scope: Scope.CloseableScope): Effect.Effect<void, never, R> {
-    const body = Effect.suspend(() => {
+  /**
+   * What a run's fiber runs, the same effect for every run (the run's own values are in
+   * `running`): it records the start, runs the task (interruptible), then, whatever the task's
+   * exit, uninterruptibly closes the run's Scope and ends the run. Traced, it then ends with the
+   * task's exit (for the span).
+   */
+  private makeRunEffect(): Effect.Effect<void, unknown, R> {
+    const { retry, timeout } = this.config
+    const task = timeout === undefined && retry === undefined ?
+      this.task :
+      Effect.suspend(() => this.attempt(this.support().run))
+    const begin = Effect.withFiberRuntime<void>((fiber) => {
+      this.inFlight = fiber
+      const running = this.support()
       const startedAt = this.now()
-      this.lastStart = this.owner.dispatcher.toWall(startedAt)
-      this.getMetrics().started(startedAt - scheduledAt)
+      running.startedAt = startedAt
+      running.lastStart = this.owner.dispatcher.toWall(startedAt)
+      running.metrics.started(startedAt - running.scheduledAt)
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
           _tag: "RunStarted",
           name: this.name,
-          run,
-          scheduledAt: this.reported(scheduledAt),
+          run: running.run,
+          scheduledAt: this.reported(running.scheduledAt),
           startedAt: this.reported(startedAt)
         })
       }
-      return Effect.onExit(
-        this.attempt(run),
-        // The run ends when its finalizers have run: only then is it counted and the next one planned.
-        (exit) =>
-          Effect.flatMap(
-            Effect.exit(Scope.close(scope, exit)),
-            (closed) => this.onRunExit(run, scheduledAt, startedAt, withFinalizerFailure(exit, closed))
-          )
-      )
+      return Effect.void
     })
-    const traced = this.traced ?
-      Effect.withSpan(body, "Repeater.run", {
-        root: true,
-        captureStackTrace: false,
-        attributes: { "repeater.name": this.name, "repeater.run": run, "repeater.scheduled_at": scheduledAt }
-      }) :
-      body
-    return Effect.ignore(traced)
+    return Effect.uninterruptible(
+      Effect.matchCauseEffect(Effect.zipRight(begin, Effect.interruptible(task)), {
+        onFailure: (cause) => {
+          const ended = this.afterRun(Exit.failCause(cause))
+          return this.traced ? Effect.zipRight(ended, Effect.failCause(cause)) : ended
+        },
+        onSuccess: (value) => this.afterRun(Exit.succeed(value))
+      })
+    )
+  }
+
+  /** The run ends when its finalizers have run: only then is it counted and the next one planned. */
+  private afterRun(exit: Exit.Exit<A, E | RepeaterTimeoutError>): Effect.Effect<void> {
+    const { run, scheduledAt, scope, startedAt } = this.support()
+    // (a Scope that was never used has nothing to run: it is only marked closed)
+    if (scope === undefined || scope.closeUnused(exit)) return this.onRunExit(run, scheduledAt, startedAt, exit)
+    return Effect.flatMap(
+      Effect.exit(Scope.close(scope, exit)),
+      (closed) => this.onRunExit(run, scheduledAt, startedAt, withFinalizerFailure(exit, closed))
+    )
   }
 
   private onRunExit(
@@ -440,8 +513,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const end = this.now()
     const duration = end - startedAt
     this.inFlight = undefined
-    this.lastEnd = this.owner.dispatcher.toWall(end)
-    this.lastDurationMillis = duration
+    const running = this.support()
+    running.lastEnd = this.owner.dispatcher.toWall(end)
+    running.lastDurationMillis = duration
     const outcome: Outcome = Exit.isSuccess(exit) ?
       "success" :
       Cause.isInterruptedOnly(exit.cause) ?
@@ -449,8 +523,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       "failure"
     this.getMetrics().finished(outcome, duration)
     let log: Effect.Effect<void> = Effect.void
-    this.endedRuns++
-    if (outcome !== "interrupted") this.runsCount++
+    running.endedRuns++
+    if (outcome !== "interrupted") running.runsCount++
     if (outcome === "success") {
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
@@ -464,8 +538,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       }
     } else if (outcome === "failure" && Exit.isFailure(exit)) {
       const cause = exit.cause
-      this.failuresCount++
-      this.lastFailure = cause
+      running.failuresCount++
+      running.lastFailure = cause
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
           _tag: "RunFailed",
@@ -484,14 +558,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       }
     }
     if (this.stopping || this.draining || this.ended !== undefined) return log
-    if (this.endedRuns >= this.config.maxRepetitions) {
+    if (running.endedRuns >= this.config.maxRepetitions) {
       this.end("completed")
       return log
     }
     if (this.runNowPending) {
       this.runNowPending = false
       this.consumeOverdueTicks(end, run)
-      this.startRun(this.runNowRequestedAt)
+      this.startRun(running.runNowRequestedAt, false)
       return log
     }
     return outcome === "failure" ? Effect.zipRight(log, this.planAfterRun(end, run)) : this.planAfterRun(end, run)
@@ -505,12 +579,12 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return Effect.sync(() => {
       if (this.ended !== undefined || this.stopping || this.draining) return
       if (this.inFlight !== undefined) {
-        if (!this.runNowPending) this.runNowRequestedAt = this.now()
+        if (!this.runNowPending) this.support().runNowRequestedAt = this.now()
         this.runNowPending = true
         return
       }
       this.owner.dispatcher.unschedule(this)
-      this.startRun(this.now())
+      this.startRun(this.now(), false)
     })
   }
 
@@ -677,7 +751,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     this.runNowPending = false
     this.owner.dispatcher.unschedule(this)
     this.owner.release(this)
-    const runs = this.runsCount
+    const runs = this.running?.runsCount ?? 0
     switch (ended) {
       case "stopped":
         if (this.owner.hasSubscribers()) {
@@ -719,21 +793,22 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   snapshot(): RepeaterStatus {
     const scheduled = this.owner.dispatcher.isScheduled(this)
+    const running = this.running
     return {
       name: this.name,
       state: this.state,
       inFlight: this.inFlight !== undefined,
-      runs: this.runsCount,
-      failures: this.failuresCount,
-      skippedTicks: this.skippedCount,
-      lastStart: optionalUtc(this.lastStart),
-      lastEnd: optionalUtc(this.lastEnd),
-      lastDuration: Number.isNaN(this.lastDurationMillis) ?
+      runs: running?.runsCount ?? 0,
+      failures: running?.failuresCount ?? 0,
+      skippedTicks: running?.skippedCount ?? 0,
+      lastStart: optionalUtc(running?.lastStart ?? NaN),
+      lastEnd: optionalUtc(running?.lastEnd ?? NaN),
+      lastDuration: running === undefined || Number.isNaN(running.lastDurationMillis) ?
         Option.none() :
-        Option.some(Duration.millis(this.lastDurationMillis)),
-      lastFailure: this.lastFailure === undefined
+        Option.some(Duration.millis(running.lastDurationMillis)),
+      lastFailure: running?.lastFailure === undefined
         ? Option.none()
-        : Option.some(Cause.pretty(this.lastFailure, { renderErrorCause: true })),
+        : Option.some(Cause.pretty(running.lastFailure, { renderErrorCause: true })),
       nextRun: scheduled ? Option.some(this.reported(this.due)) : Option.none()
     }
   }

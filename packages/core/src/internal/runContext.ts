@@ -20,29 +20,37 @@ export const currentRun = globalValue(
 )
 
 /**
- * The FiberRefs of a run's fiber, set once as it is forked: the log
- * annotations `repeater` and `run`, and `currentRun`. Cheaper than
- * `Effect.annotateLogs` in the run, which copies the FiberRefs twice more.
+ * The log annotations of a repeater's runs but `run`: those of the runtime it
+ * was forked with, and `repeater`.
  *
  * @internal
  */
-export const runFiberRefs = (name: string, run: number) =>
+export const repeaterLogAnnotations = (
+  refs: FiberRefs.FiberRefs,
+  name: string
+): HashMap.HashMap<string, unknown> =>
+  HashMap.set(FiberRefs.getOrDefault(refs, FiberRef.currentLogAnnotations), "repeater", name)
+
+/**
+ * The FiberRefs of a run's fiber, set once as it is forked: the log
+ * annotations `repeater` and `run`, and `currentRun`. Cheaper than
+ * `Effect.annotateLogs` in the run, which copies the FiberRefs twice more.
+ * (The refs given here are already the new fiber's, forked by `runFork`:
+ * they are only updated.)
+ *
+ * @internal
+ */
+export const runFiberRefs = (annotations: HashMap.HashMap<string, unknown>, run: number) =>
 (
   refs: FiberRefs.FiberRefs,
   fiberId: FiberId.Runtime
-): FiberRefs.FiberRefs => {
-  const annotations = FiberRefs.getOrDefault(refs, FiberRef.currentLogAnnotations)
-  return FiberRefs.updateManyAs(refs, {
-    forkAs: fiberId,
+): FiberRefs.FiberRefs =>
+  FiberRefs.updateManyAs(refs, {
     entries: [
-      [FiberRef.currentLogAnnotations, [[
-        fiberId,
-        HashMap.set(HashMap.set(annotations, "repeater", name), "run", run)
-      ]]],
+      [FiberRef.currentLogAnnotations, [[fiberId, HashMap.set(annotations, "run", run)]]],
       [currentRun, [[fiberId, fiberId]]]
     ]
   })
-}
 
 /**
  * Effect's built-in tracer records spans nowhere; runs are traced only when

@@ -30,6 +30,14 @@ export interface ServiceSettings {
   readonly eventBufferSize: number
 }
 
+const nameTaken = (name: string) =>
+  new RepeaterConfigError({
+    repeater: name,
+    field: "name",
+    value: name,
+    reason: "is taken: a repeater with this name is running in this service"
+  })
+
 /** The repeaters forked in one Scope. */
 interface ScopeGroup {
   readonly members: Set<ManagedRepeater>
@@ -111,7 +119,11 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       }
       return repeater.stopIfIdle() ? Effect.void : Effect.asVoid(repeater.stopWith(repeater.grace))
     }
-    const joinScope = (scope: Scope.Scope, repeater: ManagedRepeater): Effect.Effect<void> => {
+    /**
+     * Makes the repeater a member of its Scope's group. Its cell is the one its Scope finalizer
+     * holds (see `fork`).
+     */
+    const joinScope = (scope: Scope.Scope, cell: ScopeCell, repeater: ManagedRepeater): void => {
       let group = groupOfScope.get(scope)
       if (group === undefined) {
         group = { members: new Set(), closing: false }
@@ -119,16 +131,20 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       }
       group.members.add(repeater)
       repeater.scopeGroup = group.members
-      // One closure per repeater, the finalizer effect only built when the Scope closes. A Scope
-      // cannot forget a finalizer: once the repeater has ended, its cell is emptied, so that a
-      // long-lived Scope keeps a few bytes per ended repeater, not the repeater.
-      const inScope = group
-      const cell: ScopeCell = { repeater }
+      cell.repeater = repeater
+      cell.group = group
       repeater.scopeCell = cell
-      return Scope.addFinalizerExit(
-        scope,
-        () => cell.repeater === undefined ? Effect.void : closeInScope(scope, inScope, cell.repeater)
-      )
+    }
+    /**
+     * A fork's Scope finalizer: one closure per repeater, the finalizer effect only built when the
+     * Scope closes. A Scope cannot forget a finalizer: once the repeater has ended, its cell is
+     * emptied, so that a long-lived Scope keeps a few bytes per ended repeater, not the repeater.
+     */
+    const scopeFinalizer = (scope: Scope.Scope, cell: ScopeCell) => (): Effect.Effect<void> => {
+      cell.finalized = true
+      return cell.repeater === undefined || cell.group === undefined ?
+        Effect.void :
+        closeInScope(scope, cell.group, cell.repeater)
     }
 
     yield* Effect.addFinalizer(() =>
@@ -152,33 +168,43 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
         const validated = validate(options, settings.defaultGrace, dispatcher.now())
         if (Either.isLeft(validated)) return Effect.fail(validated.left)
         const config = validated.right
-        if (repeaters.has(config.name)) {
-          return Effect.fail(
-            new RepeaterConfigError({
-              repeater: config.name,
-              field: "name",
-              value: config.name,
-              reason: "is taken: a repeater with this name is running in this service"
-            })
-          )
-        }
+        if (repeaters.has(config.name)) return Effect.fail(nameTaken(config.name))
         const callerRuntime = runtimeFor(candidate)
-        const tracer = Context.get(FiberRefs.getOrDefault(callerRuntime.fiberRefs, currentServices), Tracer.Tracer)
-        const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(
-          config,
-          owner,
-          callerRuntime,
-          effect,
-          !isBuiltInTracer(tracer)
-        )
-        repeaters.set(config.name, repeater)
-        const registered = joinScope(Context.get(callerRuntime.context, Scope.Scope), repeater)
-        const started = repeater.start()
-        const handle: RepeaterHandle<E> = repeater
-        return Effect.zipRight(registered, started ?? Effect.void).pipe(
-          // interrupted before it was set up: it must not stay behind with its name taken
-          Effect.onInterrupt(() => Effect.sync(() => repeater.stopIfIdle())),
-          Effect.as(handle)
+        const scope = Context.get(callerRuntime.context, Scope.Scope)
+        // The finalizer is added first, with an empty cell; the repeater is made in the next step,
+        // which cannot be interrupted half-way: an interruption in between leaves an empty cell.
+        const cell: ScopeCell = { repeater: undefined, group: undefined, finalized: false }
+        return Effect.zipRight(
+          Scope.addFinalizerExit(scope, scopeFinalizer(scope, cell)),
+          Effect.suspend(() => {
+            if (closed) return Effect.dieMessage("The Repeater service is closed: no repeater can be started")
+            if (repeaters.has(config.name)) return Effect.fail(nameTaken(config.name))
+            const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(
+              config,
+              owner,
+              callerRuntime,
+              effect,
+              isTraced(callerRuntime.fiberRefs)
+            )
+            repeaters.set(config.name, repeater)
+            joinScope(scope, cell, repeater)
+            const handle: RepeaterHandle<E> = repeater
+            const started = repeater.start()
+            // forked into a Scope that is closing or closed: its finalizer has run already (on an
+            // empty cell), so it is stopped at once, as that finalizer would have done
+            if (cell.finalized && cell.group !== undefined) {
+              return Effect.as(
+                Effect.zipRight(started ?? Effect.void, closeInScope(scope, cell.group, repeater)),
+                handle
+              )
+            }
+            if (started === undefined) return Effect.succeed(handle)
+            return started.pipe(
+              // interrupted before it was set up: it must not stay behind with its name taken
+              Effect.onInterrupt(() => Effect.sync(() => repeater.stopIfIdle())),
+              Effect.as(handle)
+            )
+          })
         )
       })
 
@@ -194,6 +220,16 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       sharedRuntime = interruptible
       return interruptible
     }
+
+    /** Whether runs get a span: not with Effect's built-in tracer, which records nothing. */
+    const isTraced = (fiberRefs: FiberRefs.FiberRefs): boolean => {
+      if (fiberRefs === tracedFor) return traced
+      tracedFor = fiberRefs
+      traced = !isBuiltInTracer(Context.get(FiberRefs.getOrDefault(fiberRefs, currentServices), Tracer.Tracer))
+      return traced
+    }
+    let tracedFor: FiberRefs.FiberRefs | undefined
+    let traced = false
 
     const list = Effect.sync(() => Array.from(repeaters.values(), (repeater) => repeater.snapshot()))
 

@@ -43,6 +43,15 @@ const isOutcome = (value: unknown): value is Outcome =>
   value === "running" || value === "success" || value === "failure" || value === "interrupted" ||
   value === "abandoned"
 
+/**
+ * The client without the application's name transforms (a `{ sql: layer }`
+ * may map snake_case columns to camelCase): this table's names are its own.
+ */
+const Sql: Effect.Effect<SqlClient.SqlClient, never, SqlClient.SqlClient> = Effect.map(
+  SqlClient.SqlClient,
+  (sql) => sql.withoutTransforms()
+)
+
 const isEnded = (value: unknown): value is Ended => value === "completed" || value === "failed"
 
 const toRow = (row: Record<string, unknown>): StateRow => ({
@@ -67,7 +76,7 @@ const toRow = (row: Record<string, unknown>): StateRow => ({
  * @internal
  */
 export const ensureTable: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.flatMap(
-  SqlClient.SqlClient,
+  Sql,
   (sql) =>
     sql`CREATE TABLE IF NOT EXISTS ${sql(TABLE)} (
       name VARCHAR(255) PRIMARY KEY,
@@ -89,7 +98,7 @@ export const ensureTable: Effect.Effect<void, SqlError, SqlClient.SqlClient> = E
 
 /** Adds the repeater's row if it has none. @internal */
 export const ensureRow = (name: string): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.asVoid(
       sql`INSERT INTO ${sql(TABLE)} (name, version, runs, failures) VALUES (${name}, 0, 0, 0)
         ON CONFLICT (name) DO NOTHING`
@@ -97,7 +106,7 @@ export const ensureRow = (name: string): Effect.Effect<void, SqlError, SqlClient
 
 /** @internal */
 export const load = (name: string): Effect.Effect<Option.Option<StateRow>, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.map(
       sql<Record<string, unknown>>`SELECT * FROM ${sql(TABLE)} WHERE name = ${name}`,
       (rows) => rows.length === 0 ? Option.none() : Option.some(toRow(rows[0]))
@@ -105,7 +114,7 @@ export const load = (name: string): Effect.Effect<Option.Option<StateRow>, SqlEr
 
 /** @internal */
 export const loadAll: Effect.Effect<ReadonlyArray<StateRow>, SqlError, SqlClient.SqlClient> = Effect.flatMap(
-  SqlClient.SqlClient,
+  Sql,
   (sql) =>
     Effect.map(
       sql<Record<string, unknown>>`SELECT * FROM ${sql(TABLE)} ORDER BY name`,
@@ -124,7 +133,7 @@ export const takeHold = (
   holder: string,
   now: number
 ): Effect.Effect<Option.Option<StateRow>, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.zipRight(
       sql`UPDATE ${sql(TABLE)} SET holder = ${holder}, held_since = ${now},
         last_outcome = CASE WHEN last_outcome = 'running' THEN 'abandoned' ELSE last_outcome END
@@ -148,7 +157,7 @@ export const claim = (
   now: number,
   holder: string
 ): Effect.Effect<Option.Option<number>, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.map(
       sql<Record<string, unknown>>`UPDATE ${sql(TABLE)} SET version = version + 1, last_scheduled = ${scheduledAt},
         last_started = ${now}, last_finished = NULL, last_outcome = 'running', holder = ${holder}
@@ -165,7 +174,7 @@ export const finish = (
   now: number,
   outcome: Exclude<Outcome, "running" | "abandoned">
 ): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.asVoid(
       sql`UPDATE ${sql(TABLE)} SET last_finished = ${now}, last_outcome = ${outcome},
         runs = runs + ${outcome === "interrupted" ? 0 : 1}, failures = failures + ${outcome === "failure" ? 1 : 0}
@@ -174,7 +183,7 @@ export const finish = (
 
 /** Records that the repeater has ended for good: new holders do not start it again. @internal */
 export const end = (name: string, ended: Ended): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.asVoid(
       sql`UPDATE ${sql(TABLE)} SET ended = ${ended} WHERE name = ${name}`
     ))

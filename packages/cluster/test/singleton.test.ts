@@ -263,5 +263,12 @@ describe("bad options fail when the layer is built, naming the option and the va
       )
       assert.strictEqual(every._tag === "RepeaterConfigError" ? every.field : "", "every")
       assert.strictEqual(every._tag === "RepeaterConfigError" ? every.value : "", "-1 second")
+      // the state table keeps at most 255 characters of a holder's name (PostgreSQL enforces it)
+      const long = "h".repeat(256)
+      const holder = yield* Effect.flip(
+        startRunner(ClusterRepeater.layer({ name: "bad", every: "1 second", holder: long }, Effect.void))
+      )
+      assert.strictEqual(holder._tag === "RepeaterConfigError" ? holder.field : "", "holder")
+      assert.strictEqual(holder._tag === "RepeaterConfigError" ? holder.value : "", long)
     }).pipe(Effect.provide(Sqlite)))
 })

@@ -38,6 +38,9 @@ const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, Rep
   if (options.holder !== undefined && (typeof options.holder !== "string" || options.holder.length === 0)) {
     return fail("holder", options.holder, "is not valid: it must be a non-empty string")
   }
+  if (options.holder !== undefined && options.holder.length > 255) {
+    return fail("holder", options.holder, "is too long for the cluster's state table: 255 characters at most")
+  }
   if (typeof options.name === "string" && options.name.length > 200) {
     return fail("name", options.name, "is too long for the cluster's state table: 200 characters at most")
   }

@@ -1,10 +1,13 @@
 import { ClusterRepeater, CurrentTick } from "@effect-repeater/cluster"
 import * as TestRunner from "@effect/cluster/TestRunner"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
@@ -244,6 +247,44 @@ describe("two runners that both hold the repeater (TestRunner each, one SQLite f
       assert.strictEqual(status.runs, 6)
       yield* Scope.close(a, Exit.void)
       yield* Scope.close(b, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
+describe("a storage failure when a runner takes the repeater (TestRunner, real SQLite, TestClock)", () => {
+  it.scoped("is logged with its cause and retried until the storage is back: the repeater then runs", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const logs: Array<{ level: string; message: string; cause: string }> = []
+      const Capture = Logger.add(Logger.make(({ cause, logLevel, message }) => {
+        logs.push({
+          level: logLevel.label,
+          message: Array.isArray(message) ? message.join(" ") : globalThis.String(message),
+          cause: Cause.pretty(cause)
+        })
+      }))
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE effect_repeater_cluster (
+        name VARCHAR(255) PRIMARY KEY, version BIGINT NOT NULL, last_scheduled BIGINT, last_started BIGINT,
+        last_finished BIGINT, last_outcome VARCHAR(16), runs BIGINT NOT NULL, failures BIGINT NOT NULL,
+        ended VARCHAR(16), holder VARCHAR(255), held_since BIGINT)`
+      // the storage refuses every update of the state for a while (a database failover, a full disk)
+      yield* sql`CREATE TRIGGER storage_down BEFORE UPDATE ON effect_repeater_cluster
+        BEGIN SELECT RAISE(ABORT, 'storage is down'); END`
+      let count = 0
+      const Guarded = ClusterRepeater.layer(
+        { name: "guarded", every: "10 seconds", mode: "rate" },
+        Effect.sync(() => count++)
+      )
+      const runner = yield* startRunner(Guarded).pipe(Effect.provide(Capture))
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("60 seconds")
+      assert.strictEqual(count, 0)
+      const failure = logs.find((log) => log.message.includes("\"guarded\"") && log.cause.includes("SqlError"))
+      assert.isDefined(failure, JSON.stringify(logs.map((log) => log.message)))
+      yield* sql`DROP TRIGGER storage_down`
+      yield* TestClock.adjust("30 seconds")
+      assert.isAtLeast(count, 1)
+      yield* Scope.close(runner, Exit.void)
     }).pipe(Effect.provide(Sqlite)))
 })
 

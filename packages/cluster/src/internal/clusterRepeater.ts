@@ -3,6 +3,7 @@ import type { RepeaterOptions } from "@effect-repeater/core"
 import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -88,7 +89,14 @@ export const layer = <A, E, R>(
     const sharding = yield* Sharding
     yield* sharding.registerSingleton(
       `effect-repeater/${name}`,
-      hold(options, effect, { name, holder, trigger, policy }),
+      // `@effect/cluster` neither logs nor restarts a singleton that fails: a defect is logged here
+      hold(options, effect, { name, holder, trigger, policy }).pipe(
+        Effect.tapErrorCause((cause) =>
+          Cause.isInterruptedOnly(cause) ?
+            Effect.void :
+            Effect.logError(`Cluster repeater "${name}" stopped on this runner`, cause)
+        )
+      ),
       { shardGroup: options.shardGroup }
     )
   }))
@@ -100,6 +108,24 @@ interface Setup {
   readonly policy: MissedPolicy
 }
 
+/**
+ * A step of the holder that must not be given up on (the repeater would stop
+ * in the whole cluster until its shard moves): each failure is logged with its
+ * cause, and it is tried again, at most every 10 seconds.
+ */
+const retried = <A, R>(
+  name: string,
+  what: string,
+  step: Effect.Effect<A, SqlError, R>
+): Effect.Effect<A, never, R> =>
+  step.pipe(
+    Effect.tapErrorCause((cause) =>
+      Effect.logWarning(`Cluster repeater "${name}": could not ${what}; trying again`, cause)
+    ),
+    Effect.retry(Schedule.exponential("500 millis").pipe(Schedule.union(Schedule.spaced("10 seconds")))),
+    Effect.orDie
+  )
+
 /** What the runner that holds the singleton runs, for as long as it holds it. */
 const hold = <A, E, R>(
   options: ClusterOptions<E>,
@@ -107,9 +133,10 @@ const hold = <A, E, R>(
   { holder, name, policy, trigger }: Setup
 ): Effect.Effect<void, SqlError, SqlClient.SqlClient | Scope.Scope | Exclude<R, CurrentTick>> =>
   Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
-    const loaded = yield* storage.takeHold(name, holder, now).pipe(
-      Effect.retry(Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(30))))
+    const loaded = yield* retried(
+      name,
+      "take hold of it",
+      Effect.flatMap(Clock.currentTimeMillis, (now) => storage.takeHold(name, holder, now))
     )
     if (Option.isNone(loaded)) return
     const state = loaded.value
@@ -119,7 +146,7 @@ const hold = <A, E, R>(
     }
     const remaining = options.maxRepetitions === undefined ? undefined : options.maxRepetitions - state.runs
     if (remaining !== undefined && remaining <= 0) {
-      yield* storage.end(name, "completed")
+      yield* retried(name, "record that it has completed", storage.end(name, "completed"))
       return
     }
     const service = yield* Effect.orDie(Repeater.make())
@@ -164,7 +191,7 @@ const hold = <A, E, R>(
               `Cluster repeater "${name}": could not claim the tick of ${
                 new Date(scheduledAt).toISOString()
               }; it is not run`,
-              error
+              Cause.fail(error)
             ),
             Option.none<number>()
           )
@@ -195,7 +222,10 @@ const hold = <A, E, R>(
               Exit.isSuccess(exit) ? "success" : Exit.isInterrupted(exit) ? "interrupted" : "failure"
             )).pipe(
               Effect.catchAll((error) =>
-                Effect.logWarning(`Cluster repeater "${name}": could not record the end of run ${run}`, error)
+                Effect.logWarning(
+                  `Cluster repeater "${name}": could not record the end of run ${run}`,
+                  Cause.fail(error)
+                )
               )
             )
         )
@@ -217,6 +247,8 @@ const hold = <A, E, R>(
     if (plan.catchUp !== undefined) yield* handle.runNow
     const ended = yield* Effect.exit(handle.join)
     const status = yield* handle.status
-    if (Exit.isFailure(ended)) yield* storage.end(name, "failed")
-    else if (status.state === "completed") yield* storage.end(name, "completed")
+    if (Exit.isFailure(ended)) yield* retried(name, "record that it has failed", storage.end(name, "failed"))
+    else if (status.state === "completed") {
+      yield* retried(name, "record that it has completed", storage.end(name, "completed"))
+    }
   })

@@ -288,6 +288,36 @@ describe("a storage failure when a runner takes the repeater (TestRunner, real S
     }).pipe(Effect.provide(Sqlite)))
 })
 
+describe("a tick that cannot be claimed (TestRunner, real SQLite, TestClock)", () => {
+  it.scoped("is not run and not counted: maxRepetitions still gets its runs before the repeater ends for the cluster", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE effect_repeater_cluster (
+        name VARCHAR(255) PRIMARY KEY, version BIGINT NOT NULL, last_scheduled BIGINT, last_started BIGINT,
+        last_finished BIGINT, last_outcome VARCHAR(16), runs BIGINT NOT NULL, failures BIGINT NOT NULL,
+        ended VARCHAR(16), holder VARCHAR(255), held_since BIGINT)`
+      // the second claim fails in the storage
+      yield* sql`CREATE TRIGGER claim_down BEFORE UPDATE ON effect_repeater_cluster WHEN NEW.version = 2
+        BEGIN SELECT RAISE(ABORT, 'storage is down'); END`
+      const ticks: Array<number> = []
+      const Limited = ClusterRepeater.layer(
+        { name: "limited", every: "10 seconds", mode: "rate", maxRepetitions: 2, missed: "skip" },
+        Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+      )
+      const runner = yield* startRunner(Limited)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("10 seconds")
+      assert.deepStrictEqual(ticks, [T0])
+      yield* sql`DROP TRIGGER claim_down`
+      yield* TestClock.adjust("30 seconds")
+      assert.deepStrictEqual(ticks, [T0, T0 + 2 * P])
+      const status = yield* ClusterRepeater.status("limited")
+      assert.deepStrictEqual([status.runs, status.ended], [2, Option.some("completed")])
+      yield* Scope.close(runner, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
 describe("bad options fail when the layer is built, naming the option and the value", () => {
   it.scoped("a cluster option and a core option", () =>
     Effect.gen(function*() {

@@ -130,9 +130,10 @@ const retried = <A, R>(
 const hold = <A, E, R>(
   options: ClusterOptions<E>,
   effect: Effect.Effect<A, E, R>,
-  { holder, name, policy, trigger }: Setup
+  setup: Setup
 ): Effect.Effect<void, SqlError, SqlClient.SqlClient | Scope.Scope | Exclude<R, CurrentTick>> =>
   Effect.gen(function*() {
+    const { holder, name, policy, trigger } = setup
     const loaded = yield* retried(
       name,
       "take hold of it",
@@ -249,6 +250,19 @@ const hold = <A, E, R>(
     const status = yield* handle.status
     if (Exit.isFailure(ended)) yield* retried(name, "record that it has failed", storage.end(name, "failed"))
     else if (status.state === "completed") {
+      if (remaining !== undefined && options.maxRepetitions !== undefined && status.runs >= remaining) {
+        // the in-process repeater counted the ticks it could not claim: it ends for the cluster only once the
+        // cluster has the runs; until then it goes on from the stored schedule
+        const stored = yield* retried(name, "read its state", storage.load(name))
+        const runs = Option.match(stored, { onNone: () => 0, onSome: (row) => row.runs })
+        if (runs < options.maxRepetitions) {
+          yield* Effect.log(
+            `Cluster repeater "${name}": ${runs} of its ${options.maxRepetitions} runs are recorded in the cluster; it goes on`
+          )
+          yield* Effect.sleep("1 second")
+          return yield* hold(options, effect, setup)
+        }
+      }
       yield* retried(name, "record that it has completed", storage.end(name, "completed"))
     }
   })

@@ -15,7 +15,16 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import { hostname } from "node:os"
 import { CurrentTick, type TickInfo } from "../CurrentTick.js"
-import { type MissedPolicy, type Plan, planFirstStart, planTakeover, tickOf, type Trigger, triggerOf } from "./plan.js"
+import {
+  MISSED_COUNT_CAP,
+  type MissedPolicy,
+  type Plan,
+  planFirstStart,
+  planTakeover,
+  tickOf,
+  type Trigger,
+  triggerOf
+} from "./plan.js"
 import * as storage from "./storage.js"
 
 /** @internal */
@@ -59,7 +68,11 @@ const firstDelay = <E>(options: ClusterOptions<E>, trigger: Trigger): number =>
 const describePlan = (plan: Plan): string => {
   const parts: Array<string> = []
   if (!Number.isNaN(plan.firstDue)) parts.push(`next tick at ${new Date(plan.firstDue).toISOString()}`)
-  if (plan.missed > 0) parts.push(`${plan.missed} tick(s) missed while no runner held it`)
+  if (plan.missed > 0) {
+    parts.push(
+      `${plan.missed}${plan.missed >= MISSED_COUNT_CAP ? " or more" : ""} tick(s) missed while no runner held it`
+    )
+  }
   if (plan.catchUp !== undefined) parts.push(`running the tick of ${new Date(plan.catchUp).toISOString()} at once`)
   return parts.join(", ")
 }

@@ -183,6 +183,56 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
     }).pipe(Effect.provide(Sqlite)))
 })
 
+describe("a restart before the first tick (TestRunner, real SQLite, TestClock)", () => {
+  it.scoped("waitFirst: a restart keeps the first tick where it was planned instead of waiting `every` again", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const ticks: Array<number> = []
+      const Minutely = ClusterRepeater.layer(
+        { name: "minutely", every: "1 minute", mode: "rate", waitFirst: true },
+        Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+      )
+      const MINUTE = 60_000
+      const first = yield* startRunner(Minutely)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("40 seconds")
+      yield* Scope.close(first, Exit.void)
+      // a deploy 40 seconds in: the first tick stays at T0 + 1 minute
+      const second = yield* startRunner(Minutely)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("20 seconds")
+      assert.deepStrictEqual(ticks, [T0 + MINUTE])
+      yield* Scope.close(second, Exit.void)
+      // down from T0 + 1 min to T0 + 2.5 min: the tick of T0 + 2 min is caught up (runOnce), then the grid goes on
+      yield* TestClock.adjust("90 seconds")
+      const third = yield* startRunner(Minutely)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("30 seconds")
+      assert.deepStrictEqual(ticks, [T0 + MINUTE, T0 + 2 * MINUTE, T0 + 3 * MINUTE])
+      yield* Scope.close(third, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("initialDelay, delay mode, missed a first tick with skip: the next one after it", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const starts: Array<number> = []
+      const Delayed = ClusterRepeater.layer(
+        { name: "delayed", every: "10 seconds", initialDelay: "30 seconds", missed: "skip" },
+        Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis())))
+      )
+      const first = yield* startRunner(Delayed)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("20 seconds")
+      yield* Scope.close(first, Exit.void)
+      yield* TestClock.adjust("15 seconds") // T0 + 35 s: the first tick (T0 + 30 s) was missed
+      const second = yield* startRunner(Delayed)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("10 seconds")
+      assert.deepStrictEqual(starts, [T0 + 40_000])
+      yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
 describe("ClusterRepeater with cron and delay mode (TestRunner, real SQLite, TestClock)", () => {
   it.scoped("cron: each run stands for its match; a restart that missed matches runs the latest once", () =>
     Effect.gen(function*() {

@@ -167,9 +167,22 @@ const hold = <A, E, R>(
     // planned just before the fork, so that the in-process schedule starts on the durable one
     const planNow = yield* Clock.currentTimeMillis
     const firstStart = state.lastScheduled === undefined && state.lastStarted === undefined
-    const plan = firstStart ?
-      planFirstStart(trigger, firstDelay(options, trigger), planNow) :
-      planTakeover(trigger, state, policy, planNow)
+    let plan: Plan
+    if (!firstStart) plan = planTakeover(trigger, state, policy, planNow)
+    else if (trigger._tag === "Every" && state.firstDue !== undefined) {
+      // restarted before the first tick (`initialDelay`, `waitFirst`): it stays where it was planned
+      const none = { lastStarted: undefined, lastFinished: undefined }
+      plan = planTakeover(trigger, { ...none, lastScheduled: state.firstDue - trigger.millis }, policy, planNow)
+    } else {
+      plan = planFirstStart(trigger, firstDelay(options, trigger), planNow)
+      if (trigger._tag === "Every" && plan.firstDue > planNow) {
+        const stored = yield* retried(name, "record its first tick", storage.planFirst(name, plan.firstDue))
+        if (stored !== plan.firstDue) {
+          const none = { lastStarted: undefined, lastFinished: undefined }
+          plan = planTakeover(trigger, { ...none, lastScheduled: stored - trigger.millis }, policy, planNow)
+        }
+      }
+    }
     yield* Effect.log(`Cluster repeater "${name}" is now held by ${holder}: ${describePlan(plan)}`)
 
     let version = state.version

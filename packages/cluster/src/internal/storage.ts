@@ -31,6 +31,8 @@ export interface StateRow {
   readonly ended: Ended | undefined
   readonly holder: string | undefined
   readonly heldSince: number | undefined
+  /** With `every`: where the very first tick was planned, until it is claimed (a restart keeps it). */
+  readonly firstDue: number | undefined
 }
 
 // PostgreSQL returns BIGINT columns as strings, SQLite as numbers.
@@ -65,7 +67,8 @@ const toRow = (row: Record<string, unknown>): StateRow => ({
   failures: num(row.failures) ?? 0,
   ended: isEnded(row.ended) ? row.ended : undefined,
   holder: str(row.holder),
-  heldSince: num(row.held_since)
+  heldSince: num(row.held_since),
+  firstDue: num(row.first_due)
 })
 
 /**
@@ -89,7 +92,8 @@ export const ensureTable: Effect.Effect<void, SqlError, SqlClient.SqlClient> = E
       failures BIGINT NOT NULL,
       ended VARCHAR(16),
       holder VARCHAR(255),
-      held_since BIGINT
+      held_since BIGINT,
+      first_due BIGINT
     )`.pipe(
       Effect.asVoid,
       Effect.retry({ times: 3, schedule: Schedule.spaced("100 millis") })
@@ -179,6 +183,23 @@ export const finish = (
       sql`UPDATE ${sql(TABLE)} SET last_finished = ${now}, last_outcome = ${outcome},
         runs = runs + ${outcome === "interrupted" ? 0 : 1}, failures = failures + ${outcome === "failure" ? 1 : 0}
         WHERE name = ${name} AND version = ${version}`
+    ))
+
+/**
+ * Records where the very first tick is planned, unless another holder did
+ * first; returns the stored instant.
+ *
+ * @internal
+ */
+export const planFirst = (
+  name: string,
+  firstDue: number
+): Effect.Effect<number, SqlError, SqlClient.SqlClient> =>
+  Effect.flatMap(Sql, (sql) =>
+    Effect.zipRight(
+      sql`UPDATE ${sql(TABLE)} SET first_due = ${firstDue}
+        WHERE name = ${name} AND first_due IS NULL AND last_scheduled IS NULL`,
+      Effect.map(load(name), (row) => Option.getOrUndefined(row)?.firstDue ?? firstDue)
     ))
 
 /** Records that the repeater has ended for good: new holders do not start it again. @internal */

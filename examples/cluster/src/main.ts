@@ -102,9 +102,14 @@ const main = async () => {
       `\n${ticks.length} ticks run, ${ticks.length - new Set(ticks).size} run twice. Stopping the runners (SIGTERM).`
     )
   } finally {
+    // a runner that has not exited 15 s after SIGTERM is killed
     const exits = children.filter((child) => child.exitCode === null && child.signalCode === null).map((child) =>
       new Promise<void>((resolve) => {
-        child.once("exit", () => resolve())
+        const timer = setTimeout(() => child.kill("SIGKILL"), 15_000)
+        child.once("exit", () => {
+          clearTimeout(timer)
+          resolve()
+        })
         child.kill("SIGTERM")
       })
     )

@@ -41,7 +41,11 @@ export interface ClusterRepeaterOptions<E = never> extends RepeaterOptions<E> {
    * A takeover or restart that missed no tick runs nothing early either way.
    */
   readonly missed?: "skip" | "runOnce" | undefined
-  /** The `@effect/cluster` shard group of the singleton. Default `"default"`. */
+  /**
+   * The `@effect/cluster` shard group of the singleton. Default `"default"`.
+   * Some runner must be assigned that group (`shardingConfig:
+   * { availableShardGroups, assignedShardGroups }`), or the repeater runs nowhere.
+   */
   readonly shardGroup?: string | undefined
   /** How this runner is named in the repeater's status. Default `<hostname>:<pid>`. */
   readonly holder?: string | undefined

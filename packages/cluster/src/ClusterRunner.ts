@@ -67,8 +67,8 @@ export const fastTakeover: Required<{ readonly [K in keyof ClusterTimings]: Dura
 /**
  * Where the cluster keeps its runners, shard locks and messages, and where
  * cluster repeaters keep their state: a SQLite file (for several processes on
- * one machine), a PostgreSQL database (for many machines), or any
- * `SqlClient` layer.
+ * one machine; a path that every runner opens, not `":memory:"`), a
+ * PostgreSQL database (for many machines), or any `SqlClient` layer.
  *
  * @since 0.1.0
  * @category models
@@ -136,7 +136,25 @@ export const shardingConfig = <E>(
     const lockExpiration = yield* decodeTiming("lockExpiration", timings.lockExpiration)
     if (Duration.lessThanOrEqualTo(lockExpiration, lockRefresh)) {
       return yield* Effect.fail(
-        invalid("timings.lockExpiration", timings.lockExpiration, "must be longer than timings.lockRefresh")
+        timings.lockExpiration === undefined ?
+          invalid(
+            "timings.lockRefresh",
+            timings.lockRefresh,
+            `must be shorter than timings.lockExpiration (default ${Duration.format(lockExpiration)})`
+          ) :
+          invalid("timings.lockExpiration", timings.lockExpiration, "must be longer than timings.lockRefresh")
+      )
+    }
+    const hostOption: unknown = options.host
+    if (hostOption !== undefined && (typeof hostOption !== "string" || hostOption.length === 0)) {
+      return yield* Effect.fail(
+        invalid("host", hostOption, "is not valid: it must be a non-empty host name or address")
+      )
+    }
+    const listenHost: unknown = options.listenHost
+    if (listenHost !== undefined && (typeof listenHost !== "string" || listenHost.length === 0)) {
+      return yield* Effect.fail(
+        invalid("listenHost", listenHost, "is not valid: it must be a non-empty host name or address")
       )
     }
     const host = options.host ?? "127.0.0.1"
@@ -152,6 +170,38 @@ export const shardingConfig = <E>(
       ...options.shardingConfig
     }
   })
+
+const isObject = (value: unknown): value is object => typeof value === "object" && value !== null
+
+/**
+ * The storage option, checked: SQLite's in-memory and temporary databases
+ * (`":memory:"`, `""`) are private to one process, so every runner would be a
+ * cluster of its own and run every singleton.
+ */
+const validateStorage = <E>(storage: ClusterStorage<E>): Effect.Effect<void, RepeaterConfigError> => {
+  const value: unknown = storage
+  if (!isObject(value) || !("sqlite" in value || "pg" in value || "sql" in value)) {
+    return Effect.fail(invalid("storage", value, "is not valid: it must be { sqlite }, { pg } or { sql }"))
+  }
+  if ("sqlite" in value) {
+    const filename: unknown = value.sqlite
+    if (
+      typeof filename !== "string" || filename.trim().length === 0 || filename === ":memory:" ||
+      filename.startsWith("file::memory:")
+    ) {
+      return Effect.fail(
+        invalid("storage.sqlite", filename, "is not valid: it must be the path of a file that every runner opens")
+      )
+    }
+  }
+  if ("pg" in value && !isObject(value.pg)) {
+    return Effect.fail(invalid("storage.pg", value.pg, "is not valid: it must be a PgClient configuration"))
+  }
+  if ("sql" in value && !Layer.isLayer(value.sql)) {
+    return Effect.fail(invalid("storage.sql", value.sql, "is not valid: it must be a SqlClient Layer"))
+  }
+  return Effect.void
+}
 
 const storageLayer = <E>(
   storage: ClusterStorage<E>
@@ -189,7 +239,7 @@ export const layer = <E = never>(
   E | SqlError | ConfigError.ConfigError | SocketServer.SocketServerError | RepeaterConfigError
 > =>
   Layer.unwrapEffect(Effect.map(
-    shardingConfig(options),
+    Effect.zipRight(validateStorage(options.storage), shardingConfig(options)),
     (config) =>
       NodeClusterSocket.layer({ storage: "sql", shardingConfig: config }).pipe(
         Layer.provideMerge(storageLayer(options.storage))

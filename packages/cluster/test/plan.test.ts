@@ -1,6 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Cron from "effect/Cron"
-import { planFirstStart, planTakeover, tickOf, type Trigger, triggerOf } from "../src/internal/plan.js"
+import {
+  MISSED_COUNT_CAP,
+  planFirstStart,
+  planTakeover,
+  tickOf,
+  type Trigger,
+  triggerOf
+} from "../src/internal/plan.js"
 
 const rate: Trigger = { _tag: "Every", millis: 1000, mode: "rate" }
 const delay: Trigger = { _tag: "Every", millis: 1000, mode: "delay" }
@@ -64,6 +71,17 @@ describe("where a new holder picks up the schedule", () => {
     })
     const skip = planTakeover(hourly, { ...none, lastScheduled: t0 }, "skip", now)
     assert.deepStrictEqual(skip, { initialDelayMillis: 0, firstDue: t0 + 4 * HOUR, catchUp: undefined, missed: 3 })
+  })
+
+  it("a frequent cron after a long outage: the latest missed match is caught up, the count is capped", () => {
+    const everySecond: Trigger = { _tag: "Cron", cron: Cron.unsafeParse("* * * * * *", "UTC") }
+    // down for two days: 172 800 matches missed
+    const plan = planTakeover(everySecond, { ...none, lastScheduled: t0 - 48 * HOUR }, "runOnce", t0 + 500)
+    assert.strictEqual(plan.catchUp, t0)
+    assert.strictEqual(plan.firstDue, t0 + 1000)
+    assert.strictEqual(plan.missed, MISSED_COUNT_CAP)
+    const skip = planTakeover(everySecond, { ...none, lastScheduled: t0 - 48 * HOUR }, "skip", t0 + 500)
+    assert.deepStrictEqual([skip.catchUp, skip.firstDue], [undefined, t0 + 1000])
   })
 
   it("a Schedule starts over with its own options", () => {

@@ -2,6 +2,7 @@ import { ClusterRunner } from "@effect-repeater/cluster"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 
 const sqlite = { sqlite: "cluster.db" }
@@ -53,5 +54,33 @@ describe("ClusterRunner settings", () => {
         ClusterRunner.shardingConfig({ storage: sqlite, port: 1, timings: { lockExpiration: "1 second" } })
       )
       assert.deepStrictEqual([expiry.field, expiry.value], ["timings.lockExpiration", "1 second"])
+      // a lock refresh slower than the default expiry names the option that was given
+      const refresh = yield* Effect.flip(
+        ClusterRunner.shardingConfig({ storage: sqlite, port: 1, timings: { lockRefresh: "5 seconds" } })
+      )
+      assert.deepStrictEqual([refresh.field, refresh.value], ["timings.lockRefresh", "5 seconds"])
+    }))
+
+  it.scoped("a storage or a host that cannot work fails the layer with a RepeaterConfigError, before anything starts", () =>
+    Effect.gen(function*() {
+      const failure = (options: ClusterRunner.ClusterRunnerOptions) =>
+        Effect.map(
+          Effect.flip(Layer.build(ClusterRunner.layer(options))),
+          (error) => error._tag === "RepeaterConfigError" ? [error.field, error.value] : [error._tag, error]
+        )
+      // SQLite's in-memory and temporary databases are private to one process: every runner would be a cluster of its own
+      assert.deepStrictEqual(yield* failure({ storage: { sqlite: ":memory:" }, port: 40001 }), [
+        "storage.sqlite",
+        ":memory:"
+      ])
+      assert.deepStrictEqual(yield* failure({ storage: { sqlite: "" }, port: 40001 }), ["storage.sqlite", ""])
+      const noStorage: unknown = {}
+      assert.deepStrictEqual(
+        // @ts-expect-error: not a storage
+        yield* failure({ storage: noStorage, port: 40001 }),
+        ["storage", noStorage]
+      )
+      assert.deepStrictEqual(yield* failure({ storage: sqlite, port: 40001, host: "" }), ["host", ""])
+      assert.deepStrictEqual(yield* failure({ storage: sqlite, port: 40001, listenHost: "" }), ["listenHost", ""])
     }))
 })

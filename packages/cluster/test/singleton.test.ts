@@ -1,10 +1,13 @@
 import { ClusterRepeater, CurrentTick } from "@effect-repeater/cluster"
 import * as TestRunner from "@effect/cluster/TestRunner"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
@@ -180,6 +183,56 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
     }).pipe(Effect.provide(Sqlite)))
 })
 
+describe("a restart before the first tick (TestRunner, real SQLite, TestClock)", () => {
+  it.scoped("waitFirst: a restart keeps the first tick where it was planned instead of waiting `every` again", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const ticks: Array<number> = []
+      const Minutely = ClusterRepeater.layer(
+        { name: "minutely", every: "1 minute", mode: "rate", waitFirst: true },
+        Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+      )
+      const MINUTE = 60_000
+      const first = yield* startRunner(Minutely)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("40 seconds")
+      yield* Scope.close(first, Exit.void)
+      // a deploy 40 seconds in: the first tick stays at T0 + 1 minute
+      const second = yield* startRunner(Minutely)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("20 seconds")
+      assert.deepStrictEqual(ticks, [T0 + MINUTE])
+      yield* Scope.close(second, Exit.void)
+      // down from T0 + 1 min to T0 + 2.5 min: the tick of T0 + 2 min is caught up (runOnce), then the grid goes on
+      yield* TestClock.adjust("90 seconds")
+      const third = yield* startRunner(Minutely)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("30 seconds")
+      assert.deepStrictEqual(ticks, [T0 + MINUTE, T0 + 2 * MINUTE, T0 + 3 * MINUTE])
+      yield* Scope.close(third, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("initialDelay, delay mode, missed a first tick with skip: the next one after it", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const starts: Array<number> = []
+      const Delayed = ClusterRepeater.layer(
+        { name: "delayed", every: "10 seconds", initialDelay: "30 seconds", missed: "skip" },
+        Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis())))
+      )
+      const first = yield* startRunner(Delayed)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("20 seconds")
+      yield* Scope.close(first, Exit.void)
+      yield* TestClock.adjust("15 seconds") // T0 + 35 s: the first tick (T0 + 30 s) was missed
+      const second = yield* startRunner(Delayed)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("10 seconds")
+      assert.deepStrictEqual(starts, [T0 + 40_000])
+      yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
 describe("ClusterRepeater with cron and delay mode (TestRunner, real SQLite, TestClock)", () => {
   it.scoped("cron: each run stands for its match; a restart that missed matches runs the latest once", () =>
     Effect.gen(function*() {
@@ -247,6 +300,74 @@ describe("two runners that both hold the repeater (TestRunner each, one SQLite f
     }).pipe(Effect.provide(Sqlite)))
 })
 
+describe("a storage failure when a runner takes the repeater (TestRunner, real SQLite, TestClock)", () => {
+  it.scoped("is logged with its cause and retried until the storage is back: the repeater then runs", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const logs: Array<{ level: string; message: string; cause: string }> = []
+      const Capture = Logger.add(Logger.make(({ cause, logLevel, message }) => {
+        logs.push({
+          level: logLevel.label,
+          message: Array.isArray(message) ? message.join(" ") : globalThis.String(message),
+          cause: Cause.pretty(cause)
+        })
+      }))
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE effect_repeater_cluster (
+        name VARCHAR(255) PRIMARY KEY, version BIGINT NOT NULL, last_scheduled BIGINT, last_started BIGINT,
+        last_finished BIGINT, last_outcome VARCHAR(16), runs BIGINT NOT NULL, failures BIGINT NOT NULL,
+        ended VARCHAR(16), holder VARCHAR(255), held_since BIGINT)`
+      // the storage refuses every update of the state for a while (a database failover, a full disk)
+      yield* sql`CREATE TRIGGER storage_down BEFORE UPDATE ON effect_repeater_cluster
+        BEGIN SELECT RAISE(ABORT, 'storage is down'); END`
+      let count = 0
+      const Guarded = ClusterRepeater.layer(
+        { name: "guarded", every: "10 seconds", mode: "rate" },
+        Effect.sync(() => count++)
+      )
+      const runner = yield* startRunner(Guarded).pipe(Effect.provide(Capture))
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("60 seconds")
+      assert.strictEqual(count, 0)
+      const failure = logs.find((log) => log.message.includes("\"guarded\"") && log.cause.includes("SqlError"))
+      assert.isDefined(failure, JSON.stringify(logs.map((log) => log.message)))
+      yield* sql`DROP TRIGGER storage_down`
+      yield* TestClock.adjust("30 seconds")
+      assert.isAtLeast(count, 1)
+      yield* Scope.close(runner, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
+describe("a tick that cannot be claimed (TestRunner, real SQLite, TestClock)", () => {
+  it.scoped("is not run and not counted: maxRepetitions still gets its runs before the repeater ends for the cluster", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE effect_repeater_cluster (
+        name VARCHAR(255) PRIMARY KEY, version BIGINT NOT NULL, last_scheduled BIGINT, last_started BIGINT,
+        last_finished BIGINT, last_outcome VARCHAR(16), runs BIGINT NOT NULL, failures BIGINT NOT NULL,
+        ended VARCHAR(16), holder VARCHAR(255), held_since BIGINT)`
+      // the second claim fails in the storage
+      yield* sql`CREATE TRIGGER claim_down BEFORE UPDATE ON effect_repeater_cluster WHEN NEW.version = 2
+        BEGIN SELECT RAISE(ABORT, 'storage is down'); END`
+      const ticks: Array<number> = []
+      const Limited = ClusterRepeater.layer(
+        { name: "limited", every: "10 seconds", mode: "rate", maxRepetitions: 2, missed: "skip" },
+        Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+      )
+      const runner = yield* startRunner(Limited)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("10 seconds")
+      assert.deepStrictEqual(ticks, [T0])
+      yield* sql`DROP TRIGGER claim_down`
+      yield* TestClock.adjust("30 seconds")
+      assert.deepStrictEqual(ticks, [T0, T0 + 2 * P])
+      const status = yield* ClusterRepeater.status("limited")
+      assert.deepStrictEqual([status.runs, status.ended], [2, Option.some("completed")])
+      yield* Scope.close(runner, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})
+
 describe("bad options fail when the layer is built, naming the option and the value", () => {
   it.scoped("a cluster option and a core option", () =>
     Effect.gen(function*() {
@@ -263,5 +384,12 @@ describe("bad options fail when the layer is built, naming the option and the va
       )
       assert.strictEqual(every._tag === "RepeaterConfigError" ? every.field : "", "every")
       assert.strictEqual(every._tag === "RepeaterConfigError" ? every.value : "", "-1 second")
+      // the state table keeps at most 255 characters of a holder's name (PostgreSQL enforces it)
+      const long = "h".repeat(256)
+      const holder = yield* Effect.flip(
+        startRunner(ClusterRepeater.layer({ name: "bad", every: "1 second", holder: long }, Effect.void))
+      )
+      assert.strictEqual(holder._tag === "RepeaterConfigError" ? holder.field : "", "holder")
+      assert.strictEqual(holder._tag === "RepeaterConfigError" ? holder.value : "", long)
     }).pipe(Effect.provide(Sqlite)))
 })

@@ -3,6 +3,7 @@ import type { RepeaterOptions } from "@effect-repeater/core"
 import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -14,7 +15,16 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import { hostname } from "node:os"
 import { CurrentTick, type TickInfo } from "../CurrentTick.js"
-import { type MissedPolicy, type Plan, planFirstStart, planTakeover, tickOf, type Trigger, triggerOf } from "./plan.js"
+import {
+  MISSED_COUNT_CAP,
+  type MissedPolicy,
+  type Plan,
+  planFirstStart,
+  planTakeover,
+  tickOf,
+  type Trigger,
+  triggerOf
+} from "./plan.js"
 import * as storage from "./storage.js"
 
 /** @internal */
@@ -38,6 +48,9 @@ const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, Rep
   if (options.holder !== undefined && (typeof options.holder !== "string" || options.holder.length === 0)) {
     return fail("holder", options.holder, "is not valid: it must be a non-empty string")
   }
+  if (options.holder !== undefined && options.holder.length > 255) {
+    return fail("holder", options.holder, "is too long for the cluster's state table: 255 characters at most")
+  }
   if (typeof options.name === "string" && options.name.length > 200) {
     return fail("name", options.name, "is too long for the cluster's state table: 200 characters at most")
   }
@@ -55,7 +68,11 @@ const firstDelay = <E>(options: ClusterOptions<E>, trigger: Trigger): number =>
 const describePlan = (plan: Plan): string => {
   const parts: Array<string> = []
   if (!Number.isNaN(plan.firstDue)) parts.push(`next tick at ${new Date(plan.firstDue).toISOString()}`)
-  if (plan.missed > 0) parts.push(`${plan.missed} tick(s) missed while no runner held it`)
+  if (plan.missed > 0) {
+    parts.push(
+      `${plan.missed}${plan.missed >= MISSED_COUNT_CAP ? " or more" : ""} tick(s) missed while no runner held it`
+    )
+  }
   if (plan.catchUp !== undefined) parts.push(`running the tick of ${new Date(plan.catchUp).toISOString()} at once`)
   return parts.join(", ")
 }
@@ -85,7 +102,14 @@ export const layer = <A, E, R>(
     const sharding = yield* Sharding
     yield* sharding.registerSingleton(
       `effect-repeater/${name}`,
-      hold(options, effect, { name, holder, trigger, policy }),
+      // `@effect/cluster` neither logs nor restarts a singleton that fails: a defect is logged here
+      hold(options, effect, { name, holder, trigger, policy }).pipe(
+        Effect.tapErrorCause((cause) =>
+          Cause.isInterruptedOnly(cause) ?
+            Effect.void :
+            Effect.logError(`Cluster repeater "${name}" stopped on this runner`, cause)
+        )
+      ),
       { shardGroup: options.shardGroup }
     )
   }))
@@ -97,16 +121,36 @@ interface Setup {
   readonly policy: MissedPolicy
 }
 
+/**
+ * A step of the holder that must not be given up on (the repeater would stop
+ * in the whole cluster until its shard moves): each failure is logged with its
+ * cause, and it is tried again, at most every 10 seconds.
+ */
+const retried = <A, R>(
+  name: string,
+  what: string,
+  step: Effect.Effect<A, SqlError, R>
+): Effect.Effect<A, never, R> =>
+  step.pipe(
+    Effect.tapErrorCause((cause) =>
+      Effect.logWarning(`Cluster repeater "${name}": could not ${what}; trying again`, cause)
+    ),
+    Effect.retry(Schedule.exponential("500 millis").pipe(Schedule.union(Schedule.spaced("10 seconds")))),
+    Effect.orDie
+  )
+
 /** What the runner that holds the singleton runs, for as long as it holds it. */
 const hold = <A, E, R>(
   options: ClusterOptions<E>,
   effect: Effect.Effect<A, E, R>,
-  { holder, name, policy, trigger }: Setup
+  setup: Setup
 ): Effect.Effect<void, SqlError, SqlClient.SqlClient | Scope.Scope | Exclude<R, CurrentTick>> =>
   Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
-    const loaded = yield* storage.takeHold(name, holder, now).pipe(
-      Effect.retry(Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(30))))
+    const { holder, name, policy, trigger } = setup
+    const loaded = yield* retried(
+      name,
+      "take hold of it",
+      Effect.flatMap(Clock.currentTimeMillis, (now) => storage.takeHold(name, holder, now))
     )
     if (Option.isNone(loaded)) return
     const state = loaded.value
@@ -116,16 +160,29 @@ const hold = <A, E, R>(
     }
     const remaining = options.maxRepetitions === undefined ? undefined : options.maxRepetitions - state.runs
     if (remaining !== undefined && remaining <= 0) {
-      yield* storage.end(name, "completed")
+      yield* retried(name, "record that it has completed", storage.end(name, "completed"))
       return
     }
     const service = yield* Effect.orDie(Repeater.make())
     // planned just before the fork, so that the in-process schedule starts on the durable one
     const planNow = yield* Clock.currentTimeMillis
     const firstStart = state.lastScheduled === undefined && state.lastStarted === undefined
-    const plan = firstStart ?
-      planFirstStart(trigger, firstDelay(options, trigger), planNow) :
-      planTakeover(trigger, state, policy, planNow)
+    let plan: Plan
+    if (!firstStart) plan = planTakeover(trigger, state, policy, planNow)
+    else if (trigger._tag === "Every" && state.firstDue !== undefined) {
+      // restarted before the first tick (`initialDelay`, `waitFirst`): it stays where it was planned
+      const none = { lastStarted: undefined, lastFinished: undefined }
+      plan = planTakeover(trigger, { ...none, lastScheduled: state.firstDue - trigger.millis }, policy, planNow)
+    } else {
+      plan = planFirstStart(trigger, firstDelay(options, trigger), planNow)
+      if (trigger._tag === "Every" && plan.firstDue > planNow) {
+        const stored = yield* retried(name, "record its first tick", storage.planFirst(name, plan.firstDue))
+        if (stored !== plan.firstDue) {
+          const none = { lastStarted: undefined, lastFinished: undefined }
+          plan = planTakeover(trigger, { ...none, lastScheduled: stored - trigger.millis }, policy, planNow)
+        }
+      }
+    }
     yield* Effect.log(`Cluster repeater "${name}" is now held by ${holder}: ${describePlan(plan)}`)
 
     let version = state.version
@@ -161,7 +218,7 @@ const hold = <A, E, R>(
               `Cluster repeater "${name}": could not claim the tick of ${
                 new Date(scheduledAt).toISOString()
               }; it is not run`,
-              error
+              Cause.fail(error)
             ),
             Option.none<number>()
           )
@@ -192,7 +249,10 @@ const hold = <A, E, R>(
               Exit.isSuccess(exit) ? "success" : Exit.isInterrupted(exit) ? "interrupted" : "failure"
             )).pipe(
               Effect.catchAll((error) =>
-                Effect.logWarning(`Cluster repeater "${name}": could not record the end of run ${run}`, error)
+                Effect.logWarning(
+                  `Cluster repeater "${name}": could not record the end of run ${run}`,
+                  Cause.fail(error)
+                )
               )
             )
         )
@@ -214,6 +274,21 @@ const hold = <A, E, R>(
     if (plan.catchUp !== undefined) yield* handle.runNow
     const ended = yield* Effect.exit(handle.join)
     const status = yield* handle.status
-    if (Exit.isFailure(ended)) yield* storage.end(name, "failed")
-    else if (status.state === "completed") yield* storage.end(name, "completed")
+    if (Exit.isFailure(ended)) yield* retried(name, "record that it has failed", storage.end(name, "failed"))
+    else if (status.state === "completed") {
+      if (remaining !== undefined && options.maxRepetitions !== undefined && status.runs >= remaining) {
+        // the in-process repeater counted the ticks it could not claim: it ends for the cluster only once the
+        // cluster has the runs; until then it goes on from the stored schedule
+        const stored = yield* retried(name, "read its state", storage.load(name))
+        const runs = Option.match(stored, { onNone: () => 0, onSome: (row) => row.runs })
+        if (runs < options.maxRepetitions) {
+          yield* Effect.log(
+            `Cluster repeater "${name}": ${runs} of its ${options.maxRepetitions} runs are recorded in the cluster; it goes on`
+          )
+          yield* Effect.sleep("1 second")
+          return yield* hold(options, effect, setup)
+        }
+      }
+      yield* retried(name, "record that it has completed", storage.end(name, "completed"))
+    }
   })

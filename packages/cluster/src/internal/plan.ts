@@ -16,6 +16,9 @@ export type Trigger =
 /** @internal */
 export type MissedPolicy = "skip" | "runOnce"
 
+/** Missed cron matches are counted up to this many. @internal */
+export const MISSED_COUNT_CAP = 1000
+
 /** What a holder needs of the durable state to plan. @internal */
 export interface PlanState {
   readonly lastScheduled: number | undefined
@@ -35,7 +38,7 @@ export interface Plan {
   readonly firstDue: number
   /** With `missed: "runOnce"`: the latest missed tick, to run at once. */
   readonly catchUp: number | undefined
-  /** How many ticks fell due while no runner held the repeater. */
+  /** How many ticks fell due while no runner held the repeater (cron: counted up to `MISSED_COUNT_CAP`). */
   readonly missed: number
 }
 
@@ -111,13 +114,17 @@ export const planTakeover = (trigger: Trigger, state: PlanState, policy: MissedP
       const last = state.lastScheduled
       const next = Cron.next(trigger.cron, now).getTime()
       if (last === undefined) return { initialDelayMillis: 0, firstDue: next, catchUp: undefined, missed: 0 }
+      // the latest match at or before now (matches fall on whole seconds; `Cron.prev` is strictly before the
+      // whole second of its input)
+      const previous = Cron.prev(trigger.cron, now + 1000).getTime()
+      const latest = previous > last ? previous : undefined
       let missed = 0
-      let latest: number | undefined
-      // (bounded: a long outage of a frequent cron is counted up to the cap)
-      for (let match = Cron.next(trigger.cron, last).getTime(); match <= now && missed < 100_000;) {
-        missed++
-        latest = match
-        match = Cron.next(trigger.cron, match).getTime()
+      // counted up to the cap only: a long outage of a frequent cron would block the runner (and its shard locks)
+      if (latest !== undefined) {
+        for (let match = Cron.next(trigger.cron, last).getTime(); match <= latest && missed < MISSED_COUNT_CAP;) {
+          missed++
+          match = Cron.next(trigger.cron, match).getTime()
+        }
       }
       return {
         initialDelayMillis: 0,

@@ -31,6 +31,8 @@ export interface StateRow {
   readonly ended: Ended | undefined
   readonly holder: string | undefined
   readonly heldSince: number | undefined
+  /** With `every`: where the very first tick was planned, until it is claimed (a restart keeps it). */
+  readonly firstDue: number | undefined
 }
 
 // PostgreSQL returns BIGINT columns as strings, SQLite as numbers.
@@ -42,6 +44,15 @@ const str = (value: unknown): string | undefined => typeof value === "string" ? 
 const isOutcome = (value: unknown): value is Outcome =>
   value === "running" || value === "success" || value === "failure" || value === "interrupted" ||
   value === "abandoned"
+
+/**
+ * The client without the application's name transforms (a `{ sql: layer }`
+ * may map snake_case columns to camelCase): this table's names are its own.
+ */
+const Sql: Effect.Effect<SqlClient.SqlClient, never, SqlClient.SqlClient> = Effect.map(
+  SqlClient.SqlClient,
+  (sql) => sql.withoutTransforms()
+)
 
 const isEnded = (value: unknown): value is Ended => value === "completed" || value === "failed"
 
@@ -56,7 +67,8 @@ const toRow = (row: Record<string, unknown>): StateRow => ({
   failures: num(row.failures) ?? 0,
   ended: isEnded(row.ended) ? row.ended : undefined,
   holder: str(row.holder),
-  heldSince: num(row.held_since)
+  heldSince: num(row.held_since),
+  firstDue: num(row.first_due)
 })
 
 /**
@@ -67,7 +79,7 @@ const toRow = (row: Record<string, unknown>): StateRow => ({
  * @internal
  */
 export const ensureTable: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.flatMap(
-  SqlClient.SqlClient,
+  Sql,
   (sql) =>
     sql`CREATE TABLE IF NOT EXISTS ${sql(TABLE)} (
       name VARCHAR(255) PRIMARY KEY,
@@ -80,7 +92,8 @@ export const ensureTable: Effect.Effect<void, SqlError, SqlClient.SqlClient> = E
       failures BIGINT NOT NULL,
       ended VARCHAR(16),
       holder VARCHAR(255),
-      held_since BIGINT
+      held_since BIGINT,
+      first_due BIGINT
     )`.pipe(
       Effect.asVoid,
       Effect.retry({ times: 3, schedule: Schedule.spaced("100 millis") })
@@ -89,7 +102,7 @@ export const ensureTable: Effect.Effect<void, SqlError, SqlClient.SqlClient> = E
 
 /** Adds the repeater's row if it has none. @internal */
 export const ensureRow = (name: string): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.asVoid(
       sql`INSERT INTO ${sql(TABLE)} (name, version, runs, failures) VALUES (${name}, 0, 0, 0)
         ON CONFLICT (name) DO NOTHING`
@@ -97,7 +110,7 @@ export const ensureRow = (name: string): Effect.Effect<void, SqlError, SqlClient
 
 /** @internal */
 export const load = (name: string): Effect.Effect<Option.Option<StateRow>, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.map(
       sql<Record<string, unknown>>`SELECT * FROM ${sql(TABLE)} WHERE name = ${name}`,
       (rows) => rows.length === 0 ? Option.none() : Option.some(toRow(rows[0]))
@@ -105,7 +118,7 @@ export const load = (name: string): Effect.Effect<Option.Option<StateRow>, SqlEr
 
 /** @internal */
 export const loadAll: Effect.Effect<ReadonlyArray<StateRow>, SqlError, SqlClient.SqlClient> = Effect.flatMap(
-  SqlClient.SqlClient,
+  Sql,
   (sql) =>
     Effect.map(
       sql<Record<string, unknown>>`SELECT * FROM ${sql(TABLE)} ORDER BY name`,
@@ -124,7 +137,7 @@ export const takeHold = (
   holder: string,
   now: number
 ): Effect.Effect<Option.Option<StateRow>, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.zipRight(
       sql`UPDATE ${sql(TABLE)} SET holder = ${holder}, held_since = ${now},
         last_outcome = CASE WHEN last_outcome = 'running' THEN 'abandoned' ELSE last_outcome END
@@ -148,7 +161,7 @@ export const claim = (
   now: number,
   holder: string
 ): Effect.Effect<Option.Option<number>, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.map(
       sql<Record<string, unknown>>`UPDATE ${sql(TABLE)} SET version = version + 1, last_scheduled = ${scheduledAt},
         last_started = ${now}, last_finished = NULL, last_outcome = 'running', holder = ${holder}
@@ -165,16 +178,33 @@ export const finish = (
   now: number,
   outcome: Exclude<Outcome, "running" | "abandoned">
 ): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.asVoid(
       sql`UPDATE ${sql(TABLE)} SET last_finished = ${now}, last_outcome = ${outcome},
         runs = runs + ${outcome === "interrupted" ? 0 : 1}, failures = failures + ${outcome === "failure" ? 1 : 0}
         WHERE name = ${name} AND version = ${version}`
     ))
 
+/**
+ * Records where the very first tick is planned, unless another holder did
+ * first; returns the stored instant.
+ *
+ * @internal
+ */
+export const planFirst = (
+  name: string,
+  firstDue: number
+): Effect.Effect<number, SqlError, SqlClient.SqlClient> =>
+  Effect.flatMap(Sql, (sql) =>
+    Effect.zipRight(
+      sql`UPDATE ${sql(TABLE)} SET first_due = ${firstDue}
+        WHERE name = ${name} AND first_due IS NULL AND last_scheduled IS NULL`,
+      Effect.map(load(name), (row) => Option.getOrUndefined(row)?.firstDue ?? firstDue)
+    ))
+
 /** Records that the repeater has ended for good: new holders do not start it again. @internal */
 export const end = (name: string, ended: Ended): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.flatMap(Sql, (sql) =>
     Effect.asVoid(
       sql`UPDATE ${sql(TABLE)} SET ended = ${ended} WHERE name = ${name}`
     ))

@@ -89,6 +89,25 @@ export const startRunner = (options: RunnerOptions): RunnerProcess => {
   return runner
 }
 
+/**
+ * Waits for a signalled runner to exit, at most `timeoutMs`: a runner that
+ * hangs in its shutdown fails the test with its output (and the caller's
+ * `finally` still kills every runner) instead of blocking it forever.
+ */
+export const exitWithin = (runner: RunnerProcess, timeoutMs = 30_000): Promise<number | null> => {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`pid ${runner.pid} did not exit within ${timeoutMs} ms\n${runner.output.slice(-20).join("\n")}`)
+        ),
+      timeoutMs
+    )
+  })
+  return Promise.race([runner.exit, timeout]).finally(() => clearTimeout(timer))
+}
+
 /** Kills every runner still alive (SIGKILL) and waits for the exits. */
 export const killAll = async (runners: ReadonlyArray<RunnerProcess>): Promise<void> => {
   for (const runner of runners) {

@@ -4,6 +4,7 @@
  * holder is stopped (SIGTERM); each time another runner must take over.
  */
 import {
+  exitWithin,
   freePort,
   holderOf,
   killAll,
@@ -88,7 +89,7 @@ export const runScenario = async (options: ScenarioOptions): Promise<ScenarioRes
       const from = holder!
       const signalledAt = Date.now()
       from.child.kill(signal)
-      const code = await from.exit
+      const code = await exitWithin(from)
       if (signal === "SIGTERM") sigtermExit = code
       since = signalledAt
       let to: RunnerProcess | undefined

@@ -10,7 +10,6 @@
  */
 import { Repeater } from "@effect-repeater/core"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpApiError from "@effect/platform/HttpApiError"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -19,11 +18,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { createServer } from "node:http"
 import { Health, readCreateToken, TokenApi } from "./Api.js"
 import { AppConfig } from "./AppConfig.js"
 import * as Cleanup from "./Cleanup.js"
 import * as Database from "./Database.js"
+import * as HttpServerShutdown from "./HttpServerShutdown.js"
 import { TokenRepo } from "./TokenRepo.js"
 
 /** The handlers of `POST /tokens` and `GET /tokens`. */
@@ -70,7 +69,8 @@ export const HttpServerLive = Layer.unwrapScoped(Effect.gen(function*() {
   const { host, port } = yield* AppConfig
   // Added before the server is started, so it runs after the server has closed.
   yield* Effect.addFinalizer(() => Effect.log("HTTP server closed"))
-  return NodeHttpServer.layer(createServer, { host, port })
+  // requests in flight at shutdown get 5 seconds, then their connections are closed
+  return HttpServerShutdown.layer({ host, port }, "5 seconds")
 }))
 
 /** The API served over HTTP. */

@@ -25,6 +25,13 @@ import * as Database from "./Database.js"
 import * as HttpServerShutdown from "./HttpServerShutdown.js"
 import { TokenRepo } from "./TokenRepo.js"
 
+/** A database failure: logged with its full Cause (a defect alone would be a 500 that nobody hears of), then a 500. */
+const logAndDie = (endpoint: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, never, R> =>
+  effect.pipe(
+    Effect.tapErrorCause((cause) => Effect.logError(`${endpoint}: the database failed`, cause)),
+    Effect.orDie
+  )
+
 /** The handlers of `POST /tokens` and `GET /tokens`. */
 export const TokensLive = HttpApiBuilder.group(TokenApi, "tokens", (handlers) =>
   Effect.gen(function*() {
@@ -34,9 +41,9 @@ export const TokensLive = HttpApiBuilder.group(TokenApi, "tokens", (handlers) =>
       .handleRaw("create", ({ request }) =>
         Effect.flatMap(
           readCreateToken(request),
-          ({ ttlSeconds }) => Effect.orDie(repo.create(Duration.seconds(ttlSeconds)))
+          ({ ttlSeconds }) => repo.create(Duration.seconds(ttlSeconds)).pipe(logAndDie("POST /tokens"))
         ))
-      .handle("list", () => Effect.orDie(repo.live))
+      .handle("list", () => repo.live.pipe(logAndDie("GET /tokens")))
   }))
 
 /** The handler of `GET /health`. */

@@ -11,7 +11,6 @@
 import { Repeater } from "@effect-repeater/core"
 import { RepeaterHttp } from "@effect-repeater/http"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpApiError from "@effect/platform/HttpApiError"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -21,12 +20,19 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { createServer } from "node:http"
 import { Health, readCreateToken, TokenApi } from "./Api.js"
 import { AppConfig } from "./AppConfig.js"
 import * as Cleanup from "./Cleanup.js"
 import * as Database from "./Database.js"
+import * as HttpServerShutdown from "./HttpServerShutdown.js"
 import { TokenRepo } from "./TokenRepo.js"
+
+/** A database failure: logged with its full Cause (a defect alone would be a 500 that nobody hears of), then a 500. */
+const logAndDie = (endpoint: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, never, R> =>
+  effect.pipe(
+    Effect.tapErrorCause((cause) => Effect.logError(`${endpoint}: the database failed`, cause)),
+    Effect.orDie
+  )
 
 /** The handlers of `POST /tokens` and `GET /tokens`. */
 export const TokensLive = HttpApiBuilder.group(TokenApi, "tokens", (handlers) =>
@@ -37,9 +43,9 @@ export const TokensLive = HttpApiBuilder.group(TokenApi, "tokens", (handlers) =>
       .handleRaw("create", ({ request }) =>
         Effect.flatMap(
           readCreateToken(request),
-          ({ ttlSeconds }) => Effect.orDie(repo.create(Duration.seconds(ttlSeconds)))
+          ({ ttlSeconds }) => repo.create(Duration.seconds(ttlSeconds)).pipe(logAndDie("POST /tokens"))
         ))
-      .handle("list", () => Effect.orDie(repo.live))
+      .handle("list", () => repo.live.pipe(logAndDie("GET /tokens")))
   }))
 
 /** The handler of `GET /health`. */
@@ -84,7 +90,8 @@ export const HttpServerLive = Layer.unwrapScoped(Effect.gen(function*() {
   const { host, port } = yield* AppConfig
   // Added before the server is started, so it runs after the server has closed.
   yield* Effect.addFinalizer(() => Effect.log("HTTP server closed"))
-  return NodeHttpServer.layer(createServer, { host, port })
+  // requests in flight at shutdown get 5 seconds, then their connections are closed
+  return HttpServerShutdown.layer({ host, port }, "5 seconds")
 }))
 
 /** The API served over HTTP. */

@@ -2,34 +2,43 @@ import { Repeater } from "@effect-repeater/core"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
 import * as HttpServer from "@effect/platform/HttpServer"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { CreateToken, TokenApi } from "../src/Api.js"
 import * as Cleanup from "../src/Cleanup.js"
 import * as Server from "../src/Server.js"
 import { badRequests, send } from "./support/badRequests.js"
-import { testConfig } from "./support/layers.js"
+import { repoAt, testConfig } from "./support/layers.js"
 
-/** The whole application in-process, on a free port of 127.0.0.1 over an in-memory database; its base URL. */
-const startServer = Effect.gen(function*() {
-  const context = yield* Layer.build(
-    Server.layer.pipe(Layer.provide(testConfig({ cleanupInterval: Duration.hours(1) })))
-  )
-  const server = yield* Effect.provide(HttpServer.HttpServer, context)
-  // the cleanup's first run starts at once; wait until it has ended, so that the tests can count on it
-  const cleanup = yield* Effect.provide(Repeater.get(Cleanup.name), context)
-  yield* cleanup.status.pipe(
-    Effect.repeat({ schedule: Schedule.spaced("10 millis"), until: (status) => status.runs >= 1 }),
-    Effect.timeoutFail({ duration: "30 seconds", onTimeout: () => new Error("the first cleanup run did not end") })
-  )
-  assert.strictEqual(server.address._tag, "TcpAddress")
-  return server.address._tag === "TcpAddress" ? `http://127.0.0.1:${server.address.port}` : ""
-})
+/** The whole application in-process, on a free port of 127.0.0.1 over a database (in memory by default); its base URL. */
+const startServerAt = (databasePath: string) =>
+  Effect.gen(function*() {
+    const context = yield* Layer.build(
+      Server.layer.pipe(Layer.provide(testConfig({ cleanupInterval: Duration.hours(1), databasePath })))
+    )
+    const server = yield* Effect.provide(HttpServer.HttpServer, context)
+    // the cleanup's first run starts at once; wait until it has ended, so that the tests can count on it
+    const cleanup = yield* Effect.provide(Repeater.get(Cleanup.name), context)
+    yield* cleanup.status.pipe(
+      Effect.repeat({ schedule: Schedule.spaced("10 millis"), until: (status) => status.runs >= 1 }),
+      Effect.timeoutFail({ duration: "30 seconds", onTimeout: () => new Error("the first cleanup run did not end") })
+    )
+    assert.strictEqual(server.address._tag, "TcpAddress")
+    return server.address._tag === "TcpAddress" ? `http://127.0.0.1:${server.address.port}` : ""
+  })
+
+const startServer = startServerAt(":memory:")
 
 /** A token as JSON. */
 const TokenJson = Schema.Struct({ token: Schema.String, createdAt: Schema.String, expiresAt: Schema.String })
@@ -147,6 +156,42 @@ describe("the HTTP API, in-process over real HTTP", () => {
       const health = yield* client.health.health()
       assert.strictEqual(health.cleanup.runs, 1)
     }))
+
+  it.scopedLive("a database failure is a 500, and it is logged with its cause", () => {
+    const dir = mkdtempSync(join(tmpdir(), "token-cleanup-"))
+    const filename = join(dir, "tokens.db")
+    const errors: Array<string> = []
+    const collect = Logger.make(({ cause, logLevel, message }) => {
+      if (logLevel._tag === "Error") {
+        errors.push(`${String(message)} ${Cause.pretty(cause, { renderErrorCause: true })}`)
+      }
+    })
+    return Effect.gen(function*() {
+      const baseUrl = yield* startServerAt(filename)
+      // another connection takes the table away
+      yield* Effect.flatMap(SqlClient.SqlClient, (sql) => sql`ALTER TABLE tokens RENAME TO tokens_away`).pipe(
+        Effect.provide(repoAt(filename))
+      )
+      const created = yield* Effect.promise(() =>
+        fetch(`${baseUrl}/tokens`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ ttlSeconds: 60 })
+        })
+      )
+      assert.strictEqual(created.status, 500)
+      const listed = yield* Effect.promise(() => fetch(`${baseUrl}/tokens`))
+      assert.strictEqual(listed.status, 500)
+      // each failure was logged with its cause
+      yield* Effect.sync(() => errors.filter((line) => line.includes("no such table: tokens")).length).pipe(
+        Effect.repeat({ schedule: Schedule.spaced("20 millis"), until: (n) => n >= 2 }),
+        Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error(`not logged: ${errors.join("\n")}`) })
+      )
+    }).pipe(
+      Effect.provide(Logger.add(collect)),
+      Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    )
+  })
 
   it.scopedLive("a charset parameter on the JSON Content-Type is accepted; the largest ttl is accepted", () =>
     Effect.gen(function*() {

@@ -4,6 +4,7 @@
  */
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { mkdtempSync, rmSync } from "node:fs"
+import { connect, type Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { badRequests, send } from "./support/badRequests.js"
@@ -109,6 +110,53 @@ describe("the server process", () => {
       }
     },
     120_000
+  )
+
+  it(
+    "on SIGTERM, connections that stay open (a half-sent request, an idle socket) are closed after 5 s; exit code 0",
+    async () => {
+      const server = spawnServer({ PORT: "0", DATABASE_PATH: ":memory:" })
+      const sockets: Array<Socket> = []
+      try {
+        const baseUrl = await baseUrlOf(server)
+        const { port } = new URL(baseUrl)
+        const open = async (request: string) => {
+          const socket = connect(Number(port), "127.0.0.1")
+          sockets.push(socket)
+          const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()))
+          socket.on("error", () => undefined)
+          await new Promise<void>((resolve) => socket.on("connect", () => resolve()))
+          socket.write(request)
+          return { closed }
+        }
+        // a request whose body never comes, and a connection that never sends anything: Node's server.close()
+        // alone waits for both (up to its requestTimeout, 5 minutes, and headersTimeout, 1 minute)
+        const halfSent = await open(
+          "POST /tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{\"ttl"
+        )
+        const idle = await open("")
+        server.child.kill("SIGTERM")
+        const deadline = new Promise<"the server did not exit within 40 s of SIGTERM">((resolve) =>
+          setTimeout(() => resolve("the server did not exit within 40 s of SIGTERM"), 40_000).unref()
+        )
+        const exit = await Promise.race([server.exited, deadline])
+        assert.deepStrictEqual(exit, { code: 0, signal: null }, server.output())
+        await Promise.all([halfSent.closed, idle.closed])
+        const output = server.output()
+        const lines = [
+          "open connections 5s after the shutdown began: closing them",
+          "HTTP server closed",
+          "database closed"
+        ]
+        const at = lines.map((line) => output.indexOf(line))
+        assert.isTrue(at.every((index) => index >= 0), output)
+        assert.deepStrictEqual([...at].sort((a, b) => a - b), at, output)
+      } finally {
+        sockets.forEach((socket) => socket.destroy())
+        server.kill()
+      }
+    },
+    90_000
   )
 
   it(

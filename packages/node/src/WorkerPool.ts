@@ -127,9 +127,12 @@ export interface WorkerPool<I extends Schema.TaggedRequest.All> {
 
 /**
  * Makes a pool in the current Scope. Its threads start at once, in the
- * background: a thread that cannot start fails the call that needed it with a
- * `WorkerStartError`, and the next call tries again. Closing the Scope waits
- * for the calls in flight, then stops every thread.
+ * background: each thread that cannot start fails one call with a
+ * `WorkerStartError` (a pool of `size` n whose threads all fail to start fails
+ * the next n calls), and a call that finds no failed start waiting starts the
+ * missing threads again. Closing the Scope waits for the calls in flight (one
+ * that never ends holds it for ever: give runaway calls a `timeout`), then
+ * stops every thread.
  *
  * @example
  * ```ts

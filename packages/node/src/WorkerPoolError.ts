@@ -45,8 +45,8 @@ export class WorkerPoolConfigError extends Data.TaggedError("WorkerPoolConfigErr
 /**
  * A worker thread could not start: its file does not exist, throws while it
  * loads, exits before it serves requests, or takes longer than `startTimeout`.
- * The call that needed the worker fails with this error at once; the next call
- * tries to start a worker again.
+ * Each failed start fails one call with this error, at once; a call that finds
+ * no failed start waiting starts a worker again.
  *
  * @since 0.1.0
  * @category errors

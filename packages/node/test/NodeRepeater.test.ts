@@ -117,6 +117,22 @@ describe("NodeRepeater.runMain", () => {
   }
 
   it(
+    "SIGTERM while the program is still starting: the start is interrupted, its finalizer runs, no run, exit 0",
+    () =>
+      withChild({ STARTUP_MS: "600000" }, async (child) => {
+        await waitFor(child, "starting")
+        child.process.kill("SIGTERM")
+        const exit = await child.exited
+        assert.deepStrictEqual([exit.code, exit.signal], [0, null], child.output())
+        assert.include(child.output(), "startup finalizer ran")
+        assert.include(child.output(), "SIGTERM received: stopping gracefully")
+        assert.notInclude(child.output(), "started")
+        assert.deepStrictEqual(lines(child), [])
+      }),
+    timeouts
+  )
+
+  it(
     "a graceful stop longer than shutdownTimeout exits with code 1",
     () =>
       withChild({ RUN_MS: "600000", GRACE_MS: "600000", SHUTDOWN_TIMEOUT_MS: "1000" }, async (child) => {

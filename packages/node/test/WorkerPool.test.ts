@@ -2,9 +2,10 @@ import { Repeater } from "@effect-repeater/core"
 import { WorkerPool } from "@effect-repeater/node"
 import { assert, describe, it } from "@effect/vitest"
 import { Context, Duration, Effect, Exit, Fiber, Option, TestClock } from "effect"
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import {
   Block,
   Double,
@@ -141,6 +142,28 @@ describe("WorkerPool", () => {
         const third = yield* pool.execute(new Block({ ms: 1 }))
         assert.notStrictEqual(third.threadId, second.threadId)
       }).pipe(Effect.scoped),
+    timeouts
+  )
+
+  it.live(
+    "an absolute path with characters that are special in URLs (#, %, space) is the file at that path",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "effect-repeater-"))
+      const fixtures = join(dir, "a#b %41 c")
+      symlinkSync(fileURLToPath(new URL("./fixtures", import.meta.url)), fixtures)
+      return Effect.gen(function*() {
+        const path = join(fixtures, "worker.ts")
+        const pool = yield* WorkerPool.make<Requests>({ path })
+        assert.strictEqual(pool.path, path)
+        const served = yield* pool.execute(new Block({ ms: 1 }))
+        assert.deepStrictEqual(yield* pool.threadIds, [served.threadId])
+        const throwing = yield* WorkerPool.make<Requests>({ path: join(fixtures, "throwsAtLoad.ts") })
+        const error = yield* Effect.flip(throwing.execute(new Block({ ms: 1 })))
+        assert.strictEqual(error._tag, "WorkerStartError")
+        assert.include(error.message, `Worker ${join(fixtures, "throwsAtLoad.ts")} could not start`)
+        assert.include(error.message, "the configuration file is missing")
+      }).pipe(Effect.scoped, Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))))
+    },
     timeouts
   )
 

@@ -14,7 +14,7 @@ import * as Pool from "effect/Pool"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import * as WorkerThreads from "node:worker_threads"
 import type * as WorkerPool from "../WorkerPool.js"
 import {
@@ -86,7 +86,8 @@ const toURL = (path: string | URL): Either.Either<URL, WorkerPoolConfigError> =>
       })
     )
   }
-  return Either.right(new URL(`file://${path}`))
+  // not `file://${path}`: "#", "?" and "%" in a path would be read as URL syntax
+  return Either.right(pathToFileURL(path))
 }
 
 const decodeDuration = (

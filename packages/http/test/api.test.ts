@@ -1,4 +1,4 @@
-import { Repeater } from "@effect-repeater/core/Repeater"
+import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -6,8 +6,9 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { RepeaterStatusJson } from "../src/RepeaterHttpApi.js"
-import { bearer, eventually, readSse, request, serve, sseData } from "./support/server.js"
+import { bearer, eventually, readSse, request, serve, sseData, tokenConfig } from "./support/server.js"
 
 const json = (response: Response): Effect.Effect<unknown> => Effect.promise(() => response.json())
 
@@ -253,6 +254,42 @@ describe("admin API over HTTP", () => {
       // the `event:` line names the tag too
       const failedMessage = messages.find((message) => message.includes("\"RunFailed\""))!
       assert.isTrue(failedMessage.startsWith("event: RunFailed\ndata: {"))
+    }))
+
+  it.scopedLive("a client that goes away leaves no subscription behind", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      // the service's event stream, counting its open subscriptions
+      const open = yield* Ref.make(0)
+      const counted: RepeaterService = {
+        ...service,
+        events: Stream.unwrapScoped(
+          Effect.acquireRelease(Ref.update(open, (n) => n + 1), () => Ref.update(open, (n) => n - 1)).pipe(
+            Effect.as(service.events)
+          )
+        )
+      }
+      for (const keepAlive of ["1 hour", "20 millis"] as const) {
+        const url = yield* serve(counted, { token: tokenConfig, keepAlive })
+        const clients = yield* Effect.forEach([1, 2, 3], () =>
+          Effect.gen(function*() {
+            const controller = new AbortController()
+            const response = yield* Effect.promise(() =>
+              fetch(`${url}/repeaters/events`, { headers: bearer(), signal: controller.signal })
+            )
+            const reader = response.body!.getReader()
+            yield* Effect.promise(() => reader.read())
+            return controller
+          }))
+        // they are subscribed, then they go away: noticed with nothing to write ("1 hour"), or while writing
+        yield* eventually(Effect.gen(function*() {
+          assert.strictEqual(yield* Ref.get(open), 3, keepAlive)
+        }))
+        for (const controller of clients) controller.abort()
+        yield* eventually(Effect.gen(function*() {
+          assert.strictEqual(yield* Ref.get(open), 0, keepAlive)
+        }))
+      }
     }))
 
   it.scopedLive("the event stream sends keep-alive comments", () =>

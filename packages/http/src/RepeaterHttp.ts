@@ -24,7 +24,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
-import { isLoopback, makeTokenCheck } from "./internal/auth.js"
+import { isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
 import { eventToSse, statusToJson } from "./internal/json.js"
 import type { group } from "./RepeaterHttpApi.js"
@@ -75,7 +75,11 @@ export interface AuthorizationOptions {
    * Serve without a token when none is configured. Accepted only when the
    * `HttpServer` is bound to a loopback address (127.0.0.0/8 or ::1), checked
    * on the server's actual address; otherwise the Layer fails with a
-   * `RepeaterHttpConfigError`. A configured token is always required.
+   * `RepeaterHttpConfigError`. A configured token is always required. Even
+   * then, a request must name a loopback host (`localhost`, `127.x.y.z`,
+   * `[::1]`) and, from a browser, come from the same origin: another site's
+   * page open in the operator's browser gets 401 (no cross-site request
+   * forgery, no DNS rebinding).
    */
   readonly unauthenticated?: boolean | undefined
 }
@@ -132,7 +136,16 @@ export const layerAuthorization = (
           yield* Effect.logWarning(
             `Repeater admin API without authentication, on ${HttpServer.formatAddress(address)} only`
           )
-          return { bearer: () => Effect.void }
+          return {
+            bearer: () =>
+              Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+                isLocalRequest(request.headers) ? Effect.void : Effect.fail(
+                  new Unauthorized({
+                    message: "Without a token this API only answers requests to a loopback host name " +
+                      "from the same origin: not another site's page"
+                  })
+                ))
+          }
         }
         if (Redacted.value(configured.value).trim() === "") {
           return yield* new RepeaterHttpConfigError({

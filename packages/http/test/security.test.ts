@@ -15,7 +15,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { createServer } from "node:http"
+import { createServer, request as httpRequest } from "node:http"
 import { isLoopback, makeTokenCheck } from "../src/internal/auth.js"
 import * as RepeaterHttp from "../src/RepeaterHttp.js"
 import * as RepeaterHttpApi from "../src/RepeaterHttpApi.js"
@@ -322,4 +322,115 @@ describe("security", () => {
       assert.isFalse(isLoopback({ _tag: "UnixAddress", path: "/tmp/socket" }))
     })
   })
+})
+
+/** A request with headers fetch would not let us set (Host), over node:http. */
+const rawRequest = (
+  url: string,
+  options: { readonly method?: string; readonly headers?: Record<string, string> }
+): Effect.Effect<{ readonly status: number; readonly body: string }> =>
+  Effect.async((resume) => {
+    const req = httpRequest(url, { method: options.method ?? "GET", headers: options.headers ?? {} }, (res) => {
+      let body = ""
+      res.setEncoding("utf8")
+      res.on("data", (chunk: string) => body += chunk)
+      res.on("end", () => resume(Effect.succeed({ status: res.statusCode ?? 0, body })))
+    })
+    req.on("error", (error) => resume(Effect.die(error)))
+    req.end()
+    return Effect.sync(() => req.destroy())
+  })
+
+describe("unauthenticated on loopback", () => {
+  const open = Effect.flatMap(
+    withRepeater,
+    (service) => Effect.map(serve(service, { unauthenticated: true }), (url) => ({ service, url }))
+  )
+
+  it.scopedLive("refuses a request from another site's page (cross-site request forgery)", () =>
+    Effect.gen(function*() {
+      const { service, url } = yield* open
+      for (
+        const headers of [
+          { origin: "https://evil.example" },
+          { origin: "http://localhost:1" },
+          { origin: "null" },
+          { "sec-fetch-site": "cross-site" },
+          { "sec-fetch-site": "same-site" }
+        ]
+      ) {
+        for (const action of ["run", "pause", "stop"]) {
+          const response = yield* rawRequest(`${url}/repeaters/alpha/${action}`, { method: "POST", headers })
+          assert.strictEqual(response.status, 401, `${action} ${JSON.stringify(headers)}`)
+          assert.strictEqual(JSON.parse(response.body)._tag, "Unauthorized")
+        }
+      }
+      const status = yield* Effect.flatMap(service.get("alpha"), (handle) => handle.status)
+      assert.strictEqual(status.state, "scheduled")
+      assert.strictEqual(status.runs, 0)
+    }))
+
+  it.scopedLive("refuses a request for another host name (DNS rebinding)", () =>
+    Effect.gen(function*() {
+      const { url } = yield* open
+      for (const host of ["evil.example", "evil.example:80", "127.0.0.1.evil.example"]) {
+        const response = yield* rawRequest(`${url}/repeaters`, { headers: { host } })
+        assert.strictEqual(response.status, 401, host)
+      }
+    }))
+
+  it.scopedLive("accepts the page's own requests and those of local tools", () =>
+    Effect.gen(function*() {
+      const { url } = yield* open
+      const port = new URL(url).port
+      for (
+        const headers of [
+          {},
+          { host: `localhost:${port}` },
+          { host: `[::1]:${port}` },
+          { host: `127.0.0.1:${port}`, origin: url, "sec-fetch-site": "same-origin" },
+          { host: `localhost:${port}`, origin: `http://localhost:${port}` },
+          { "sec-fetch-site": "none" }
+        ]
+      ) {
+        const response = yield* rawRequest(`${url}/repeaters/alpha/run`, { method: "POST", headers })
+        assert.strictEqual(response.status, 200, JSON.stringify(headers))
+      }
+    }))
+
+  it.scopedLive("starts on the IPv6 loopback address ::1", () =>
+    Effect.gen(function*() {
+      const service = yield* withRepeater
+      const server = NodeHttpServer.layer(createServer, { port: 0, host: "::1" })
+      const context = yield* Layer.build(
+        HttpApiBuilder.serve().pipe(
+          Layer.provide(RepeaterHttp.layer({ unauthenticated: true })),
+          Layer.provide(Layer.succeed(Repeater, service)),
+          Layer.provideMerge(server)
+        )
+      ).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map())))
+      const address = yield* HttpServer.addressWith(Effect.succeed).pipe(Effect.provide(context))
+      assert.strictEqual(address._tag === "TcpAddress" ? address.hostname : "", "::1")
+      const port = address._tag === "TcpAddress" ? address.port : 0
+      const response = yield* rawRequest(`http://[::1]:${port}/repeaters`, {})
+      assert.strictEqual(response.status, 200)
+    }))
+
+  it.scopedLive("refuses to start on every IPv6 address (::)", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      const exit = yield* Layer.build(
+        HttpApiBuilder.serve().pipe(
+          Layer.provide(RepeaterHttp.layer({ unauthenticated: true })),
+          Layer.provide(Layer.succeed(Repeater, service)),
+          Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "::" }))
+        )
+      ).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map())), Effect.exit)
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isSuccess(exit)) return
+      const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+      assert.instanceOf(error, RepeaterHttp.RepeaterHttpConfigError)
+      // (the Node server reports "::" as 0.0.0.0)
+      assert.strictEqual(error instanceof RepeaterHttp.RepeaterHttpConfigError ? error.field : "", "unauthenticated")
+    }))
 })

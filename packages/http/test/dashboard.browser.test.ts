@@ -36,6 +36,9 @@ const page = (browser: Browser) =>
     (page) => Effect.promise(() => page.close())
   )
 
+/** A repeater name that would be markup in HTML, and has a slash, a query and a fragment in a URL. */
+const hostile = "<img src=x onerror=\"window.injected=true\"> reports/daily?x=1#top"
+
 describe("dashboard in a real browser", () => {
   it.scopedLive(
     "asks for the token once, shows the repeaters, runs one now, updates live and shows a failure",
@@ -49,7 +52,12 @@ describe("dashboard in a real browser", () => {
               { name: "import-orders", every: "1 hour", waitFirst: true },
               Effect.fail(new Error("the import failed", { cause: new Error("database unreachable") }))
             ),
-            Repeater.fork({ name: "cleanup-tokens", cron: "0 3 * * *", timeZone: "UTC" }, Effect.void)
+            Repeater.fork({ name: "cleanup-tokens", cron: "0 3 * * *", timeZone: "UTC" }, Effect.void),
+            // a name and an error message that would be markup, and a name that needs encoding in a URL
+            Repeater.fork(
+              { name: hostile, every: "1 hour", waitFirst: true },
+              Effect.fail(new Error("<script>window.injected = true</script><b>bold</b> & <i>more</i>"))
+            )
           ]),
           Repeater,
           service
@@ -59,6 +67,10 @@ describe("dashboard in a real browser", () => {
         const tab = yield* page(browser)
         const errors: Array<string> = []
         tab.on("pageerror", (error) => errors.push(error.message))
+        tab.on("dialog", (dialog) => {
+          errors.push(`dialog: ${dialog.message()}`)
+          void dialog.dismiss()
+        })
         tab.on("console", (message) => {
           if (message.type() === "error") errors.push(message.text())
         })
@@ -81,7 +93,7 @@ describe("dashboard in a real browser", () => {
           await tab.locator("#connection", { hasText: "live" }).waitFor()
           assert.deepStrictEqual(
             (await tab.locator("#rows tr td.name").allTextContents()).sort(),
-            ["cleanup-tokens", "heartbeat", "import-orders"]
+            ["cleanup-tokens", "heartbeat", "import-orders", hostile].sort()
           )
           assert.strictEqual(await field("heartbeat", "runs").textContent(), "0")
           assert.strictEqual(await field("heartbeat", "state").textContent(), "scheduled")
@@ -101,6 +113,19 @@ describe("dashboard in a real browser", () => {
             "Error: the import failed; cause: Error: database unreachable"
           )
           assert.strictEqual(await field("import-orders", "failures").textContent(), "1")
+
+          // markup in a name or an error is shown as text, and the name reaches the API whole
+          const hostileRow = tab.locator("#rows tr").filter({ has: tab.locator("td.name", { hasText: hostile }) })
+          await hostileRow.getByRole("button", { name: "Run now" }).click()
+          await hostileRow.locator(`[data-field="runs"]`).filter({ hasText: /^1$/ }).waitFor()
+          await hostileRow.locator(`[data-field="lastError"]`).filter({ hasText: "<script>" }).waitFor()
+          assert.strictEqual(
+            await hostileRow.locator(`[data-field="lastError"]`).textContent(),
+            "Error: <script>window.injected = true</script><b>bold</b> & <i>more</i>"
+          )
+          assert.strictEqual(await hostileRow.locator("td.name").textContent(), hostile)
+          assert.strictEqual(await tab.locator("#rows img, #rows script, #rows b, #rows i").count(), 0)
+          assert.isUndefined(await tab.evaluate("window.injected"))
 
           // pause and resume
           await row("cleanup-tokens").getByRole("button", { name: "Pause" }).click()

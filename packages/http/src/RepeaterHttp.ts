@@ -17,12 +17,14 @@ import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
@@ -222,9 +224,12 @@ export const handlersWith = (options: HandlersOptions = {}) => {
   const keepAlive = Duration.decode(options.keepAlive ?? Duration.seconds(15))
   return <E, P>(
     handlers: HttpApiBuilder.Handlers<E, P, never, Endpoints>
-  ): Effect.Effect<HttpApiBuilder.Handlers<E, P, Exclude<Authorization, P>, never>, never, Repeater> =>
+  ): Effect.Effect<HttpApiBuilder.Handlers<E, P, Exclude<Authorization, P>, never>, never, Repeater | Scope.Scope> =>
     Effect.gen(function*() {
       const service = yield* Repeater
+      // Ends the event streams when the handlers go away: the server closes only once its connections have ended.
+      const closing = yield* Deferred.make<void>()
+      yield* Effect.addFinalizer(() => Deferred.succeed(closing, undefined))
       const withHandle = <A, R>(
         name: string,
         f: (handle: RepeaterHandle) => Effect.Effect<A, never, R>
@@ -261,11 +266,13 @@ export const handlersWith = (options: HandlersOptions = {}) => {
             const comments = Stream.fromSchedule(Schedule.spaced(keepAlive)).pipe(Stream.map(() => ": keep-alive\n\n"))
             const body = Stream.make(": connected\n\n").pipe(
               Stream.concat(Stream.merge(events, comments, { haltStrategy: "left" })),
+              Stream.interruptWhen(Deferred.await(closing)),
               Stream.map((text) => encoder.encode(text))
             )
             return HttpServerResponse.stream(body, {
               contentType: "text/event-stream",
-              headers: { "cache-control": "no-store", "x-accel-buffering": "no" }
+              // (an event stream's connection is not reused: closing it at the end lets the server close at once)
+              headers: { "cache-control": "no-store", "x-accel-buffering": "no", "connection": "close" }
             })
           }))
         .handleRaw("openapi", () => HttpServerResponse.json(openApiDocument).pipe(Effect.orDie))

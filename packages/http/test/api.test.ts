@@ -2,10 +2,12 @@ import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { RepeaterStatusJson } from "../src/RepeaterHttpApi.js"
 import { bearer, eventually, readSse, request, serve, sseData, tokenConfig } from "./support/server.js"
@@ -229,6 +231,8 @@ describe("admin API over HTTP", () => {
       assert.strictEqual(response.status, 200)
       assert.strictEqual(response.headers.get("content-type"), "text/event-stream")
       assert.strictEqual(response.headers.get("cache-control"), "no-store")
+      // not kept alive once it ends: a closing server need not wait for its keep-alive timeout
+      assert.strictEqual(response.headers.get("connection"), "close")
       const reading = yield* Effect.fork(readSse(response, (messages) => {
         const tags = sseData(messages).map((event) => `${String(event._tag)} ${String(event.name)}`)
         return tags.includes("RunSucceeded ok") && tags.includes("RunFailed flaky")
@@ -290,6 +294,31 @@ describe("admin API over HTTP", () => {
           assert.strictEqual(yield* Ref.get(open), 0, keepAlive)
         }))
       }
+    }))
+
+  it.scopedLive("the server shuts down while a client still reads the event stream", () =>
+    Effect.gen(function*() {
+      // the service outlives the server, as when the application provides Repeater.layer below its server
+      const service = yield* Repeater.make()
+      const scope = yield* Scope.make()
+      const url = yield* serve(service).pipe(Scope.extend(scope))
+      const controller = new AbortController()
+      yield* Effect.addFinalizer(() => Effect.sync(() => controller.abort()))
+      const response = yield* Effect.promise(() =>
+        fetch(`${url}/repeaters/events`, { headers: bearer(), signal: controller.signal })
+      )
+      const reader = response.body!.getReader()
+      yield* Effect.promise(() => reader.read())
+      // the stream ends for the client, and the server closes
+      const closing = yield* Effect.fork(Scope.close(scope, Exit.void))
+      const ended = yield* Effect.promise(async () => {
+        for (;;) {
+          const { done } = await reader.read().catch(() => ({ done: true }))
+          if (done) return true
+        }
+      }).pipe(Effect.timeout("20 seconds"))
+      assert.isTrue(ended)
+      yield* Fiber.join(closing).pipe(Effect.timeout("20 seconds"))
     }))
 
   it.scopedLive("the event stream sends keep-alive comments", () =>

@@ -6,10 +6,12 @@ import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -138,7 +140,14 @@ describe("security", () => {
   it.scopedLive("the token is never logged", () =>
     Effect.gen(function*() {
       const logs: Array<string> = []
-      const logger = Logger.make(({ message }) => logs.push(JSON.stringify(message)))
+      // the whole of each log: its message, its annotations and its cause
+      const logger = Logger.make(({ annotations, cause, message }) =>
+        logs.push(
+          `${JSON.stringify(message)} ${JSON.stringify(Array.from(HashMap.entries(annotations)))} ${
+            Cause.pretty(cause)
+          }`
+        )
+      )
       yield* Effect.gen(function*() {
         const url = yield* serve(yield* withRepeater, { token: tokenConfig, logRequests: true })
         yield* request(`${url}/repeaters`, { headers: bearer("wrong-guess") })

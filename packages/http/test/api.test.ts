@@ -212,6 +212,40 @@ describe("admin API over HTTP", () => {
       assert.isTrue(yield* Ref.get(finished))
     }))
 
+  it.scopedLive("POST stop whose client goes away while the run finishes still stops the repeater", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      const release = yield* Deferred.make<void>()
+      const handle = yield* Effect.provideService(
+        Repeater.fork({ name: "slow", every: "1 hour", grace: "30 seconds" }, Deferred.await(release)),
+        Repeater,
+        service
+      )
+      yield* Effect.addFinalizer(() => Deferred.succeed(release, undefined))
+      const url = yield* serve(service)
+      yield* eventually(Effect.gen(function*() {
+        assert.strictEqual((yield* handle.status).state, "running")
+      }))
+      const controller = new AbortController()
+      const stopping = yield* Effect.fork(
+        Effect.promise(() =>
+          fetch(`${url}/repeaters/slow/stop`, { method: "POST", headers: bearer(), signal: controller.signal })
+            .catch(() => undefined)
+        )
+      )
+      yield* eventually(Effect.gen(function*() {
+        assert.strictEqual((yield* handle.status).state, "stopping")
+      }))
+      controller.abort()
+      yield* Fiber.join(stopping)
+      yield* Deferred.succeed(release, undefined)
+      yield* handle.join.pipe(Effect.timeout("20 seconds"))
+      assert.strictEqual((yield* handle.status).state, "stopped")
+      const gone = yield* request(`${url}/repeaters/slow`, { headers: bearer() })
+      assert.strictEqual(gone.status, 404)
+      yield* json(gone)
+    }))
+
   it.scopedLive("GET /repeaters/events streams each event as JSON with its tag", () =>
     Effect.gen(function*() {
       const service = yield* Repeater.make()

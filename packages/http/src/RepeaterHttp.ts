@@ -46,7 +46,7 @@ import { Authorization, RepeaterAdminApi, RepeaterNotFound, StopResultJson, Unau
  * @category errors
  */
 export class RepeaterHttpConfigError extends Data.TaggedError("RepeaterHttpConfigError")<{
-  /** The setting that is wrong: `"token"` or `"unauthenticated"`. */
+  /** The setting that is wrong: `"token"`, `"unauthenticated"` or `"keepAlive"`. */
   readonly field: string
   /** Its value (a token is never shown). */
   readonly value: string
@@ -202,7 +202,11 @@ export const layerAuthorization = (
  * @category models
  */
 export interface HandlersOptions {
-  /** How often the event stream sends a comment line to keep the connection open. Default: 15 seconds. */
+  /**
+   * How often the event stream sends a comment line to keep the connection
+   * open. Default: 15 seconds. Zero fails the Layer with a
+   * `RepeaterHttpConfigError`.
+   */
   readonly keepAlive?: Duration.DurationInput | undefined
 }
 
@@ -224,8 +228,19 @@ export const handlersWith = (options: HandlersOptions = {}) => {
   const keepAlive = Duration.decode(options.keepAlive ?? Duration.seconds(15))
   return <E, P>(
     handlers: HttpApiBuilder.Handlers<E, P, never, Endpoints>
-  ): Effect.Effect<HttpApiBuilder.Handlers<E, P, Exclude<Authorization, P>, never>, never, Repeater | Scope.Scope> =>
+  ): Effect.Effect<
+    HttpApiBuilder.Handlers<E, P, Exclude<Authorization, P>, never>,
+    RepeaterHttpConfigError,
+    Repeater | Scope.Scope
+  > =>
     Effect.gen(function*() {
+      if (!Duration.greaterThan(keepAlive, Duration.zero)) {
+        return yield* new RepeaterHttpConfigError({
+          field: "keepAlive",
+          value: Duration.format(keepAlive),
+          reason: "the event stream's keep-alive interval must be longer than zero"
+        })
+      }
       const service = yield* Repeater
       // Ends the event streams when the handlers go away: the server closes only once its connections have ended.
       const closing = yield* Deferred.make<void>()

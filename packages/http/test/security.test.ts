@@ -214,6 +214,23 @@ describe("security", () => {
         }
       }))
 
+    it.scopedLive("fails to build with a keep-alive interval of zero", () =>
+      Effect.gen(function*() {
+        for (const keepAlive of [0, "0 millis", -5] as const) {
+          const service = yield* Repeater.make()
+          const exit = yield* Layer.build(
+            HttpApiBuilder.serve().pipe(
+              Layer.provide(RepeaterHttp.layer({ token: tokenConfig, keepAlive })),
+              Layer.provide(Layer.succeed(Repeater, service)),
+              Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+            )
+          ).pipe(Effect.exit)
+          const error = failure(exit)
+          assert.strictEqual(error.field, "keepAlive")
+          assert.strictEqual(error.value, "0")
+        }
+      }))
+
     it.scopedLive("reads the token from REPEATER_ADMIN_TOKEN by default", () =>
       Effect.gen(function*() {
         const exit = yield* build({}, "127.0.0.1", { REPEATER_ADMIN_TOKEN: token })

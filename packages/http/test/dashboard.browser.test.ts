@@ -2,6 +2,7 @@ import { Repeater } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { mkdirSync } from "node:fs"
+import { createServer, type Server } from "node:http"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { type Browser, chromium } from "playwright-core"
@@ -153,6 +154,62 @@ describe("dashboard in a real browser", () => {
           assert.strictEqual(await tab.evaluate("sessionStorage.length"), 0)
         })
         assert.deepStrictEqual(errors.filter((error) => !error.includes("401")), [])
+      }),
+    { timeout: 120_000 }
+  )
+
+  it.scopedLive(
+    "without a token on loopback: the dashboard works, and another site's page cannot run a repeater",
+    () =>
+      Effect.gen(function*() {
+        const service = yield* Repeater.make()
+        const [target, other] = yield* Effect.provideService(
+          Effect.all([
+            Repeater.fork({ name: "target", every: "1 hour", waitFirst: true }, Effect.void),
+            Repeater.fork({ name: "other", every: "1 hour", waitFirst: true }, Effect.void)
+          ]),
+          Repeater,
+          service
+        )
+        const url = yield* serve(service, { unauthenticated: true })
+        // another site, on another origin of this machine, whose page posts to the admin API
+        const attack = `<!doctype html><script>
+          fetch(${JSON.stringify(`${url}/repeaters/target/run`)}, { method: "POST", mode: "no-cors" })
+            .finally(() => { document.title = "sent" })
+        </script>`
+        const attacker = yield* Effect.acquireRelease(
+          Effect.async<Server>((resume) => {
+            const server = createServer((_, response) => {
+              response.writeHead(200, { "content-type": "text/html" }).end(attack)
+            })
+            server.listen(0, "127.0.0.1", () => {
+              resume(Effect.succeed(server))
+            })
+          }),
+          (server) =>
+            Effect.async<void>((resume) => {
+              server.closeAllConnections()
+              server.close(() => resume(Effect.void))
+            })
+        )
+        const attackerAddress = attacker.address()
+        const attackerPort = typeof attackerAddress === "object" && attackerAddress !== null ? attackerAddress.port : 0
+        const browser = yield* launch
+        const tab = yield* page(browser)
+        yield* Effect.promise(async () => {
+          await tab.goto(`http://localhost:${attackerPort}/`)
+          await tab.waitForFunction("document.title === \"sent\"")
+          // the dashboard's own requests are accepted: no token asked, its buttons work
+          await tab.goto(`${url}/repeaters/dashboard`)
+          const runs = (name: string) => tab.locator(`#rows tr[data-name="${name}"] [data-field="runs"]`)
+          await runs("other").waitFor()
+          assert.isTrue(await tab.locator("#login").isHidden())
+          await tab.locator(`#rows tr[data-name="other"]`).getByRole("button", { name: "Run now" }).click()
+          await runs("other").filter({ hasText: /^1$/ }).waitFor()
+        })
+        assert.strictEqual((yield* other.status).runs, 1)
+        // the other site's request reached the server before the dashboard's, and was refused
+        assert.strictEqual((yield* target.status).runs, 0)
       }),
     { timeout: 120_000 }
   )

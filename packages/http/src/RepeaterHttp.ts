@@ -76,7 +76,8 @@ export interface AuthorizationOptions {
   /**
    * Serve without a token when none is configured. Accepted only when the
    * `HttpServer` is bound to a loopback address (127.0.0.0/8 or ::1), checked
-   * on the server's actual address; otherwise the Layer fails with a
+   * on the server's actual address (there must be one: a web handler has
+   * none); otherwise the Layer fails with a
    * `RepeaterHttpConfigError`. A configured token is always required. Even
    * then, a request must name a loopback host (`localhost`, `127.x.y.z`,
    * `[::1]`) and, from a browser, come from the same origin: another site's
@@ -109,7 +110,7 @@ const defaultTokenName = "REPEATER_ADMIN_TOKEN"
  */
 export const layerAuthorization = (
   options: AuthorizationOptions = {}
-): Layer.Layer<Authorization, RepeaterHttpConfigError | ConfigError.ConfigError, HttpServer.HttpServer> =>
+): Layer.Layer<Authorization, RepeaterHttpConfigError | ConfigError.ConfigError> =>
   Layer.merge(
     Layer.effect(
       Authorization,
@@ -125,7 +126,16 @@ export const layerAuthorization = (
               }: set one, or opt into "unauthenticated" on a server bound to loopback`
             })
           }
-          const address = yield* HttpServer.addressWith(Effect.succeed)
+          const server = yield* Effect.serviceOption(HttpServer.HttpServer)
+          if (Option.isNone(server)) {
+            return yield* new RepeaterHttpConfigError({
+              field: "unauthenticated",
+              value: "true",
+              reason: "is only accepted on an HttpServer bound to loopback, and none is provided " +
+                "(a web handler?): configure a token"
+            })
+          }
+          const address = server.value.address
           if (!isLoopback(address)) {
             return yield* new RepeaterHttpConfigError({
               field: "unauthenticated",
@@ -360,7 +370,7 @@ export const layer = (
 ): Layer.Layer<
   HttpApi.Api,
   RepeaterHttpConfigError | ConfigError.ConfigError,
-  Repeater | HttpServer.HttpServer
+  Repeater
 > =>
   HttpApiBuilder.api(RepeaterAdminApi).pipe(
     Layer.provide(HttpApiBuilder.group(RepeaterAdminApi, "repeaters", handlersWith(options))),

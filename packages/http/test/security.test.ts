@@ -1,4 +1,4 @@
-import { Repeater } from "@effect-repeater/core/Repeater"
+import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
@@ -316,6 +316,47 @@ describe("security", () => {
           "/repeaters/{name}/run",
           "/repeaters/events"
         ])
+      }))
+  })
+
+  describe("as a web handler (no HttpServer)", () => {
+    const webHandler = (service: RepeaterService, options: RepeaterHttp.AuthorizationOptions) =>
+      Effect.acquireRelease(
+        Effect.sync(() =>
+          HttpApiBuilder.toWebHandler(
+            Layer.mergeAll(
+              RepeaterHttp.layer(options).pipe(Layer.provide(Layer.succeed(Repeater, service))),
+              HttpServer.layerContext
+            )
+          )
+        ),
+        ({ dispose }) => Effect.promise(() => dispose())
+      )
+
+    it.scopedLive("needs the token", () =>
+      Effect.gen(function*() {
+        const { handler } = yield* webHandler(yield* withRepeater, { token: tokenConfig })
+        const ask = (headers: Record<string, string>) =>
+          Effect.promise(() => handler(new Request("http://app.example/repeaters/alpha", { headers })))
+        assert.strictEqual((yield* ask({})).status, 401)
+        assert.strictEqual((yield* ask(bearer("wrong"))).status, 401)
+        const response = yield* ask(bearer())
+        assert.strictEqual(response.status, 200)
+        assert.include(yield* Effect.promise(() => response.text()), "\"name\":\"alpha\"")
+      }))
+
+    it.scopedLive("refuses to serve unauthenticated: there is no bound address to check", () =>
+      Effect.gen(function*() {
+        // (a web handler builds its layer on the first request, with the default ConfigProvider: a variable that is not set)
+        const { handler } = yield* webHandler(yield* withRepeater, {
+          token: Config.redacted("REPEATER_HTTP_TEST_UNSET_TOKEN"),
+          unauthenticated: true
+        })
+        const error = yield* Effect.flip(
+          Effect.tryPromise(() => handler(new Request("http://localhost/repeaters")))
+        )
+        assert.include(String(error.cause), "Invalid repeater admin API setting \"unauthenticated\" (true)")
+        assert.include(String(error.cause), "none is provided")
       }))
   })
 

@@ -26,7 +26,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
+import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
 import { eventToSse, statusToJson } from "./internal/json.js"
 import type { group } from "./RepeaterHttpApi.js"
@@ -141,12 +141,12 @@ export const layerAuthorization = (
               field: "unauthenticated",
               value: "true",
               reason: `is only accepted on a server bound to loopback, and this one listens on ${
-                HttpServer.formatAddress(address)
+                formatAddress(address)
               }: configure a token`
             })
           }
           yield* Effect.logWarning(
-            `Repeater admin API without authentication, on ${HttpServer.formatAddress(address)} only`
+            `Repeater admin API without authentication, on ${formatAddress(address)} only`
           )
           return {
             bearer: () =>

@@ -18,7 +18,7 @@ import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { createServer, request as httpRequest } from "node:http"
-import { isLoopback, makeTokenCheck } from "../src/internal/auth.js"
+import { formatAddress, isLoopback, makeTokenCheck } from "../src/internal/auth.js"
 import * as RepeaterHttp from "../src/RepeaterHttp.js"
 import * as RepeaterHttpApi from "../src/RepeaterHttpApi.js"
 import { bearer, request, serve, token, tokenConfig } from "./support/server.js"
@@ -387,6 +387,12 @@ describe("security", () => {
         assert.isFalse(isLoopback(tcp(host)), host)
       }
       assert.isFalse(isLoopback({ _tag: "UnixAddress", path: "/tmp/socket" }))
+    })
+
+    it("writes addresses as URLs, IPv6 hosts in brackets", () => {
+      assert.strictEqual(formatAddress({ _tag: "TcpAddress", hostname: "::1", port: 8080 }), "http://[::1]:8080")
+      assert.strictEqual(formatAddress({ _tag: "TcpAddress", hostname: "127.0.0.1", port: 80 }), "http://127.0.0.1:80")
+      assert.strictEqual(formatAddress({ _tag: "UnixAddress", path: "/tmp/socket" }), "unix:///tmp/socket")
     })
   })
 })

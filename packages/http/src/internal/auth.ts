@@ -53,3 +53,14 @@ export const isLocalRequest = (headers: Readonly<Record<string, string | undefin
   const origin = headers["origin"]
   return origin === undefined || origin.toLowerCase() === `http://${host.toLowerCase()}`
 }
+
+/**
+ * The address as a URL: an IPv6 host in brackets (`http://[::1]:8080`), which
+ * `HttpServer.formatAddress` leaves out.
+ *
+ * @internal
+ */
+export const formatAddress = (address: HttpServer.Address): string =>
+  address._tag === "UnixAddress" ?
+    `unix://${address.path}` :
+    `http://${address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname}:${address.port}`

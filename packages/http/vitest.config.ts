@@ -3,7 +3,9 @@ import shared from "../../vitest.shared.js"
 
 const config: ViteUserConfig = {
   test: {
-    name: "http"
+    name: "http",
+    // real servers and a real browser on a machine that may be busy: the tests wait for conditions, not for a clock
+    testTimeout: 60_000
   }
 }
 

@@ -4,6 +4,7 @@ import { InMemoryLogRecordExporter } from "@opentelemetry/sdk-logs"
 import {
   AggregationTemporality,
   type DataPoint,
+  DataPointType,
   type Histogram,
   InMemoryMetricExporter,
   type MetricData
@@ -20,10 +21,19 @@ const latest = (exporter: InMemoryMetricExporter, name: string): MetricData | un
   return last?.scopeMetrics.flatMap((scope) => scope.metrics).find((metric) => metric.descriptor.name === name)
 }
 
-const point = <T>(metric: MetricData | undefined, attributes: Record<string, string>): DataPoint<T> | undefined =>
-  (metric?.dataPoints as ReadonlyArray<DataPoint<T>> | undefined)?.find((p) =>
-    Object.entries(attributes).every(([key, value]) => p.attributes[key] === value)
-  )
+const withAttributes = (attributes: Record<string, string>) => <T>(p: DataPoint<T>): boolean =>
+  Object.entries(attributes).every(([key, value]) => p.attributes[key] === value)
+
+/** The point of a counter (a sum) with these attributes. */
+const sumPoint = (metric: MetricData | undefined, attributes: Record<string, string>): DataPoint<number> | undefined =>
+  metric?.dataPointType === DataPointType.SUM ? metric.dataPoints.find(withAttributes(attributes)) : undefined
+
+/** The point of a histogram with these attributes. */
+const histogramPoint = (
+  metric: MetricData | undefined,
+  attributes: Record<string, string>
+): DataPoint<Histogram> | undefined =>
+  metric?.dataPointType === DataPointType.HISTOGRAM ? metric.dataPoints.find(withAttributes(attributes)) : undefined
 
 /** Polls `check` (real time) until it holds. */
 const eventually = (check: () => void, deadline = 20_000): Effect.Effect<void> =>
@@ -72,9 +82,9 @@ describe("OpenTelemetry export", () => {
         // metrics: runs by outcome and their durations
         yield* eventually(() => {
           const total = latest(metrics, "repeater_runs_total")
-          assert.strictEqual(point<number>(total, { repeater: "import-orders", outcome: "success" })?.value, 2)
-          assert.strictEqual(point<number>(total, { repeater: "import-orders", outcome: "failure" })?.value, 1)
-          const durations = point<Histogram>(latest(metrics, "repeater_run_duration_ms"), {
+          assert.strictEqual(sumPoint(total, { repeater: "import-orders", outcome: "success" })?.value, 2)
+          assert.strictEqual(sumPoint(total, { repeater: "import-orders", outcome: "failure" })?.value, 1)
+          const durations = histogramPoint(latest(metrics, "repeater_run_duration_ms"), {
             repeater: "import-orders"
           })?.value
           assert.strictEqual(durations?.count, 3)

@@ -17,14 +17,16 @@ import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { isLoopback, makeTokenCheck } from "./internal/auth.js"
+import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
 import { eventToSse, statusToJson } from "./internal/json.js"
 import type { group } from "./RepeaterHttpApi.js"
@@ -44,7 +46,7 @@ import { Authorization, RepeaterAdminApi, RepeaterNotFound, StopResultJson, Unau
  * @category errors
  */
 export class RepeaterHttpConfigError extends Data.TaggedError("RepeaterHttpConfigError")<{
-  /** The setting that is wrong: `"token"` or `"unauthenticated"`. */
+  /** The setting that is wrong: `"token"`, `"unauthenticated"` or `"keepAlive"`. */
   readonly field: string
   /** Its value (a token is never shown). */
   readonly value: string
@@ -74,8 +76,13 @@ export interface AuthorizationOptions {
   /**
    * Serve without a token when none is configured. Accepted only when the
    * `HttpServer` is bound to a loopback address (127.0.0.0/8 or ::1), checked
-   * on the server's actual address; otherwise the Layer fails with a
-   * `RepeaterHttpConfigError`. A configured token is always required.
+   * on the server's actual address (there must be one: a web handler has
+   * none); otherwise the Layer fails with a
+   * `RepeaterHttpConfigError`. A configured token is always required. Even
+   * then, a request must name a loopback host (`localhost`, `127.x.y.z`,
+   * `[::1]`) and, from a browser, come from the same origin: another site's
+   * page open in the operator's browser gets 401 (no cross-site request
+   * forgery, no DNS rebinding).
    */
   readonly unauthenticated?: boolean | undefined
 }
@@ -103,7 +110,7 @@ const defaultTokenName = "REPEATER_ADMIN_TOKEN"
  */
 export const layerAuthorization = (
   options: AuthorizationOptions = {}
-): Layer.Layer<Authorization, RepeaterHttpConfigError | ConfigError.ConfigError, HttpServer.HttpServer> =>
+): Layer.Layer<Authorization, RepeaterHttpConfigError | ConfigError.ConfigError> =>
   Layer.merge(
     Layer.effect(
       Authorization,
@@ -119,20 +126,38 @@ export const layerAuthorization = (
               }: set one, or opt into "unauthenticated" on a server bound to loopback`
             })
           }
-          const address = yield* HttpServer.addressWith(Effect.succeed)
+          const server = yield* Effect.serviceOption(HttpServer.HttpServer)
+          if (Option.isNone(server)) {
+            return yield* new RepeaterHttpConfigError({
+              field: "unauthenticated",
+              value: "true",
+              reason: "is only accepted on an HttpServer bound to loopback, and none is provided " +
+                "(a web handler?): configure a token"
+            })
+          }
+          const address = server.value.address
           if (!isLoopback(address)) {
             return yield* new RepeaterHttpConfigError({
               field: "unauthenticated",
               value: "true",
               reason: `is only accepted on a server bound to loopback, and this one listens on ${
-                HttpServer.formatAddress(address)
+                formatAddress(address)
               }: configure a token`
             })
           }
           yield* Effect.logWarning(
-            `Repeater admin API without authentication, on ${HttpServer.formatAddress(address)} only`
+            `Repeater admin API without authentication, on ${formatAddress(address)} only`
           )
-          return { bearer: () => Effect.void }
+          return {
+            bearer: () =>
+              Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+                isLocalRequest(request.headers) ? Effect.void : Effect.fail(
+                  new Unauthorized({
+                    message: "Without a token this API only answers requests to a loopback host name " +
+                      "from the same origin: not another site's page"
+                  })
+                ))
+          }
         }
         if (Redacted.value(configured.value).trim() === "") {
           return yield* new RepeaterHttpConfigError({
@@ -187,7 +212,11 @@ export const layerAuthorization = (
  * @category models
  */
 export interface HandlersOptions {
-  /** How often the event stream sends a comment line to keep the connection open. Default: 15 seconds. */
+  /**
+   * How often the event stream sends a comment line to keep the connection
+   * open. Default: 15 seconds. Zero fails the Layer with a
+   * `RepeaterHttpConfigError`.
+   */
   readonly keepAlive?: Duration.DurationInput | undefined
 }
 
@@ -209,9 +238,23 @@ export const handlersWith = (options: HandlersOptions = {}) => {
   const keepAlive = Duration.decode(options.keepAlive ?? Duration.seconds(15))
   return <E, P>(
     handlers: HttpApiBuilder.Handlers<E, P, never, Endpoints>
-  ): Effect.Effect<HttpApiBuilder.Handlers<E, P, Exclude<Authorization, P>, never>, never, Repeater> =>
+  ): Effect.Effect<
+    HttpApiBuilder.Handlers<E, P, Exclude<Authorization, P>, never>,
+    RepeaterHttpConfigError,
+    Repeater | Scope.Scope
+  > =>
     Effect.gen(function*() {
+      if (!Duration.greaterThan(keepAlive, Duration.zero)) {
+        return yield* new RepeaterHttpConfigError({
+          field: "keepAlive",
+          value: Duration.format(keepAlive),
+          reason: "the event stream's keep-alive interval must be longer than zero"
+        })
+      }
       const service = yield* Repeater
+      // Ends the event streams when the handlers go away: the server closes only once its connections have ended.
+      const closing = yield* Deferred.make<void>()
+      yield* Effect.addFinalizer(() => Deferred.succeed(closing, undefined))
       const withHandle = <A, R>(
         name: string,
         f: (handle: RepeaterHandle) => Effect.Effect<A, never, R>
@@ -248,11 +291,13 @@ export const handlersWith = (options: HandlersOptions = {}) => {
             const comments = Stream.fromSchedule(Schedule.spaced(keepAlive)).pipe(Stream.map(() => ": keep-alive\n\n"))
             const body = Stream.make(": connected\n\n").pipe(
               Stream.concat(Stream.merge(events, comments, { haltStrategy: "left" })),
+              Stream.interruptWhen(Deferred.await(closing)),
               Stream.map((text) => encoder.encode(text))
             )
             return HttpServerResponse.stream(body, {
               contentType: "text/event-stream",
-              headers: { "cache-control": "no-store", "x-accel-buffering": "no" }
+              // (an event stream's connection is not reused: closing it at the end lets the server close at once)
+              headers: { "cache-control": "no-store", "x-accel-buffering": "no", "connection": "close" }
             })
           }))
         .handleRaw("openapi", () => HttpServerResponse.json(openApiDocument).pipe(Effect.orDie))
@@ -325,7 +370,7 @@ export const layer = (
 ): Layer.Layer<
   HttpApi.Api,
   RepeaterHttpConfigError | ConfigError.ConfigError,
-  Repeater | HttpServer.HttpServer
+  Repeater
 > =>
   HttpApiBuilder.api(RepeaterAdminApi).pipe(
     Layer.provide(HttpApiBuilder.group(RepeaterAdminApi, "repeaters", handlersWith(options))),

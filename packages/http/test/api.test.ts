@@ -1,13 +1,16 @@
-import { Repeater } from "@effect-repeater/core/Repeater"
+import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import { RepeaterStatusJson } from "../src/RepeaterHttpApi.js"
-import { bearer, eventually, readSse, request, serve, sseData } from "./support/server.js"
+import { bearer, eventually, readSse, request, serve, sseData, tokenConfig } from "./support/server.js"
 
 const json = (response: Response): Effect.Effect<unknown> => Effect.promise(() => response.json())
 
@@ -209,6 +212,40 @@ describe("admin API over HTTP", () => {
       assert.isTrue(yield* Ref.get(finished))
     }))
 
+  it.scopedLive("POST stop whose client goes away while the run finishes still stops the repeater", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      const release = yield* Deferred.make<void>()
+      const handle = yield* Effect.provideService(
+        Repeater.fork({ name: "slow", every: "1 hour", grace: "30 seconds" }, Deferred.await(release)),
+        Repeater,
+        service
+      )
+      yield* Effect.addFinalizer(() => Deferred.succeed(release, undefined))
+      const url = yield* serve(service)
+      yield* eventually(Effect.gen(function*() {
+        assert.strictEqual((yield* handle.status).state, "running")
+      }))
+      const controller = new AbortController()
+      const stopping = yield* Effect.fork(
+        Effect.promise(() =>
+          fetch(`${url}/repeaters/slow/stop`, { method: "POST", headers: bearer(), signal: controller.signal })
+            .catch(() => undefined)
+        )
+      )
+      yield* eventually(Effect.gen(function*() {
+        assert.strictEqual((yield* handle.status).state, "stopping")
+      }))
+      controller.abort()
+      yield* Fiber.join(stopping)
+      yield* Deferred.succeed(release, undefined)
+      yield* handle.join.pipe(Effect.timeout("20 seconds"))
+      assert.strictEqual((yield* handle.status).state, "stopped")
+      const gone = yield* request(`${url}/repeaters/slow`, { headers: bearer() })
+      assert.strictEqual(gone.status, 404)
+      yield* json(gone)
+    }))
+
   it.scopedLive("GET /repeaters/events streams each event as JSON with its tag", () =>
     Effect.gen(function*() {
       const service = yield* Repeater.make()
@@ -228,6 +265,8 @@ describe("admin API over HTTP", () => {
       assert.strictEqual(response.status, 200)
       assert.strictEqual(response.headers.get("content-type"), "text/event-stream")
       assert.strictEqual(response.headers.get("cache-control"), "no-store")
+      // not kept alive once it ends: a closing server need not wait for its keep-alive timeout
+      assert.strictEqual(response.headers.get("connection"), "close")
       const reading = yield* Effect.fork(readSse(response, (messages) => {
         const tags = sseData(messages).map((event) => `${String(event._tag)} ${String(event.name)}`)
         return tags.includes("RunSucceeded ok") && tags.includes("RunFailed flaky")
@@ -253,6 +292,67 @@ describe("admin API over HTTP", () => {
       // the `event:` line names the tag too
       const failedMessage = messages.find((message) => message.includes("\"RunFailed\""))!
       assert.isTrue(failedMessage.startsWith("event: RunFailed\ndata: {"))
+    }))
+
+  it.scopedLive("a client that goes away leaves no subscription behind", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      // the service's event stream, counting its open subscriptions
+      const open = yield* Ref.make(0)
+      const counted: RepeaterService = {
+        ...service,
+        events: Stream.unwrapScoped(
+          Effect.acquireRelease(Ref.update(open, (n) => n + 1), () => Ref.update(open, (n) => n - 1)).pipe(
+            Effect.as(service.events)
+          )
+        )
+      }
+      for (const keepAlive of ["1 hour", "20 millis"] as const) {
+        const url = yield* serve(counted, { token: tokenConfig, keepAlive })
+        const clients = yield* Effect.forEach([1, 2, 3], () =>
+          Effect.gen(function*() {
+            const controller = new AbortController()
+            const response = yield* Effect.promise(() =>
+              fetch(`${url}/repeaters/events`, { headers: bearer(), signal: controller.signal })
+            )
+            const reader = response.body!.getReader()
+            yield* Effect.promise(() => reader.read())
+            return controller
+          }))
+        // they are subscribed, then they go away: noticed with nothing to write ("1 hour"), or while writing
+        yield* eventually(Effect.gen(function*() {
+          assert.strictEqual(yield* Ref.get(open), 3, keepAlive)
+        }))
+        for (const controller of clients) controller.abort()
+        yield* eventually(Effect.gen(function*() {
+          assert.strictEqual(yield* Ref.get(open), 0, keepAlive)
+        }))
+      }
+    }))
+
+  it.scopedLive("the server shuts down while a client still reads the event stream", () =>
+    Effect.gen(function*() {
+      // the service outlives the server, as when the application provides Repeater.layer below its server
+      const service = yield* Repeater.make()
+      const scope = yield* Scope.make()
+      const url = yield* serve(service).pipe(Scope.extend(scope))
+      const controller = new AbortController()
+      yield* Effect.addFinalizer(() => Effect.sync(() => controller.abort()))
+      const response = yield* Effect.promise(() =>
+        fetch(`${url}/repeaters/events`, { headers: bearer(), signal: controller.signal })
+      )
+      const reader = response.body!.getReader()
+      yield* Effect.promise(() => reader.read())
+      // the stream ends for the client, and the server closes
+      const closing = yield* Effect.fork(Scope.close(scope, Exit.void))
+      const ended = yield* Effect.promise(async () => {
+        for (;;) {
+          const { done } = await reader.read().catch(() => ({ done: true }))
+          if (done) return true
+        }
+      }).pipe(Effect.timeout("20 seconds"))
+      assert.isTrue(ended)
+      yield* Fiber.join(closing).pipe(Effect.timeout("20 seconds"))
     }))
 
   it.scopedLive("the event stream sends keep-alive comments", () =>

@@ -1,4 +1,4 @@
-import { Repeater } from "@effect-repeater/core/Repeater"
+import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
@@ -6,17 +6,19 @@ import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { createServer } from "node:http"
-import { isLoopback, makeTokenCheck } from "../src/internal/auth.js"
+import { createServer, request as httpRequest } from "node:http"
+import { formatAddress, isLoopback, makeTokenCheck } from "../src/internal/auth.js"
 import * as RepeaterHttp from "../src/RepeaterHttp.js"
 import * as RepeaterHttpApi from "../src/RepeaterHttpApi.js"
 import { bearer, request, serve, token, tokenConfig } from "./support/server.js"
@@ -138,7 +140,14 @@ describe("security", () => {
   it.scopedLive("the token is never logged", () =>
     Effect.gen(function*() {
       const logs: Array<string> = []
-      const logger = Logger.make(({ message }) => logs.push(JSON.stringify(message)))
+      // the whole of each log: its message, its annotations and its cause
+      const logger = Logger.make(({ annotations, cause, message }) =>
+        logs.push(
+          `${JSON.stringify(message)} ${JSON.stringify(Array.from(HashMap.entries(annotations)))} ${
+            Cause.pretty(cause)
+          }`
+        )
+      )
       yield* Effect.gen(function*() {
         const url = yield* serve(yield* withRepeater, { token: tokenConfig, logRequests: true })
         yield* request(`${url}/repeaters`, { headers: bearer("wrong-guess") })
@@ -202,6 +211,23 @@ describe("security", () => {
           assert.strictEqual(error.field, "token")
           assert.strictEqual(error.value, "with whitespace")
           assert.notInclude(error.message, "abc")
+        }
+      }))
+
+    it.scopedLive("fails to build with a keep-alive interval of zero", () =>
+      Effect.gen(function*() {
+        for (const keepAlive of [0, "0 millis", -5] as const) {
+          const service = yield* Repeater.make()
+          const exit = yield* Layer.build(
+            HttpApiBuilder.serve().pipe(
+              Layer.provide(RepeaterHttp.layer({ token: tokenConfig, keepAlive })),
+              Layer.provide(Layer.succeed(Repeater, service)),
+              Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+            )
+          ).pipe(Effect.exit)
+          const error = failure(exit)
+          assert.strictEqual(error.field, "keepAlive")
+          assert.strictEqual(error.value, "0")
         }
       }))
 
@@ -293,6 +319,47 @@ describe("security", () => {
       }))
   })
 
+  describe("as a web handler (no HttpServer)", () => {
+    const webHandler = (service: RepeaterService, options: RepeaterHttp.AuthorizationOptions) =>
+      Effect.acquireRelease(
+        Effect.sync(() =>
+          HttpApiBuilder.toWebHandler(
+            Layer.mergeAll(
+              RepeaterHttp.layer(options).pipe(Layer.provide(Layer.succeed(Repeater, service))),
+              HttpServer.layerContext
+            )
+          )
+        ),
+        ({ dispose }) => Effect.promise(() => dispose())
+      )
+
+    it.scopedLive("needs the token", () =>
+      Effect.gen(function*() {
+        const { handler } = yield* webHandler(yield* withRepeater, { token: tokenConfig })
+        const ask = (headers: Record<string, string>) =>
+          Effect.promise(() => handler(new Request("http://app.example/repeaters/alpha", { headers })))
+        assert.strictEqual((yield* ask({})).status, 401)
+        assert.strictEqual((yield* ask(bearer("wrong"))).status, 401)
+        const response = yield* ask(bearer())
+        assert.strictEqual(response.status, 200)
+        assert.include(yield* Effect.promise(() => response.text()), "\"name\":\"alpha\"")
+      }))
+
+    it.scopedLive("refuses to serve unauthenticated: there is no bound address to check", () =>
+      Effect.gen(function*() {
+        // (a web handler builds its layer on the first request, with the default ConfigProvider: a variable that is not set)
+        const { handler } = yield* webHandler(yield* withRepeater, {
+          token: Config.redacted("REPEATER_HTTP_TEST_UNSET_TOKEN"),
+          unauthenticated: true
+        })
+        const error = yield* Effect.flip(
+          Effect.tryPromise(() => handler(new Request("http://localhost/repeaters")))
+        )
+        assert.include(String(error.cause), "Invalid repeater admin API setting \"unauthenticated\" (true)")
+        assert.include(String(error.cause), "none is provided")
+      }))
+  })
+
   describe("token check", () => {
     const check = makeTokenCheck(Redacted.make("abc123"))
 
@@ -321,5 +388,122 @@ describe("security", () => {
       }
       assert.isFalse(isLoopback({ _tag: "UnixAddress", path: "/tmp/socket" }))
     })
+
+    it("writes addresses as URLs, IPv6 hosts in brackets", () => {
+      assert.strictEqual(formatAddress({ _tag: "TcpAddress", hostname: "::1", port: 8080 }), "http://[::1]:8080")
+      assert.strictEqual(formatAddress({ _tag: "TcpAddress", hostname: "127.0.0.1", port: 80 }), "http://127.0.0.1:80")
+      assert.strictEqual(formatAddress({ _tag: "UnixAddress", path: "/tmp/socket" }), "unix:///tmp/socket")
+    })
   })
+})
+
+/** A request with headers fetch would not let us set (Host), over node:http. */
+const rawRequest = (
+  url: string,
+  options: { readonly method?: string; readonly headers?: Record<string, string> }
+): Effect.Effect<{ readonly status: number; readonly body: string }> =>
+  Effect.async((resume) => {
+    const req = httpRequest(url, { method: options.method ?? "GET", headers: options.headers ?? {} }, (res) => {
+      let body = ""
+      res.setEncoding("utf8")
+      res.on("data", (chunk: string) => body += chunk)
+      res.on("end", () => resume(Effect.succeed({ status: res.statusCode ?? 0, body })))
+    })
+    req.on("error", (error) => resume(Effect.die(error)))
+    req.end()
+    return Effect.sync(() => req.destroy())
+  })
+
+describe("unauthenticated on loopback", () => {
+  const open = Effect.flatMap(
+    withRepeater,
+    (service) => Effect.map(serve(service, { unauthenticated: true }), (url) => ({ service, url }))
+  )
+
+  it.scopedLive("refuses a request from another site's page (cross-site request forgery)", () =>
+    Effect.gen(function*() {
+      const { service, url } = yield* open
+      for (
+        const headers of [
+          { origin: "https://evil.example" },
+          { origin: "http://localhost:1" },
+          { origin: "null" },
+          { "sec-fetch-site": "cross-site" },
+          { "sec-fetch-site": "same-site" }
+        ]
+      ) {
+        for (const action of ["run", "pause", "stop"]) {
+          const response = yield* rawRequest(`${url}/repeaters/alpha/${action}`, { method: "POST", headers })
+          assert.strictEqual(response.status, 401, `${action} ${JSON.stringify(headers)}`)
+          assert.strictEqual(JSON.parse(response.body)._tag, "Unauthorized")
+        }
+      }
+      const status = yield* Effect.flatMap(service.get("alpha"), (handle) => handle.status)
+      assert.strictEqual(status.state, "scheduled")
+      assert.strictEqual(status.runs, 0)
+    }))
+
+  it.scopedLive("refuses a request for another host name (DNS rebinding)", () =>
+    Effect.gen(function*() {
+      const { url } = yield* open
+      for (const host of ["evil.example", "evil.example:80", "127.0.0.1.evil.example"]) {
+        const response = yield* rawRequest(`${url}/repeaters`, { headers: { host } })
+        assert.strictEqual(response.status, 401, host)
+      }
+    }))
+
+  it.scopedLive("accepts the page's own requests and those of local tools", () =>
+    Effect.gen(function*() {
+      const { url } = yield* open
+      const port = new URL(url).port
+      for (
+        const headers of [
+          {},
+          { host: `localhost:${port}` },
+          { host: `[::1]:${port}` },
+          { host: `127.0.0.1:${port}`, origin: url, "sec-fetch-site": "same-origin" },
+          { host: `localhost:${port}`, origin: `http://localhost:${port}` },
+          { "sec-fetch-site": "none" }
+        ]
+      ) {
+        const response = yield* rawRequest(`${url}/repeaters/alpha/run`, { method: "POST", headers })
+        assert.strictEqual(response.status, 200, JSON.stringify(headers))
+      }
+    }))
+
+  it.scopedLive("starts on the IPv6 loopback address ::1", () =>
+    Effect.gen(function*() {
+      const service = yield* withRepeater
+      const server = NodeHttpServer.layer(createServer, { port: 0, host: "::1" })
+      const context = yield* Layer.build(
+        HttpApiBuilder.serve().pipe(
+          Layer.provide(RepeaterHttp.layer({ unauthenticated: true })),
+          Layer.provide(Layer.succeed(Repeater, service)),
+          Layer.provideMerge(server)
+        )
+      ).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map())))
+      const address = yield* HttpServer.addressWith(Effect.succeed).pipe(Effect.provide(context))
+      assert.strictEqual(address._tag === "TcpAddress" ? address.hostname : "", "::1")
+      const port = address._tag === "TcpAddress" ? address.port : 0
+      const response = yield* rawRequest(`http://[::1]:${port}/repeaters`, {})
+      assert.strictEqual(response.status, 200)
+    }))
+
+  it.scopedLive("refuses to start on every IPv6 address (::)", () =>
+    Effect.gen(function*() {
+      const service = yield* Repeater.make()
+      const exit = yield* Layer.build(
+        HttpApiBuilder.serve().pipe(
+          Layer.provide(RepeaterHttp.layer({ unauthenticated: true })),
+          Layer.provide(Layer.succeed(Repeater, service)),
+          Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "::" }))
+        )
+      ).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map())), Effect.exit)
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isSuccess(exit)) return
+      const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+      assert.instanceOf(error, RepeaterHttp.RepeaterHttpConfigError)
+      // (the Node server reports "::" as 0.0.0.0)
+      assert.strictEqual(error instanceof RepeaterHttp.RepeaterHttpConfigError ? error.field : "", "unauthenticated")
+    }))
 })

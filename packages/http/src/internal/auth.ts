@@ -31,3 +31,36 @@ export const isLoopback = (address: HttpServer.Address): boolean => {
   const host = address.hostname.toLowerCase()
   return host === "::1" || host === "localhost" || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
+
+/** A loopback host name as a `Host` header or a URL has it: `localhost`, `127.x.y.z` or `[::1]`, with or without a port. */
+const loopbackHost = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/i
+
+/**
+ * Whether a request to an unauthenticated server comes from this machine's
+ * own tools or from the dashboard page it serves, and not from another site's
+ * page in the operator's browser: the `Host` must name loopback (a DNS
+ * rebinding attack sends the attacker's name), and a browser's `Origin` /
+ * `Sec-Fetch-Site` must say same origin (a cross-site request forgery has
+ * another).
+ *
+ * @internal
+ */
+export const isLocalRequest = (headers: Readonly<Record<string, string | undefined>>): boolean => {
+  const host = headers["host"]
+  if (host === undefined || !loopbackHost.test(host)) return false
+  const site = headers["sec-fetch-site"]
+  if (site !== undefined && site !== "same-origin" && site !== "none") return false
+  const origin = headers["origin"]
+  return origin === undefined || origin.toLowerCase() === `http://${host.toLowerCase()}`
+}
+
+/**
+ * The address as a URL: an IPv6 host in brackets (`http://[::1]:8080`), which
+ * `HttpServer.formatAddress` leaves out.
+ *
+ * @internal
+ */
+export const formatAddress = (address: HttpServer.Address): string =>
+  address._tag === "UnixAddress" ?
+    `unix://${address.path}` :
+    `http://${address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname}:${address.port}`

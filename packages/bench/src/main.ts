@@ -1,10 +1,66 @@
 /**
- * `pnpm bench`: runs every section and writes `docs/benchmarks.md`.
+ * `pnpm bench`: runs every section (or those of `--only <id>`), prints figures as it goes and writes
+ * `docs/benchmarks.md`; `--smoke` runs tiny sizes once and writes `build/benchmarks-smoke.md` instead.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import * as path from "node:path"
+import { describeEnvironment } from "./internal/environment.js"
+import { documentPath, smokeDocumentPath } from "./internal/paths.js"
+import { parseArguments, plan, updateDocument } from "./internal/runner.js"
 import { sections } from "./sections/index.js"
 
-const smoke = process.argv.includes("--smoke")
-for (const section of sections) {
-  process.stdout.write(`## ${section.title}\n`)
-  await section.run({ smoke, log: (line) => process.stdout.write(`${line}\n`) })
+const log = (line: string) => process.stdout.write(`${line}\n`)
+
+const main = async () => {
+  const args = parseArguments(process.argv.slice(2))
+  const toRun = plan(sections, args.only)
+  const environment = describeEnvironment()
+  log(environment)
+  const started = performance.now()
+  const blocks = new Map<string, string>()
+  const durations: Array<string> = []
+  for (const section of toRun) {
+    log(`\n## ${section.title} (${section.id})`)
+    const t = performance.now()
+    blocks.set(section.id, await section.run({ smoke: args.smoke, log }))
+    const seconds = (performance.now() - t) / 1000
+    durations.push(`${section.id} ${seconds.toFixed(0)} s`)
+    log(`(${section.id}: ${seconds.toFixed(1)} s)`)
+  }
+  const total = (performance.now() - started) / 1000
+  const about = {
+    id: "about",
+    title: "Machine, versions and method",
+    body: [
+      environment,
+      `- Latest run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, \`pnpm bench${
+        args.only.length > 0 ? ` --only ${args.only.join(",")}` : ""
+      }\`, ${(total / 60).toFixed(1)} minutes (${durations.join(", ")})`,
+      "",
+      "Every measurement runs in a fresh `node --expose-gc` process: the scenario script (`packages/bench/src/" +
+      "scenario/`) imports `@effect-repeater/core` and the peers as a user would, and is bundled once per run with " +
+      "esbuild into `packages/bench/build/scenario/` so that no TypeScript loader runs in the measured processes. " +
+      "Each process prints one JSON line of figures; every figure of the latest run is in `docs/benchmarks.json`. " +
+      "Every cell is the median of the repeats [min–max]; (×r) is the ratio of its median to the floor's median, " +
+      "the floor being a raw `setTimeout` chain per repeater. The repeats of one table are interleaved (repeat 1 of " +
+      "every row, then repeat 2 …) so that a change in the machine's load does not fall on one row. Every repeater " +
+      "runs a no-op task and waits one interval before its first run: the peers by default, plain Effect through " +
+      "`Effect.schedule` (wait-first), the `Repeater` with `waitFirst: true` and its defaults otherwise " +
+      "(`Repeater.layer`, `Repeater.fork` of all repeaters into one `Scope`, closed to stop them). Plain Effect forks " +
+      "one fiber per repeater with `Effect.forkIn(scope)` inside one `Effect.runPromise(Effect.forEach(…))`.",
+      "",
+      "The machine may be shared with other work while the benchmark runs: compare rows of the same run (the ratios), " +
+      "not runs of different days."
+    ].join("\n")
+  }
+  const target = args.smoke ? smokeDocumentPath : documentPath
+  const existing = !args.smoke && existsSync(target) ? readFileSync(target, "utf8") : undefined
+  mkdirSync(path.dirname(target), { recursive: true })
+  writeFileSync(target, updateDocument(existing, sections, about, blocks))
+  log(`\nwrote ${path.relative(process.cwd(), target)} in ${total.toFixed(1)} s`)
 }
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`)
+  process.exit(1)
+})

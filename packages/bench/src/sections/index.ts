@@ -4,9 +4,16 @@
  * @since 0.1.0
  */
 import type { Section } from "../Section.js"
+import { coreCapacity, coreCpu, coreLateness, coreMemory, coreSummary } from "./core.js"
 
 /**
  * @since 0.1.0
  * @category sections
  */
-export const sections: ReadonlyArray<Section> = []
+export const sections: ReadonlyArray<Section> = [
+  coreSummary,
+  coreMemory,
+  coreCpu,
+  coreLateness,
+  coreCapacity
+]

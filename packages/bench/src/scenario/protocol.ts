@@ -86,6 +86,7 @@ export interface M5Figures {
   readonly heapBytes: number
   readonly heapPerRepeater: number
   readonly startMs: number
-  readonly stopMs: number
+  /** Only when all of them fit. */
+  readonly stopMs?: number
   readonly heapLimit: number
 }

@@ -182,11 +182,11 @@ const m4 = async (
     const base = i * (ticks + 1)
     const t0 = starts[base]!
     missing += ticks - counts[i]!
-    // the grid slot of each tick: the next one after the previous tick's, or a later one when slots were skipped
-    let slot = 0
     for (let k = 1; k <= counts[i]!; k++) {
       const start = starts[base + k]!
-      slot = Math.max(slot + 1, Math.floor((start - t0) / intervalMs))
+      // the grid slot the tick runs for: the latest at or before its start (up to interval/10 early), so that after
+      // skipped slots or a catch-up run the ticks are measured against their own slot, not shifted by a count
+      const slot = Math.max(1, Math.floor((start - t0) / intervalMs + 0.1))
       if (wallSecond) {
         // croner: against the wall-clock second the tick belongs to
         lateness.push(start - Math.floor(start / 1000) * 1000)

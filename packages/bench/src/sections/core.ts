@@ -373,9 +373,11 @@ const renderLateness = (results: Record<string, Array<M4Figures>>, sizes: Sizes)
       Math.min(ticks, 5)
     } ticks, against the wall-clock second). Lateness per the contract of the implementation: delay = start − ` +
     `(previous end + interval), rate = start − (t0 + k·interval), where t0 is the moment the repeater armed its ` +
-    `first wait (for the Repeater: just before \`Repeater.fork\`, whose first run is planned at once). Drift = start ` +
-    `of tick ${ticks} − (t0 + ${ticks}·interval), median and max over the repeaters. Rate lateness is shown for every ` +
-    `row. Duplicate: consecutive starts less than interval/2 apart; skipped: more than 1.5·interval apart; missing: ` +
+    `first wait and k the grid slot the tick runs for: the latest at or before its start (a tick up to interval/10 ` +
+    `early counts for the next slot), which is the k-th tick when no slot was skipped (for the Repeater, t0 is taken ` +
+    `just before \`Repeater.fork\`, whose first run is planned at once). Drift = start of tick ${ticks} − (t0 + ` +
+    `${ticks}·interval), counted in ticks, so skipped slots add to it; median and max over the repeaters. ` +
+    `Rate lateness is shown for every row. Duplicate: consecutive starts less than interval/2 apart; skipped: more than 1.5·interval apart; missing: ` +
     `ticks not run before the deadline (totals over the ${n * ticks} ticks of a run). All times are ` +
     "`performance.now()` in ms.",
     "",

@@ -3,18 +3,50 @@
  * `docs/benchmarks.md`; `--smoke` runs tiny sizes once and writes `build/benchmarks-smoke.md` instead.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { describeEnvironment } from "./internal/environment.js"
-import { documentPath, smokeDocumentPath } from "./internal/paths.js"
+import { dataPath, documentPath, smokeDocumentPath } from "./internal/paths.js"
 import { parseArguments, plan, updateDocument } from "./internal/runner.js"
 import { sections } from "./sections/index.js"
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(1)).join(", ")
+
+/** One run of the runner, kept in `docs/benchmarks.json` so that a partial run does not hide the full run's figures. */
+interface RunRecord {
+  readonly finished: string
+  readonly command: string
+  readonly minutes: number
+  readonly sections: string
+  readonly load: string
+}
+
+const isRunRecord = (value: unknown): value is RunRecord =>
+  typeof value === "object" && value !== null && "command" in value && typeof value.command === "string" &&
+  "finished" in value && "minutes" in value && "sections" in value && "load" in value
+
+/** Adds the run to the stored ones (the latest ten) and returns them. */
+const recordRun = (run: RunRecord): Array<RunRecord> => {
+  let json: Record<string, unknown> = {}
+  if (existsSync(dataPath)) {
+    const parsed: unknown = JSON.parse(readFileSync(dataPath, "utf8"))
+    if (typeof parsed === "object" && parsed !== null) json = { ...parsed }
+  }
+  const stored = Array.isArray(json.runs) ? json.runs.filter(isRunRecord) : []
+  const runs = [...stored, run].slice(-10)
+  json.runs = runs
+  mkdirSync(path.dirname(dataPath), { recursive: true })
+  writeFileSync(dataPath, `${JSON.stringify(json, null, 1)}\n`)
+  return runs
+}
+
 const main = async () => {
   const args = parseArguments(process.argv.slice(2))
   const toRun = plan(sections, args.only)
   const environment = describeEnvironment()
+  const loadAtStart = loadAverage()
   log(environment)
   const started = performance.now()
   const blocks = new Map<string, string>()
@@ -28,14 +60,24 @@ const main = async () => {
     log(`(${section.id}: ${seconds.toFixed(1)} s)`)
   }
   const total = (performance.now() - started) / 1000
+  const run: RunRecord = {
+    finished: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    command: `pnpm bench${args.smoke ? " --smoke" : ""}${args.only.length > 0 ? ` --only ${args.only.join(",")}` : ""}`,
+    minutes: Number((total / 60).toFixed(1)),
+    sections: durations.join(", "),
+    load: `${loadAtStart} at the start, ${loadAverage()} at the end`
+  }
+  const runs = args.smoke ? [run] : recordRun(run)
+  const lastFull = [...runs].reverse().find((r) => r.command === "pnpm bench")
+  const describe = (r: RunRecord) =>
+    `\`${r.command}\`, finished ${r.finished}, took ${r.minutes} minutes (${r.sections}); load average ${r.load}`
   const about = {
     id: "about",
     title: "Machine, versions and method",
     body: [
       environment,
-      `- Latest run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, \`pnpm bench${
-        args.only.length > 0 ? ` --only ${args.only.join(",")}` : ""
-      }\`, ${(total / 60).toFixed(1)} minutes (${durations.join(", ")})`,
+      ...(lastFull === undefined ? [] : [`- Last full run: ${describe(lastFull)}`]),
+      ...(run === lastFull ? [] : [`- Latest run: ${describe(run)}`]),
       "",
       "Every measurement runs in a fresh `node --expose-gc` process: the scenario script (`packages/bench/src/" +
       "scenario/`) imports `@effect-repeater/core` and the peers as a user would, and is bundled once per run with " +

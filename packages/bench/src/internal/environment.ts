@@ -78,11 +78,10 @@ const workspacePackages = (): Array<string> => {
 export const describeEnvironment = (): string => {
   const cpus = os.cpus()
   const commit = gitCommit()
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(", ")
   return [
     `- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${
       formatNumber(os.totalmem() / 2 ** 30)
-    } GiB of memory; load average when the run started: ${load}`,
+    } GiB of memory`,
     `- Node ${process.version} (${osName()}); default heap limit ${
       Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20)
     } MiB`,

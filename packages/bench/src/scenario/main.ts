@@ -36,27 +36,32 @@ const warmUp = async (makeSession: () => Session, intervalMs: number) => {
   await session.stop()
 }
 
-/** Creates [from, to) in batches, stopping before a batch whose projected heap passes `fraction` of the limit. */
-const startInBatches = async (
-  session: Session,
-  n: number,
-  batch: number,
-  intervalMs: number,
-  fraction: number,
-  collect: boolean
-) => {
+/**
+ * Creates n repeaters in batches; before each batch, projects the heap after it and stops if that passes `fraction`
+ * of the heap limit. The projection is the used heap plus the largest batch's growth so far; only when that passes
+ * the limit is the heap collected and the projection made again from the live heap (used after a GC + the average
+ * growth per repeater times the batch), so that runs far from the limit spend no time in GCs between batches.
+ * Call after a full GC.
+ */
+const startInBatches = async (session: Session, n: number, batch: number, intervalMs: number, fraction: number) => {
+  const used = () => v8.getHeapStatistics().used_heap_size
+  const limit = fraction * heapLimit()
+  const base = used()
   let created = 0
   let startMs = 0
   let largestGrowth = 0
   while (created < n) {
     const size = Math.min(batch, n - created)
-    const before = v8.getHeapStatistics().used_heap_size
-    if (created > 0 && before + largestGrowth * (size / batch) > fraction * heapLimit()) break
+    if (created > 0 && used() + largestGrowth * (size / batch) > limit) {
+      gc()
+      const live = used()
+      if (live + ((live - base) / created) * size > limit) break
+    }
+    const before = used()
     const t = now()
     await session.start(created, created + size, intervalMs, noop, noop)
     startMs += now() - t
-    if (collect) gc()
-    largestGrowth = Math.max(largestGrowth, v8.getHeapStatistics().used_heap_size - before)
+    largestGrowth = Math.max(largestGrowth, used() - before)
     created += size
   }
   return { created, startMs }
@@ -71,13 +76,12 @@ const idleCpu = async (ms: number) => {
   return ((cpu.user + cpu.system) / (now() - t)) * 1000
 }
 
-const measureIdle = async (idleMs: number, timersBefore: number, referenceCpuUsPerS: number): Promise<IdleFigures> => {
+const measureIdle = async (idleMs: number, timersBefore: number): Promise<IdleFigures> => {
   const resources = process.getActiveResourcesInfo()
   const timers = resources.filter((name) => name === "Timeout").length - timersBefore
   return {
     idleMs,
     idleCpuUsPerS: await idleCpu(idleMs),
-    referenceCpuUsPerS,
     addedTimers: timers,
     activeResources: resources.length
   }
@@ -87,17 +91,15 @@ const m1 = async (p: ScenarioParameters, makeSession: () => Session): Promise<M1
   const timersBefore = timeoutCount()
   await warmUp(makeSession, p.intervalMs)
   fullGc()
-  // the same process before its repeaters start, for the idle figures
-  const referenceCpu = p.idleMs > 0 ? await idleCpu(p.idleMs / 2) : 0
   const before = memory()
   const session = makeSession()
-  const { created, startMs } = await startInBatches(session, p.n, Math.ceil(p.n / 10), p.intervalMs, 0.9, false)
+  const { created, startMs } = await startInBatches(session, p.n, Math.ceil(p.n / 10), p.intervalMs, 0.9)
   if (created < p.n) {
     return { fits: false, reached: created, heapLimit: heapLimit() }
   }
   fullGc()
   const after = memory()
-  const idle = p.idleMs > 0 ? await measureIdle(p.idleMs, timersBefore, referenceCpu) : undefined
+  const idle = p.idleMs > 0 ? await measureIdle(p.idleMs, timersBefore) : undefined
   const t = now()
   await session.stop()
   const stopMs = now() - t
@@ -229,7 +231,7 @@ const m5 = async (p: ScenarioParameters, makeSession: () => Session): Promise<M5
   fullGc()
   const before = memory()
   const session = makeSession()
-  const { created, startMs } = await startInBatches(session, p.n, p.batch, p.intervalMs, 0.9, true)
+  const { created, startMs } = await startInBatches(session, p.n, p.batch, p.intervalMs, 0.9)
   fullGc()
   const after = memory()
   // a run that did not reach the target leaves without a timed stop (plain Effect: many seconds)

@@ -25,8 +25,6 @@ export interface IdleFigures {
   readonly idleMs: number
   /** CPU time (user + system, all threads) per second of the idle window, in µs. */
   readonly idleCpuUsPerS: number
-  /** The same, measured over half the window after the warm-up, before the repeaters started. */
-  readonly referenceCpuUsPerS: number
   /** Active `Timeout`s the repeaters added. */
   readonly addedTimers: number
   /** All active resources (`process.getActiveResourcesInfo()`), the idle window's own timer included. */

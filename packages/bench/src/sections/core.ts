@@ -515,8 +515,10 @@ const findings: Record<string, string> = {
     "scheduled on Effect's scheduler; the per-tick CPU (see above) and GC pauses while 100 repeaters fall due " +
     "together make the tail. On a shared, loaded machine the tail also holds other processes' CPU time: compare " +
     "with the floor's p99 in the same run.",
-  drift: "*Drift in rate mode*: with runs planned on the grid t0 + k·every, drift after 100 ticks only shows " +
-    "lateness of the 100th tick; see the p99 finding.",
+  drift: "*Drift in rate mode*: runs are planned on the grid t0 + k·every, so without skipped slots the drift " +
+    "after 100 ticks is the lateness of the 100th tick (see the p99 finding). Drift counts ticks: every slot skipped " +
+    "because a tick came later than a whole interval adds one interval to it, so on a loaded machine it follows the " +
+    "skipped column.",
   duplicates: "*Duplicate ticks* (rate mode): a tick that starts late by more than half an interval is followed by " +
     "the next grid slot on time, less than interval/2 later, which the baseline's definition counts as a duplicate; " +
     "they come with lateness, on a loaded machine. A duplicate in delay mode would be a bug.",
@@ -531,7 +533,12 @@ const checkTargets = (results: CoreResults, sizes: Sizes): Array<TargetCheck> =>
   const checks: Array<TargetCheck> = []
   const memory = results.memory
   const largest = Math.max(...sizes.memoryCounts)
-  const count = (n: number) => n >= 1000 && n % 1000 === 0 ? `${formatCount(n / 1000)}k` : formatCount(n)
+  const count = (n: number) =>
+    n >= 1_000_000 && n % 1_000_000 === 0 ?
+      `${formatCount(n / 1_000_000)}M` :
+      n >= 1000 && n % 1000 === 0 ?
+      `${formatCount(n / 1000)}k` :
+      formatCount(n)
   for (const impl of ours) {
     const row = labelOf(impl).replace(/\*/g, "")
     if (memory !== undefined) {

@@ -153,6 +153,9 @@ const cell = (values: ReadonlyArray<number>, floor?: ReadonlyArray<number>): str
   return ratio === "–" ? text : `${text} (${ratio})`
 }
 
+/** A count's "median [min–max]" with thousands separators. */
+const countCell = (values: ReadonlyArray<number>): string => formatSummary(summarize(values), formatCount)
+
 const fits = (figures: M1Figures): figures is Extract<M1Figures, { fits: true }> => figures.fits
 
 const bytes = (value: number) => `${formatNumber(value / 2 ** 20)} MiB`
@@ -242,9 +245,9 @@ const renderMemory = (results: MemoryResults, sizes: Sizes): string => {
     )
     return [
       label,
-      cell(idle.map((i) => i.addedTimers)),
+      countCell(idle.map((i) => i.addedTimers)),
       cell(idle.map((i) => i.idleCpuUsPerS)),
-      cell(idle.map((i) => i.activeResources)),
+      countCell(idle.map((i) => i.activeResources)),
       `${idle.length}`
     ]
   })
@@ -299,8 +302,8 @@ const renderCpu = (results: Record<string, Array<M3Figures>>, sizes: Sizes): str
     return [
       label,
       cell(list.map((f) => f.intervalMs)),
-      cell(list.map((f) => f.ticks)),
-      cell(list.map((f) => f.expected)),
+      countCell(list.map((f) => f.ticks)),
+      countCell(list.map((f) => f.expected)),
       cell(list.map((f) => f.achievedPercent), floor.map((f) => f.achievedPercent)),
       cell(list.map((f) => f.cpuUsPerTick), floor.map((f) => f.cpuUsPerTick)),
       cell(list.map((f) => f.cpuPercentOfCore), floor.map((f) => f.cpuPercentOfCore)),
@@ -359,9 +362,9 @@ const renderLateness = (results: Record<string, Array<M4Figures>>, sizes: Sizes)
       f((x) => x.driftMedian),
       f((x) => x.driftMax),
       `${formatNumber(med(list.map((x) => x.rateP50)))} / ${formatNumber(med(list.map((x) => x.rateP99)))}`,
-      cell(list.map((x) => x.duplicates)),
-      cell(list.map((x) => x.skipped)),
-      cell(list.map((x) => x.missing)),
+      countCell(list.map((x) => x.duplicates)),
+      countCell(list.map((x) => x.skipped)),
+      countCell(list.map((x) => x.missing)),
       `${list.length}`
     ]
   })
@@ -430,7 +433,7 @@ const renderCapacity = (results: Record<string, Array<M5Figures>>, sizes: Sizes)
     return [
       labelOf(impl),
       formatCount(sizes.capacity.n),
-      formatSummary(summarize(list.map((x) => x.reached)), formatCount),
+      countCell(list.map((x) => x.reached)),
       f((x) => x.heapPerRepeater),
       cell(list.map((x) => x.heapBytes / 2 ** 20)),
       f((x) => x.startMs),
@@ -571,7 +574,7 @@ const checkTargets = (results: CoreResults, sizes: Sizes): Array<TargetCheck> =>
           count(sizes.idleCount)
         } repeaters at 1 h: at most 1 timer added, idle CPU at most ${idleCpuThreshold} µs/s, 0.2% of one core, in the least of the runs)`,
         row,
-        figure: `${formatNumber(timers)} timer(s), ${formatNumber(idleCpu.min)} µs/s (median ${
+        figure: `${formatCount(timers)} timer(s), ${formatNumber(idleCpu.min)} µs/s (median ${
           formatNumber(idleCpu.median)
         }; the floor, a timer per repeater: ${formatNumber(floorIdleCpu.min)}, median ${
           formatNumber(floorIdleCpu.median)

@@ -30,4 +30,9 @@ export interface Section {
   readonly title: string
   /** Runs the measurements and returns the section's Markdown (without its heading). */
   readonly run: (options: SectionOptions) => Promise<string>
+  /**
+   * Sections whose figures this one is computed from: it runs after them, and again whenever one of them is re-run
+   * with `--only`.
+   */
+  readonly dependsOn?: ReadonlyArray<string>
 }

@@ -5,10 +5,19 @@
  */
 import type { Section } from "../Section.js"
 import { cluster } from "./cluster.js"
+import { coreCapacity, coreCpu, coreLateness, coreMemory, coreSummary } from "./core.js"
 import { nodeWorkers } from "./nodeWorkers.js"
 
 /**
  * @since 0.1.0
  * @category sections
  */
-export const sections: ReadonlyArray<Section> = [nodeWorkers, cluster]
+export const sections: ReadonlyArray<Section> = [
+  coreSummary,
+  coreMemory,
+  coreCpu,
+  coreLateness,
+  coreCapacity,
+  nodeWorkers,
+  cluster
+]

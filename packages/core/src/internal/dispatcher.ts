@@ -128,7 +128,9 @@ export class Dispatcher<A extends DispatchItem> {
 
   unschedule(item: A): void {
     this.heap.remove(item)
-    // The armed timer may now wake for nothing; it then re-arms for the next item.
+    // With nothing left to wait for, no timer stays armed (it would keep the process alive). Otherwise the
+    // armed timer may now wake for nothing; it then re-arms for the next item.
+    if (this.heap.size === 0 && !this.firing) this.disarm()
   }
 
   isScheduled(item: A): boolean {

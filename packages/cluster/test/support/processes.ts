@@ -10,12 +10,14 @@ export const fixture = fileURLToPath(new URL("../fixtures/runner.ts", import.met
 const packageDir = fileURLToPath(new URL("../..", import.meta.url))
 
 export interface RunnerEvent {
-  readonly event: "ready" | "holding" | "run" | "inserted" | "duplicate" | "stopping"
+  readonly event: "ready" | "holding" | "run" | "inserted" | "duplicate" | "stopping" | "skipped"
   readonly pid: number
   readonly at: number
   readonly scheduledAt?: number
   readonly catchUp?: boolean
   readonly error?: string
+  /** `skipped`: how many ticks core's rate-mode overrun rule skipped, from `scheduledAt` on. */
+  readonly count?: number
 }
 
 export interface RunnerOptions {

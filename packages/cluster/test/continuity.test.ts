@@ -17,7 +17,13 @@ const skipped = (pid: number, scheduledAt: number, count: number, at: number): R
   scheduledAt,
   count
 })
-const holding = (pid: number, at: number): RunnerEvent => ({ event: "holding", pid, at })
+/** Took hold at `at`, planning its first regular tick at the next whole second. */
+const holding = (pid: number, at: number): RunnerEvent => ({
+  event: "holding",
+  pid,
+  at,
+  nextTick: T + Math.ceil((at - T + 1) / 1000) * 1000
+})
 
 describe("checkContinuity", () => {
   it("one holder, one run a second: no problem", () => {
@@ -67,7 +73,34 @@ describe("checkContinuity", () => {
     const noCatchUp: RunnerRecord = { pid: 2, events: [holding(2, T + 3500), run(2, T + 4000)] }
     assert.deepStrictEqual(checkContinuity([a, noCatchUp], 1000, "runOnce"), [
       `takeover at ${T + 4000}: missed ticks, no catch-up run`,
-      `catch-up ${T + 4000} is not the latest tick missed before ${T + 3500}`
+      `catch-up ${T + 4000} is not the latest tick missed before ${T + 4000}`
+    ])
+    const notLatest: RunnerRecord = { pid: 2, events: [holding(2, T + 3500), run(2, T + 2000, true, T + 3510)] }
+    assert.deepStrictEqual(checkContinuity([a, notLatest], 1000, "runOnce"), [
+      `catch-up ${T + 2000} is not the latest tick missed before ${T + 4000}`
+    ])
+  })
+
+  it("a takeover with skip: the first tick the new holder planned, no catch-up", () => {
+    const a: RunnerRecord = { pid: 1, events: [holding(1, T - 10), run(1, T)] }
+    const b: RunnerRecord = { pid: 2, events: [holding(2, T + 3500), run(2, T + 4000)] }
+    assert.deepStrictEqual(checkContinuity([a, b], 1000, "skip"), [])
+    const late: RunnerRecord = { pid: 2, events: [holding(2, T + 3500), run(2, T + 5000)] }
+    assert.deepStrictEqual(checkContinuity([a, late], 1000, "skip"), [
+      `first tick ${T + 5000} after "skip" is not the next one, ${T + 4000}`
+    ])
+    const caughtUp: RunnerRecord = { pid: 2, events: [holding(2, T + 3500), run(2, T + 3000, true, T + 3510)] }
+    assert.deepStrictEqual(checkContinuity([a, caughtUp], 1000, "skip"), [
+      `takeover at ${T + 3000}: a catch-up with "skip"`,
+      `first tick ${T + 3000} after "skip" is not the next one, ${T + 4000}`
+    ])
+  })
+
+  it("a runner that runs a tick without taking hold first: a problem", () => {
+    const a: RunnerRecord = { pid: 1, events: [holding(1, T - 10), run(1, T)] }
+    const b: RunnerRecord = { pid: 2, events: [run(2, T + 1000)] }
+    assert.deepStrictEqual(checkContinuity([a, b], 1000, "runOnce"), [
+      `pid 2 ran ${T + 1000} without taking hold first`
     ])
   })
 })

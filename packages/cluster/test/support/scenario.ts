@@ -3,6 +3,7 @@
  * runners; the holder of the singleton is killed (SIGKILL), then the next
  * holder is stopped (SIGTERM); each time another runner must take over.
  */
+import { assert } from "@effect/vitest"
 import {
   exitWithin,
   killAll,
@@ -110,6 +111,29 @@ export const runScenario = async (options: ScenarioOptions): Promise<ScenarioRes
   } finally {
     await killAll(runners)
   }
+}
+
+/**
+ * The table of ticks against the runs: each row is a tick some runner
+ * reported running, once; each tick reported inserted is in it; at most one
+ * run (the one SIGKILLed mid-way) may be missing from it. (A run killed after
+ * its insert but before its `inserted` line is in the table.)
+ */
+export const assertTable = (
+  rows: ReadonlyArray<number>,
+  run: ReadonlyArray<RunnerEvent>,
+  inserted: ReadonlyArray<RunnerEvent>
+): void => {
+  const ran = new Set(run.map((event) => event.scheduledAt!))
+  const inTable = new Set(rows)
+  assert.strictEqual(inTable.size, rows.length, "a tick twice in the table")
+  assert.deepStrictEqual(rows.filter((tick) => !ran.has(tick)), [], "ticks in the table that no runner ran")
+  assert.deepStrictEqual(
+    inserted.map((event) => event.scheduledAt!).filter((tick) => !inTable.has(tick)),
+    [],
+    "ticks reported inserted, missing from the table"
+  )
+  assert.isAtMost(run.length - rows.length, 1, "runs missing from the table")
 }
 
 /** What the checks read of a runner: its pid and its events. */

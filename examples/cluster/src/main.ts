@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
-import { createServer } from "node:net"
+import { createServer, type Server } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -24,15 +24,26 @@ const TICKS_BEFORE_KILL = Number(process.env.TICKS_BEFORE_KILL ?? 4)
 const TICKS_AFTER_TAKEOVER = Number(process.env.TICKS_AFTER_TAKEOVER ?? 4)
 const runnerScript = fileURLToPath(new URL("./runner.ts", import.meta.url))
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
+/** `count` distinct ports free a moment ago on 127.0.0.1 (held open together, so none is given twice). */
+const freePorts = async (count: number): Promise<Array<number>> => {
+  const servers: Array<Server> = []
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer()
+      servers.push(server)
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject)
+        server.listen(0, "127.0.0.1", () => resolve())
+      })
+    }
+    return servers.map((server) => {
       const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+      return typeof address === "object" && address !== null ? address.port : 0
     })
-  })
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
+  }
+}
 
 const time = (millis: number) => new Date(millis).toISOString().slice(11, 23)
 
@@ -44,8 +55,7 @@ const main = async () => {
   let onEvent = () => {}
   try {
     console.log(`Starting 3 runners over ${filename}`)
-    for (let i = 0; i < 3; i++) {
-      const port = await freePort()
+    for (const port of await freePorts(3)) {
       const child = spawn(process.execPath, ["--import", "tsx", runnerScript, String(port), filename], {
         stdio: ["ignore", "pipe", "inherit"]
       })

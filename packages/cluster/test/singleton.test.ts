@@ -6,6 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
@@ -111,6 +112,53 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
       yield* TestClock.adjust("5 seconds")
       assert.deepStrictEqual(ticks, [T0, T0 + 4 * P])
       yield* Scope.close(second, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("rate mode, a run that ends just before the second next tick: the run that follows stands for the tick core runs it for", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const ticks: Array<number> = []
+      const job = Effect.flatMap(CurrentTick, (tick) =>
+        Effect.zipRight(
+          Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)),
+          // the first run ends 50 ms before T0 + 2P: core runs the tick of T0 + P at once, then T0 + 2P
+          ticks.length === 0 ? Effect.sleep("19950 millis") : Effect.void
+        ))
+      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+      const runner = yield* startRunner(Periodic)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("30 seconds")
+      assert.deepStrictEqual(ticks, [T0, T0 + P, T0 + 2 * P, T0 + 3 * P])
+      yield* Scope.close(runner, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("rate mode, an overrun: the ticks core skips are logged with their first instant and count", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const logs: Array<{ message: string; from: unknown; count: unknown }> = []
+      const Capture = Logger.add(Logger.make(({ annotations, message }) => {
+        logs.push({
+          message: Array.isArray(message) ? message.join(" ") : globalThis.String(message),
+          from: Option.getOrUndefined(HashMap.get(annotations, "skippedFrom")),
+          count: Option.getOrUndefined(HashMap.get(annotations, "skippedCount"))
+        })
+      }))
+      const ticks: Array<number> = []
+      const job = Effect.flatMap(CurrentTick, (tick) =>
+        Effect.zipRight(
+          Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)),
+          ticks.length === 0 ? Effect.sleep("35 seconds") : Effect.void
+        ))
+      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+      const runner = yield* startRunner(Periodic).pipe(Effect.provide(Capture))
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("40 seconds")
+      // the run of T0 ends at T0 + 35 s: the ticks of T0 + P and T0 + 2P are skipped, T0 + 3P runs at once
+      assert.deepStrictEqual(ticks, [T0, T0 + 3 * P, T0 + 4 * P])
+      const skipped = logs.filter((log) => log.message.includes("skipped from"))
+      assert.deepStrictEqual(skipped.map((log) => [log.from, log.count]), [[T0 + P, 2]])
+      assert.include(skipped[0].message, "\"periodic\": 2 tick(s) skipped")
+      yield* Scope.close(runner, Exit.void)
     }).pipe(Effect.provide(Sqlite)))
 
   it.scoped("maxRepetitions counts runs across restarts; once completed it is not started again", () =>

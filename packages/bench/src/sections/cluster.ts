@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
-import { createServer } from "node:net"
+import { createServer, type Server } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -37,15 +37,28 @@ interface Runner {
   readonly exit: Promise<void>
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
+/** `count` distinct ports free a moment ago on 127.0.0.1 (held open together, so none is given twice). */
+const freePorts = async (count: number): Promise<Array<number>> => {
+  const servers: Array<Server> = []
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer()
+      servers.push(server)
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject)
+        server.listen(0, "127.0.0.1", () => resolve())
+      })
+    }
+    return servers.map((server) => {
       const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+      return typeof address === "object" && address !== null ? address.port : 0
     })
-  })
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
+  }
+}
+
+const freePort = async (): Promise<number> => (await freePorts(1))[0]
 
 const startRunner = (options: Record<string, unknown>): Runner => {
   const child = spawn(process.execPath, ["--import", "tsx", fixture, JSON.stringify(options)], {
@@ -99,13 +112,17 @@ interface Measurement {
 const measure = async (storage: Record<string, string>, signal: "SIGKILL" | "SIGTERM"): Promise<Measurement> => {
   const runners: Array<Runner> = []
   try {
-    for (let i = 0; i < 3; i++) runners.push(startRunner({ port: await freePort(), ...storage }))
+    // three distinct ports (held together while chosen)
+    for (const port of await freePorts(3)) runners.push(startRunner({ port, ...storage }))
     await waitFor("three ready runners", runners, () => runners.every((r) => r.events.some((e) => e.event === "ready")))
     // settled: the latest three runs (after every runner joined) by the same runner
     let holder: Runner | undefined
     const allReady = Math.max(...runners.map((r) => r.events.find((e) => e.event === "ready")!.at))
     await waitFor("a settled holder", runners, () => {
-      holder = runners.find((r) => r.events.filter((e) => e.event === "run" && e.at > allReady + 1000).length >= 3)
+      const latest = runners.flatMap((r) => r.events.filter((e) => e.event === "run")).sort((a, b) => a.at - b.at)
+        .slice(-3)
+      const settled = latest.length === 3 && latest.every((e) => e.pid === latest[0].pid && e.at > allReady + 1000)
+      holder = settled ? runners.find((r) => r.child.pid === latest[0].pid) : undefined
       return holder !== undefined
     })
     const signalledAt = Date.now()

@@ -1,5 +1,5 @@
 import { Repeater, RepeaterConfigError, RepeaterTimeoutError } from "@effect-repeater/core"
-import type { RepeaterOptions } from "@effect-repeater/core"
+import type { RepeaterHandle, RepeaterOptions } from "@effect-repeater/core"
 import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -189,6 +189,14 @@ const hold = <A, E, R>(
     let pendingCatchUp = plan.catchUp
     let runIndex = state.runs
     const jitterMillis = options.jitter === undefined ? 0 : Duration.toMillis(Duration.decode(options.jitter))
+    // Rate mode: the grid instant of core's last regular run, counted as core counts it (one tick per run, plus
+    // the ticks its overrun rule skipped), so that a run that starts very late (a stalled event loop) still stands
+    // for the tick core runs it for, not for a later one.
+    const counted = trigger._tag === "Every" && trigger.mode === "rate" && !Number.isNaN(plan.firstDue)
+    let lastGrid = plan.firstDue - (trigger._tag === "Every" ? trigger.millis : 0)
+    let skippedSeen = 0
+    // the handle of the in-process repeater, once forked (read by its runs)
+    const forked: { handle: RepeaterHandle<E | RepeaterTimeoutError> | undefined } = { handle: undefined }
 
     const attempt = (run: number): Effect.Effect<A, E | RepeaterTimeoutError, R> => {
       const { retry, timeout } = options
@@ -209,7 +217,23 @@ const hold = <A, E, R>(
     const task = Effect.gen(function*() {
       const start = yield* Clock.currentTimeMillis
       const catchUp = pendingCatchUp !== undefined
-      const scheduledAt = pendingCatchUp ?? tickOf(trigger, plan.firstDue, jitterMillis, start)
+      let scheduledAt: number
+      if (pendingCatchUp !== undefined) scheduledAt = pendingCatchUp
+      else if (counted && trigger._tag === "Every") {
+        const skipped = forked.handle === undefined ? skippedSeen : (yield* forked.handle.status).skippedTicks
+        if (skipped > skippedSeen) {
+          yield* Effect.logWarning(
+            `Cluster repeater "${name}": ${skipped - skippedSeen} tick(s) skipped from ${
+              new Date(lastGrid + trigger.millis).toISOString()
+            } (a run or the process was late by more than a period)`
+          ).pipe(
+            Effect.annotateLogs({ skippedFrom: lastGrid + trigger.millis, skippedCount: skipped - skippedSeen })
+          )
+        }
+        lastGrid += trigger.millis * (1 + skipped - skippedSeen)
+        skippedSeen = skipped
+        scheduledAt = lastGrid
+      } else scheduledAt = tickOf(trigger, plan.firstDue, jitterMillis, start)
       pendingCatchUp = undefined
       const claimed = yield* storage.claim(name, version, scheduledAt, start, holder).pipe(
         Effect.catchAll((error) =>
@@ -271,6 +295,7 @@ const hold = <A, E, R>(
       },
       task
     ).pipe(Effect.orDie)
+    forked.handle = handle
     if (plan.catchUp !== undefined) yield* handle.runNow
     const ended = yield* Effect.exit(handle.join)
     const status = yield* handle.status

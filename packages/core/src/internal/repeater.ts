@@ -164,9 +164,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
    * (matches at or before it are not counted as skipped).
    */
   private cursor = 0
-  /** Cron: the wall time of the next match. */
-  private nextMatch = NaN
-  private t0 = NaN
+  /**
+   * Every: the origin of the grid (t0), the instant of the first run before jitter; cron: the wall time of the next
+   * match. One field for both, as for `cursor`: an idle repeater carries a field and a boxed double less.
+   */
+  private anchor = NaN
   private scheduleState: unknown = undefined
 
   private started = 0
@@ -234,9 +236,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     let planned: Effect.Effect<void>
     switch (trigger._tag) {
       case "Every": {
-        this.t0 = now + initialDelay!
+        this.anchor = now + initialDelay!
         this.cursor = 0
-        planned = this.planAt(this.t0, now)
+        planned = this.planAt(this.anchor, now)
         break
       }
       case "Cron": {
@@ -261,18 +263,18 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       case "Every": {
         if (trigger.mode === "delay") return this.planAt(end + trigger.millis, end)
         const every = trigger.millis
-        const next = this.t0 + this.cursor * every
+        const next = this.anchor + this.cursor * every
         if (next >= end) return this.planAt(next, end)
         if (this.paused) {
           // a runNow run while paused: ticks that fell due meanwhile are dropped, not skipped
-          this.cursor = Math.ceil((end - this.t0) / every)
-          return this.planAt(this.t0 + this.cursor * every, end)
+          this.cursor = Math.ceil((end - this.anchor) / every)
+          return this.planAt(this.anchor + this.cursor * every, end)
         }
         // Overrun: exactly one run at once, for the latest tick that fell due; the others are skipped.
-        const latest = Math.floor((end - this.t0) / every)
+        const latest = Math.floor((end - this.anchor) / every)
         this.recordSkipped(run, next, latest - this.cursor)
         this.cursor = latest
-        this.setNext(this.t0 + latest * every, end, end, 0)
+        this.setNext(this.anchor + latest * every, end, end, 0)
         return Effect.void
       }
       case "Cron": {
@@ -290,7 +292,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         }
         this.recordSkipped(run, end + (firstSkipped - wallEnd), skipped)
         this.cursor = from
-        this.nextMatch = next
+        this.anchor = next
         return this.planAt(end + (next - wallEnd), end)
       }
       case "Schedule":
@@ -306,17 +308,17 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private consumeOverdueTicks(end: number, run: number): void {
     const trigger = this.config.trigger
     if (trigger._tag !== "Every" || trigger.mode !== "rate") return
-    const next = this.t0 + this.cursor * trigger.millis
+    const next = this.anchor + this.cursor * trigger.millis
     if (next >= end) return
-    const latest = Math.floor((end - this.t0) / trigger.millis)
+    const latest = Math.floor((end - this.anchor) / trigger.millis)
     this.recordSkipped(run, next, latest - this.cursor)
     this.cursor = latest + 1
   }
 
   /** Plans the first cron match after the wall time `from`, converted to the dispatcher's time. */
   private planMatch(cron: Cron.Cron, from: number, now: number, wallNow: number): Effect.Effect<void> {
-    this.nextMatch = Cron.next(cron, from).getTime()
-    return this.planAt(now + (this.nextMatch - wallNow), now)
+    this.anchor = Cron.next(cron, from).getTime()
+    return this.planAt(now + (this.anchor - wallNow), now)
   }
 
   private stepSchedule(now: number): Effect.Effect<void> {
@@ -390,7 +392,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     if (this.ended !== undefined || this.stopping || this.draining || this.paused || this.inFlight !== undefined) return
     const trigger = this.config.trigger
     if (trigger._tag === "Every" && trigger.mode === "rate") this.cursor++
-    else if (trigger._tag === "Cron") this.cursor = this.nextMatch
+    else if (trigger._tag === "Cron") this.cursor = this.anchor
     this.startRun(this.nextScheduledAt, true)
   }
 
@@ -622,9 +624,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       switch (trigger._tag) {
         case "Every": {
           if (trigger.mode === "rate") {
-            const tick = Math.ceil((now - this.t0) / trigger.millis)
+            const tick = Math.ceil((now - this.anchor) / trigger.millis)
             this.cursor = tick
-            const scheduledAt = this.t0 + tick * trigger.millis
+            const scheduledAt = this.anchor + tick * trigger.millis
             this.setNext(scheduledAt, scheduledAt + jitterOffset, now, jitterOffset)
             return
           }
@@ -634,8 +636,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
           // the first match at or after the resume that was not consumed yet
           const wallNow = this.owner.dispatcher.wallNow()
           this.cursor = Math.max(this.cursor, wallNow - 1)
-          this.nextMatch = Cron.next(trigger.cron, this.cursor).getTime()
-          const scheduledAt = now + (this.nextMatch - wallNow)
+          this.anchor = Cron.next(trigger.cron, this.cursor).getTime()
+          const scheduledAt = now + (this.anchor - wallNow)
           this.setNext(scheduledAt, scheduledAt + jitterOffset, now, jitterOffset)
           return
         }

@@ -513,40 +513,57 @@ const idleCpuThreshold = 2_000
 const GB = 2 ** 30
 
 /**
- * What limits the targets that are missed, from profiling the Repeater (`node --cpu-prof` of the scenario processes,
- * heap snapshots of 0 and 10,000 idle repeaters) at core commit da431de; shown only next to a missed target, so that a
- * later run whose figures meet the target drops it.
+ * What limits the targets that are missed, from profiling the Repeater at core commit 937a029 on the shared 2-core
+ * machine (load average 4 to 8): `node --cpu-prof` of the scenario processes (M3 at 1,000 × 10 ms in both modes, M5's
+ * start and stop of 300,000) and a heap-snapshot diff of 0 and 100,000 idle repeaters. Shown only next to a missed
+ * target, so that a later run whose figures meet the target drops it.
  */
 const findings: Record<string, string> = {
-  heap: "*Heap per idle repeater* (profiled at core commit da431de, ~1.2 KB): a heap-snapshot diff of 10,000 idle " +
-    "repeaters gives per repeater one `RepeaterImpl` object of 336 B (about 40 fields), 10 boxed heap numbers " +
-    "(160 B: numeric fields holding NaN or fractional times are stored as separate HeapNumbers under pointer " +
-    "compression), 4 plain objects (232 B: options, the validated configuration and the like), 2 closures (112 B, " +
-    "one of them the bench's task), 2 Context objects (96 B), ~125 B of array slots (the dispatcher's heap, the name " +
-    "registry) and the task's `EffectPrimitive` (80 B, made by the benchmark, the same in every Effect row). Fewer " +
-    "fields (rarely used state moved into one lazily made object), Smi or Float64Array-held times instead of boxed " +
-    "doubles, and the configuration shared between repeaters with equal options would bring it under 1 KB.",
-  cpu: "*CPU per tick* (profiled at core commit da431de): every run forks a fiber with its own `Scope` and " +
-    "`Runtime` (`Runtime.make`, `FiberRefs` updates for the run's context), wraps the task in `Effect.onExit`, closes " +
-    "the Scope, and records four tagged metrics (start lag and duration histograms, the runs counter, the in-flight " +
-    "gauge). The garbage collector takes ~30% of the samples of an M3 profile; the rest is spread over the fiber " +
-    "run loop, the fork and the metric hooks, with no single hotspot. At 1,000 × 10 ms that saturates the process " +
-    "(ticks achieved well under 100%). Running a synchronous task without a fiber of its own, or reusing one fiber " +
-    "per repeater, and updating metrics in bulk per dispatcher wake-up are the levers.",
-  start: "*Start of many repeaters* (profiled at core commit da431de): each `Repeater.fork` validates the options, " +
-    "reads the runtime, plans the first run in the dispatcher's heap and adds a finalizer to the caller's Scope; " +
-    "the garbage collector takes ~40% of the samples of a 100k start and stop, the heap (`down`) and the fork path " +
-    "the rest. The GC's share grows with the heap: in a trial run on the loaded machine 1M took about 20 times as " +
-    "long to start as 100k.",
-  stop: "*Stop of many repeaters* (profiled at core commit da431de): one finalizer per fork in the Scope; closing a " +
-    "Scope with a million finalizers goes through Effect's `Scope.close`, which runs them one by one and collects " +
-    "their exits with `exitCollectAll` (Chunk appends, visible as `copyToArray`/`appendAll` in the profile). One " +
-    "finalizer per Scope that stops all of that Scope's idle repeaters in a loop would avoid it.",
-  heap1M: "*Heap at 1M*: the per-repeater heap of M1 times a million (see the heap finding above).",
-  p99: "*Lateness p99*: a tick's start waits for the dispatcher's wake-up and then for the run's fiber to be " +
-    "scheduled on Effect's scheduler; the per-tick CPU (see above) and GC pauses while 100 repeaters fall due " +
-    "together make the tail. On a shared, loaded machine the tail also holds other processes' CPU time: compare " +
-    "with the floor's p99 in the same run.",
+  heap: "*Heap per idle repeater* (core commit 937a029): a heap-snapshot diff of 100,000 idle repeaters gives 919 B " +
+    "each (M1 measures ~960 B: the benchmark's task closure also holds its index). Per repeater: the `RepeaterImpl` " +
+    "(216 B: 26 fields of 8 B, Node's V8 runs without pointer compression), 5 boxed doubles (80 B: the due time, " +
+    "the next scheduled instant, the instant its wait was computed from, the grid origin, and the configuration's " +
+    "`maxRepetitions: Infinity`), the validated configuration (96 B) and its trigger (48 B), its place in the caller's " +
+    "Scope (208 B: the finalizer closure 56 B and its context 48 B, the cell that lets a long-lived Scope forget an " +
+    "ended repeater 48 B, and the key object Effect's `Scope` makes per finalizer 56 B), ~100 B of Map, Set and " +
+    "array slots (the name registry, the Scope's group, the dispatcher's heap, the Scope's finalizer Map), and the " +
+    "benchmark's own objects that every Effect row carries (the task's `EffectPrimitive` 80 B and closure 56 B, the " +
+    "name 24 B). Tried and kept: runtime support made on the first run (idle repeaters hold none), stop and join " +
+    "state made on first use, one field for trigger-specific times (M1 at 100k: 1,152 B before them, 960 B after). Below 600 B would " +
+    "take a configuration shared between repeaters with equal options (−144 B) and one Scope finalizer per Scope " +
+    "instead of one per fork (−208 B); the latter gives up the documented release order, in which a repeater forked " +
+    "between two resources of one Scope is stopped between their releases.",
+  cpu: "*CPU per tick* (`--cpu-prof` of M3 in both modes, core commit 937a029): 11 to 14 µs per tick on the shared " +
+    "machine (the floor: 0.47 µs), the process saturated (63–72% of the ticks achieved). Of the busy samples, alike " +
+    "in both modes: Effect's fiber runtime 25% (the `FiberRuntime` constructor, `evaluateEffect`, the run loop and " +
+    "its op handlers), the Repeater's run function 25% (V8 inlines into it the fork of the run's fiber, " +
+    "`withFiberRuntime` and the exit handler with its four metric updates), the `FiberRefs` of each new fiber 10% " +
+    "(`unsafeForkAs`, `updateManyAs`, `unsafeUpdateAs`), garbage collection on the main thread 9% (its helper " +
+    "threads' share is in the CPU figure, not in the profile), the fiber's registration in the global Scope " +
+    "(`fiberScope` add and delete) 4%, `Context` copies 3%, the dispatcher 2%, metric hooks 1.5%. Each run is one " +
+    "fiber of Effect, with its FiberRefs, interruption and exit, as the documented behaviour requires (`stop`'s " +
+    "grace interrupts it, it forks into its Scope, it reads `currentRun`); at ~10 µs per fiber Effect's own cost is " +
+    "past the 5 µs target.",
+  start: "*Start of many repeaters* (profile of M5's scenario at 300,000, core commit 937a029): ~9.5 µs per repeater " +
+    "on the shared machine (9.5 s for 1M). Of the start's samples: garbage collection 35% (about 1 GB of long-lived " +
+    "objects is promoted out of the young generation), `Effect.runtime()` in `Repeater.fork` 15% (reading the " +
+    "caller's runtime writes the runtime-flags FiberRef and refreshes the fiber's FiberRef caches: `getFiberRefs`, " +
+    "`refreshRefCache`), the rest of Effect's runtime 15% (`Effect.forEach` over the items, " +
+    "`Scope.addFinalizerExit`), the fork itself 12% (the name registry, the Scope's group), option validation 3%. " +
+    "Reading the caller's Context without building a `Runtime`, and forking many repeaters in one call, are the " +
+    "levers left.",
+  stop: "*Stop of many repeaters* (same profile): ~9 µs per repeater on the shared machine (8.8 s for 1M). Closing " +
+    "the Scope runs one finalizer per fork (needed for the documented release order): of the stop's samples, " +
+    "garbage collection 31%, Effect's `Scope.close` collecting a million finalizer exits (`exitCollectAll`: Chunk " +
+    "`appendAll`, `reverseChunk`, `copyToArray`) 26%, taking each repeater out of the dispatcher's binary heap " +
+    "(`down`, a sift through a 1M-slot array) 15%, the name registry and the Scope's group (`release`: Map and Set " +
+    "deletes) 9%, the fiber runtime 9%. Emptying the dispatcher's heap once when a whole group stops, instead of one " +
+    "removal per repeater, is the lever left on our side; the finalizers' exits are Effect's.",
+  heap1M: "*Heap at 1M*: the per-repeater heap of M1 times a million, ~0.96 GB (see the heap finding above).",
+  p99: "*Lateness p99*: a tick starts in the dispatcher's timer turn, without a hop through Effect's scheduler; the " +
+    "tail is the runs that fall due in the same turn before it (~10 µs each, see the CPU finding, so 100 repeaters " +
+    "due together delay the last by ~1 ms) and GC pauses. On a shared, loaded machine the tail also holds other " +
+    "processes' CPU time: compare with the floor's p99 in the same run.",
   drift: "*Drift in rate mode*: runs are planned on the grid t0 + k·every, so without skipped slots the drift " +
     "after 100 ticks is the lateness of the 100th tick (see the p99 finding). Drift counts ticks: every slot skipped " +
     "because a tick came later than a whole interval adds one interval to it, so on a loaded machine it follows the " +

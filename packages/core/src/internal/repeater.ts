@@ -569,7 +569,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       }
     }
     if (this.stopping || this.draining || this.ended !== undefined) return log
-    if (running.endedRuns >= this.config.maxRepetitions) {
+    const maxRepetitions = this.config.maxRepetitions
+    if (maxRepetitions !== undefined && running.endedRuns >= maxRepetitions) {
       this.end("completed")
       return log
     }

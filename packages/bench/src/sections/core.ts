@@ -513,27 +513,27 @@ const idleCpuThreshold = 2_000
 const GB = 2 ** 30
 
 /**
- * What limits the targets that are missed, from profiling the Repeater at core commit 937a029 on the shared 2-core
- * machine (load average 4 to 8): `node --cpu-prof` of the scenario processes (M3 at 1,000 × 10 ms in both modes, M5's
- * start and stop of 300,000) and a heap-snapshot diff of 0 and 100,000 idle repeaters. Shown only next to a missed
- * target, so that a later run whose figures meet the target drops it.
+ * What limits the targets that are missed, from profiling the Repeater on the shared 2-core machine (load average 4
+ * to 8): `node --cpu-prof` of the scenario processes at core commit 0d41c00 (M3 at 1,000 × 10 ms in both modes, M5's
+ * start and stop of 300,000) and a heap-snapshot diff of 0 and 100,000 idle repeaters at core commit a0699b3.
+ * Shown only next to a missed target, so that a later run whose figures meet the target drops it.
  */
 const findings: Record<string, string> = {
-  heap: "*Heap per idle repeater* (core commit 937a029): a heap-snapshot diff of 100,000 idle repeaters gives 919 B " +
-    "each (M1 measures ~960 B: the benchmark's task closure also holds its index). Per repeater: the `RepeaterImpl` " +
-    "(216 B: 26 fields of 8 B, Node's V8 runs without pointer compression), 5 boxed doubles (80 B: the due time, " +
-    "the next scheduled instant, the instant its wait was computed from, the grid origin, and the configuration's " +
-    "`maxRepetitions: Infinity`), the validated configuration (96 B) and its trigger (48 B), its place in the caller's " +
+  heap: "*Heap per idle repeater* (core commit a0699b3): a heap-snapshot diff of 100,000 idle repeaters gives 903 B " +
+    "each (M1 measures ~944 B: the benchmark's task closure also holds its index). Per repeater: the `RepeaterImpl` " +
+    "(216 B: 26 fields of 8 B, Node's V8 runs without pointer compression), 4 boxed doubles (64 B: the due time, " +
+    "the next scheduled instant, the instant its wait was computed from, the grid origin), the validated " +
+    "configuration (96 B) and its trigger (48 B), its place in the caller's " +
     "Scope (208 B: the finalizer closure 56 B and its context 48 B, the cell that lets a long-lived Scope forget an " +
     "ended repeater 48 B, and the key object Effect's `Scope` makes per finalizer 56 B), ~100 B of Map, Set and " +
     "array slots (the name registry, the Scope's group, the dispatcher's heap, the Scope's finalizer Map), and the " +
     "benchmark's own objects that every Effect row carries (the task's `EffectPrimitive` 80 B and closure 56 B, the " +
     "name 24 B). Tried and kept: runtime support made on the first run (idle repeaters hold none), stop and join " +
-    "state made on first use, one field for trigger-specific times (M1 at 100k: 1,152 B before them, 960 B after). Below 600 B would " +
-    "take a configuration shared between repeaters with equal options (−144 B) and one Scope finalizer per Scope " +
+    "state made on first use, one field for trigger-specific times, no boxed `Infinity` (M1 at 100k: 1,152 B " +
+    "before them, 944 B after). Below 600 B would take a configuration shared between repeaters with equal options (−144 B) and one Scope finalizer per Scope " +
     "instead of one per fork (−208 B); the latter gives up the documented release order, in which a repeater forked " +
     "between two resources of one Scope is stopped between their releases.",
-  cpu: "*CPU per tick* (`--cpu-prof` of M3 in both modes, core commit 937a029): 11 to 14 µs per tick on the shared " +
+  cpu: "*CPU per tick* (`--cpu-prof` of M3 in both modes, core commit 0d41c00): 11 to 14 µs per tick on the shared " +
     "machine (the floor: 0.47 µs), the process saturated (63–72% of the ticks achieved). Of the busy samples, alike " +
     "in both modes: Effect's fiber runtime 25% (the `FiberRuntime` constructor, `evaluateEffect`, the run loop and " +
     "its op handlers), the Repeater's run function 25% (V8 inlines into it the fork of the run's fiber, " +
@@ -544,7 +544,7 @@ const findings: Record<string, string> = {
     "fiber of Effect, with its FiberRefs, interruption and exit, as the documented behaviour requires (`stop`'s " +
     "grace interrupts it, it forks into its Scope, it reads `currentRun`); at ~10 µs per fiber Effect's own cost is " +
     "past the 5 µs target.",
-  start: "*Start of many repeaters* (profile of M5's scenario at 300,000, core commit 937a029): ~9.5 µs per repeater " +
+  start: "*Start of many repeaters* (profile of M5's scenario at 300,000, core commit 0d41c00): ~9.5 µs per repeater " +
     "on the shared machine (9.5 s for 1M). Of the start's samples: garbage collection 35% (about 1 GB of long-lived " +
     "objects is promoted out of the young generation), `Effect.runtime()` in `Repeater.fork` 15% (reading the " +
     "caller's runtime writes the runtime-flags FiberRef and refreshes the fiber's FiberRef caches: `getFiberRefs`, " +
@@ -559,7 +559,7 @@ const findings: Record<string, string> = {
     "(`down`, a sift through a 1M-slot array) 15%, the name registry and the Scope's group (`release`: Map and Set " +
     "deletes) 9%, the fiber runtime 9%. Emptying the dispatcher's heap once when a whole group stops, instead of one " +
     "removal per repeater, is the lever left on our side; the finalizers' exits are Effect's.",
-  heap1M: "*Heap at 1M*: the per-repeater heap of M1 times a million, ~0.96 GB (see the heap finding above).",
+  heap1M: "*Heap at 1M*: the per-repeater heap of M1 times a million, ~0.94 GB (see the heap finding above).",
   p99: "*Lateness p99*: a tick starts in the dispatcher's timer turn, without a hop through Effect's scheduler; the " +
     "tail is the runs that fall due in the same turn before it (~10 µs each, see the CPU finding, so 100 repeaters " +
     "due together delay the last by ~1 ms) and GC pauses. On a shared, loaded machine the tail also holds other " +

@@ -99,7 +99,8 @@ const main = async () => {
   const existing = !args.smoke && existsSync(target) ? readFileSync(target, "utf8") : undefined
   mkdirSync(path.dirname(target), { recursive: true })
   writeFileSync(target, updateDocument(existing, sections, about, blocks))
-  log(`\nwrote ${path.relative(process.cwd(), target)} in ${total.toFixed(1)} s`)
+  log(`\nwrote ${path.relative(process.cwd(), target)} in ${total.toFixed(1)} s (${(total / 60).toFixed(1)} min)`)
+  log(`per section: ${durations.join(", ")}`)
 }
 
 main().catch((error: unknown) => {

@@ -41,6 +41,13 @@ const rows: ReadonlyArray<Row> = [
  */
 const capacityRows: ReadonlyArray<string> = ["raw", "effectSpaced", "repeaterDelay"]
 
+/**
+ * Rows of M5 run fewer times than the others: plain Effect fills the default heap with fibers near 400k, far from
+ * 1M, in every run; one such run spends about a minute in the garbage collector, so a single run is kept within the
+ * benchmark's 10 minutes (the document says so).
+ */
+const capacityRepeats: Record<string, number> = { effectSpaced: 1 }
+
 const floorImpl = "raw"
 const ours: ReadonlyArray<string> = ["repeaterDelay", "repeaterRate"]
 
@@ -59,7 +66,9 @@ const fullSizes: Sizes = {
   memoryCounts: [10_000, 100_000],
   idleCount: 10_000,
   idleMs: 1_000,
-  cpu: { n: 1_000, intervalMs: 10, durationMs: 5_000 },
+  // 2 s rather than 5 s: 27 runs of M3 would take 2.5 of the benchmark's 10 minutes otherwise, and 2 s still holds
+  // 200,000 expected ticks per run (a repeater's tick cut by the window's edge counts for 1 in 200)
+  cpu: { n: 1_000, intervalMs: 10, durationMs: 2_000 },
   lateness: { n: 100, intervalMs: 50, ticks: 100 },
   capacity: { n: 1_000_000, batch: 100_000 }
 }
@@ -316,7 +325,18 @@ const renderCpu = (results: Record<string, Array<M3Figures>>, sizes: Sizes): str
     } s from the moment all of them wait (croner: every second, over at least 2 s). CPU = \`process.cpuUsage()\` ` +
     "over the window, all threads (V8's GC helpers included), divided by the ticks run in it; expected = repeaters × " +
     "whole intervals in the window. A row below 100% saturates the process: its CPU per tick is then measured at " +
-    "saturation.",
+    `saturation.${
+      sizes.cpu.durationMs < 5_000 && sizes.repeats > 1 ?
+        ` The window is ${
+          formatNumber(sizes.cpu.durationMs / 1000)
+        } s rather than 5 s so that the whole benchmark stays within 10 minutes (27 runs of a 5 s window took ` +
+        `2.5 of them); a run still expects ${
+          formatCount(sizes.cpu.n * Math.floor(sizes.cpu.durationMs / sizes.cpu.intervalMs))
+        } ticks, and a repeater's tick cut by an edge of the window counts for 1 in ${
+          formatCount(Math.floor(sizes.cpu.durationMs / sizes.cpu.intervalMs))
+        }.` :
+        ""
+    }`,
     "",
     renderTable(
       ["implementation", "interval ms", "ticks", "expected", "achieved %", "µs CPU/tick", "CPU % of one core", "runs"],
@@ -411,6 +431,7 @@ const runCapacity = async (options: SectionOptions): Promise<Record<string, Arra
   const out: Record<string, Array<M5Figures>> = {}
   for (let repeat = 0; repeat < sizes.repeats; repeat++) {
     for (const impl of capacityRows) {
+      if (repeat >= Math.min(sizes.repeats, capacityRepeats[impl] ?? sizes.repeats)) continue
       const figures = await runScenario<M5Figures>(parameters({ measure: "m5", impl, ...sizes.capacity }), 600_000)
       ;(out[impl] ??= []).push(figures)
       options.log(
@@ -452,7 +473,15 @@ const renderCapacity = (results: Record<string, Array<M5Figures>>, sizes: Sizes)
     "them fit (a run stopped by the projection exits without a timed stop). M5 is the longest part of the run, so " +
     "it has three rows: the floor, plain Effect (Effect fixed costs like Effect spaced in M1) and the Repeater in " +
     "its default mode (delay; an idle repeater of either mode is the same object, see M1). setInterval, the " +
-    "fixed-rate chain and toad-scheduler cost a few hundred bytes per timer in M1, and croner does not fit 100k.",
+    "fixed-rate chain and toad-scheduler cost a few hundred bytes per timer in M1, and croner does not fit 100k. " +
+    `${
+      Object.entries(capacityRepeats).filter(([impl]) => capacityRows.includes(impl) && sizes.repeats > 1).map((
+        [impl, repeats]
+      ) => `${labelOf(impl)} runs ${repeats === 1 ? "once" : `${repeats} times`}`).join(", ")
+    } (the runs column): it fills the default heap near 400k fibers, far from ${
+      formatCount(sizes.capacity.n)
+    }, in every run, and one run spends about a minute doing so, most of it in the garbage collector; more runs ` +
+    "would not fit the benchmark's 10 minutes.",
     "",
     renderTable(
       ["implementation", "tried", "largest N that fits", "heap B/repeater", "heap MiB", "start ms", "stop ms", "runs"],
@@ -484,40 +513,57 @@ const idleCpuThreshold = 2_000
 const GB = 2 ** 30
 
 /**
- * What limits the targets that are missed, from profiling the Repeater (`node --cpu-prof` of the scenario processes,
- * heap snapshots of 0 and 10,000 idle repeaters) at core commit da431de; shown only next to a missed target, so that a
- * later run whose figures meet the target drops it.
+ * What limits the targets that are missed, from profiling the Repeater on the shared 2-core machine (load average 4
+ * to 8): `node --cpu-prof` of the scenario processes at core commit 0d41c00 (M3 at 1,000 × 10 ms in both modes, M5's
+ * start and stop of 300,000) and a heap-snapshot diff of 0 and 100,000 idle repeaters at core commit a0699b3.
+ * Shown only next to a missed target, so that a later run whose figures meet the target drops it.
  */
 const findings: Record<string, string> = {
-  heap: "*Heap per idle repeater* (profiled at core commit da431de, ~1.2 KB): a heap-snapshot diff of 10,000 idle " +
-    "repeaters gives per repeater one `RepeaterImpl` object of 336 B (about 40 fields), 10 boxed heap numbers " +
-    "(160 B: numeric fields holding NaN or fractional times are stored as separate HeapNumbers under pointer " +
-    "compression), 4 plain objects (232 B: options, the validated configuration and the like), 2 closures (112 B, " +
-    "one of them the bench's task), 2 Context objects (96 B), ~125 B of array slots (the dispatcher's heap, the name " +
-    "registry) and the task's `EffectPrimitive` (80 B, made by the benchmark, the same in every Effect row). Fewer " +
-    "fields (rarely used state moved into one lazily made object), Smi or Float64Array-held times instead of boxed " +
-    "doubles, and the configuration shared between repeaters with equal options would bring it under 1 KB.",
-  cpu: "*CPU per tick* (profiled at core commit da431de): every run forks a fiber with its own `Scope` and " +
-    "`Runtime` (`Runtime.make`, `FiberRefs` updates for the run's context), wraps the task in `Effect.onExit`, closes " +
-    "the Scope, and records four tagged metrics (start lag and duration histograms, the runs counter, the in-flight " +
-    "gauge). The garbage collector takes ~30% of the samples of an M3 profile; the rest is spread over the fiber " +
-    "run loop, the fork and the metric hooks, with no single hotspot. At 1,000 × 10 ms that saturates the process " +
-    "(ticks achieved well under 100%). Running a synchronous task without a fiber of its own, or reusing one fiber " +
-    "per repeater, and updating metrics in bulk per dispatcher wake-up are the levers.",
-  start: "*Start of many repeaters* (profiled at core commit da431de): each `Repeater.fork` validates the options, " +
-    "reads the runtime, plans the first run in the dispatcher's heap and adds a finalizer to the caller's Scope; " +
-    "the garbage collector takes ~40% of the samples of a 100k start and stop, the heap (`down`) and the fork path " +
-    "the rest. The GC's share grows with the heap: in a trial run on the loaded machine 1M took about 20 times as " +
-    "long to start as 100k.",
-  stop: "*Stop of many repeaters* (profiled at core commit da431de): one finalizer per fork in the Scope; closing a " +
-    "Scope with a million finalizers goes through Effect's `Scope.close`, which runs them one by one and collects " +
-    "their exits with `exitCollectAll` (Chunk appends, visible as `copyToArray`/`appendAll` in the profile). One " +
-    "finalizer per Scope that stops all of that Scope's idle repeaters in a loop would avoid it.",
-  heap1M: "*Heap at 1M*: the per-repeater heap of M1 times a million (see the heap finding above).",
-  p99: "*Lateness p99*: a tick's start waits for the dispatcher's wake-up and then for the run's fiber to be " +
-    "scheduled on Effect's scheduler; the per-tick CPU (see above) and GC pauses while 100 repeaters fall due " +
-    "together make the tail. On a shared, loaded machine the tail also holds other processes' CPU time: compare " +
-    "with the floor's p99 in the same run.",
+  heap: "*Heap per idle repeater* (core commit a0699b3): a heap-snapshot diff of 100,000 idle repeaters gives 903 B " +
+    "each (M1 measures ~944 B: the benchmark's task closure also holds its index). Per repeater: the `RepeaterImpl` " +
+    "(216 B: 26 fields of 8 B, Node's V8 runs without pointer compression), 4 boxed doubles (64 B: the due time, " +
+    "the next scheduled instant, the instant its wait was computed from, the grid origin), the validated " +
+    "configuration (96 B) and its trigger (48 B), its place in the caller's " +
+    "Scope (208 B: the finalizer closure 56 B and its context 48 B, the cell that lets a long-lived Scope forget an " +
+    "ended repeater 48 B, and the key object Effect's `Scope` makes per finalizer 56 B), ~100 B of Map, Set and " +
+    "array slots (the name registry, the Scope's group, the dispatcher's heap, the Scope's finalizer Map), and the " +
+    "benchmark's own objects that every Effect row carries (the task's `EffectPrimitive` 80 B and closure 56 B, the " +
+    "name 24 B). Tried and kept: runtime support made on the first run (idle repeaters hold none), stop and join " +
+    "state made on first use, one field for trigger-specific times, no boxed `Infinity` (M1 at 100k: 1,152 B " +
+    "before them, 944 B after). Below 600 B would take a configuration shared between repeaters with equal options (−144 B) and one Scope finalizer per Scope " +
+    "instead of one per fork (−208 B); the latter gives up the documented release order, in which a repeater forked " +
+    "between two resources of one Scope is stopped between their releases.",
+  cpu: "*CPU per tick* (`--cpu-prof` of M3 in both modes, core commit 0d41c00): 11 to 14 µs per tick on the shared " +
+    "machine (the floor: 0.47 µs), the process saturated (63–72% of the ticks achieved). Of the busy samples, alike " +
+    "in both modes: Effect's fiber runtime 25% (the `FiberRuntime` constructor, `evaluateEffect`, the run loop and " +
+    "its op handlers), the Repeater's run function 25% (V8 inlines into it the fork of the run's fiber, " +
+    "`withFiberRuntime` and the exit handler with its four metric updates), the `FiberRefs` of each new fiber 10% " +
+    "(`unsafeForkAs`, `updateManyAs`, `unsafeUpdateAs`), garbage collection on the main thread 9% (its helper " +
+    "threads' share is in the CPU figure, not in the profile), the fiber's registration in the global Scope " +
+    "(`fiberScope` add and delete) 4%, `Context` copies 3%, the dispatcher 2%, metric hooks 1.5%. Each run is one " +
+    "fiber of Effect, with its FiberRefs, interruption and exit, as the documented behaviour requires (`stop`'s " +
+    "grace interrupts it, it forks into its Scope, it reads `currentRun`); at ~10 µs per fiber Effect's own cost is " +
+    "past the 5 µs target.",
+  start: "*Start of many repeaters* (profile of M5's scenario at 300,000, core commit 0d41c00): ~9.5 µs per repeater " +
+    "on the shared machine (9.5 s for 1M). Of the start's samples: garbage collection 35% (about 1 GB of long-lived " +
+    "objects is promoted out of the young generation), `Effect.runtime()` in `Repeater.fork` 15% (reading the " +
+    "caller's runtime writes the runtime-flags FiberRef and refreshes the fiber's FiberRef caches: `getFiberRefs`, " +
+    "`refreshRefCache`), the rest of Effect's runtime 15% (`Effect.forEach` over the items, " +
+    "`Scope.addFinalizerExit`), the fork itself 12% (the name registry, the Scope's group), option validation 3%. " +
+    "Reading the caller's Context without building a `Runtime`, and forking many repeaters in one call, are the " +
+    "levers left.",
+  stop: "*Stop of many repeaters* (same profile): ~9 µs per repeater on the shared machine (8.8 s for 1M). Closing " +
+    "the Scope runs one finalizer per fork (needed for the documented release order): of the stop's samples, " +
+    "garbage collection 31%, Effect's `Scope.close` collecting a million finalizer exits (`exitCollectAll`: Chunk " +
+    "`appendAll`, `reverseChunk`, `copyToArray`) 26%, taking each repeater out of the dispatcher's binary heap " +
+    "(`down`, a sift through a 1M-slot array) 15%, the name registry and the Scope's group (`release`: Map and Set " +
+    "deletes) 9%, the fiber runtime 9%. Emptying the dispatcher's heap once when a whole group stops, instead of one " +
+    "removal per repeater, is the lever left on our side; the finalizers' exits are Effect's.",
+  heap1M: "*Heap at 1M*: the per-repeater heap of M1 times a million, ~0.94 GB (see the heap finding above).",
+  p99: "*Lateness p99*: a tick starts in the dispatcher's timer turn, without a hop through Effect's scheduler; the " +
+    "tail is the runs that fall due in the same turn before it (~10 µs each, see the CPU finding, so 100 repeaters " +
+    "due together delay the last by ~1 ms) and GC pauses. On a shared, loaded machine the tail also holds other " +
+    "processes' CPU time: compare with the floor's p99 in the same run.",
   drift: "*Drift in rate mode*: runs are planned on the grid t0 + k·every, so without skipped slots the drift " +
     "after 100 ticks is the lateness of the 100th tick (see the p99 finding). Drift counts ticks: every slot skipped " +
     "because a tick came later than a whole interval adds one interval to it, so on a loaded machine it follows the " +
@@ -526,7 +572,10 @@ const findings: Record<string, string> = {
     "the next grid slot on time, less than interval/2 later, which the baseline's definition counts as a duplicate; " +
     "they come with lateness, on a loaded machine. A duplicate in delay mode would be a bug.",
   idle: "*Idle process*: see the timers and CPU of the idle table; more than one timer added would mean the " +
-    "repeaters hold timers of their own."
+    "repeaters hold timers of their own. The CPU of the idle window is the process's background work after the " +
+    "start (concurrent GC and compilation of the freshly made heap) and grows with the machine's load: 10,000 " +
+    "Repeaters at core commit a0699b3 measured 150 to 770 µs/s in runs of their own on the shared machine " +
+    "(4 s window: 150), and up to ~4,000 µs/s during a run of the whole M1 table, as did the floor."
 }
 
 const decide = (value: number, threshold: number): boolean | undefined =>

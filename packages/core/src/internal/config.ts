@@ -23,7 +23,8 @@ export interface RepeaterConfig<E = unknown> {
   readonly trigger: Trigger
   /** Delay of the first run; `undefined` with `waitFirst` on a schedule: step the schedule first. */
   readonly initialDelayMillis: number | undefined
-  readonly maxRepetitions: number
+  /** `undefined`: no bound (not `Infinity`, which every repeater would hold as a boxed double). */
+  readonly maxRepetitions: number | undefined
   readonly onError: "continue" | "stop"
   readonly retry: Schedule.Schedule<unknown, E | RepeaterTimeoutError> | undefined
   readonly timeout: Duration.Duration | undefined
@@ -245,7 +246,7 @@ export const validate = <E>(
     name,
     trigger,
     initialDelayMillis,
-    maxRepetitions: maxRepetitions === undefined ? Infinity : maxRepetitions,
+    maxRepetitions,
     onError: options.onError ?? "continue",
     retry: options.retry,
     timeout,

@@ -50,9 +50,10 @@ export interface Owner {
  */
 export interface ManagedRepeater extends DispatchItem, RepeaterHandle<unknown> {
   readonly grace: Duration.Duration
-  /** The repeaters forked in the same Scope: when it starts closing, none of them starts a new run. */
-  scopeGroup: Set<ManagedRepeater> | undefined
-  /** What its Scope's finalizer holds of it: emptied once it has ended, so that the Scope lets go of it. */
+  /**
+   * What its Scope's finalizer holds of it, with its Scope's group (see the service): emptied once it has ended, so
+   * that the Scope lets go of it.
+   */
   scopeCell: ScopeCell | undefined
   fire(): void
   snapshot(): RepeaterStatus
@@ -126,6 +127,20 @@ class RunSupport<R> {
 }
 
 /**
+ * What `stop` and `join` wait on, made when first needed: an idle repeater
+ * never pays for it.
+ */
+class Waiters<E> {
+  /** How it ended, once it has, when that was a failure (a repeater that ended otherwise joins with success). */
+  failure: Exit.Exit<void, E | RepeaterTimeoutError> | undefined = undefined
+  joinDeferred: Deferred.Deferred<void, E | RepeaterTimeoutError> | undefined = undefined
+  stopDeferred: Deferred.Deferred<StopResult> | undefined = undefined
+  stopResult: StopResult | undefined = undefined
+  /** A stop asked for by the run itself, waiting for it without a grace. */
+  unboundedStop = false
+}
+
+/**
  * One repeater: its schedule, its counters and its single in-flight run. It
  * is also its own handle and its own heap item, so that an idle repeater is
  * one object (plus its options) and holds no fiber.
@@ -137,7 +152,6 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   due = 0
   heapIndex = -1
   heapSeq = 0
-  scopeGroup: Set<ManagedRepeater> | undefined = undefined
   scopeCell: ScopeCell | undefined = undefined
 
   // the next run: its scheduled instant (before jitter), due time (jitter included)
@@ -150,9 +164,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
    * (matches at or before it are not counted as skipped).
    */
   private cursor = 0
-  /** Cron: the wall time of the next match. */
-  private nextMatch = NaN
-  private t0 = NaN
+  /**
+   * Every: the origin of the grid (t0), the instant of the first run before jitter; cron: the wall time of the next
+   * match. One field for both, as for `cursor`: an idle repeater carries a field and a boxed double less.
+   */
+  private anchor = NaN
   private scheduleState: unknown = undefined
 
   private started = 0
@@ -164,12 +180,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   /** Its Scope is closing: no new run starts; its own finalizer will stop it. */
   private draining = false
   private ended: Ended | undefined = undefined
-  private endExit: Exit.Exit<void, E | RepeaterTimeoutError> | undefined = undefined
-  private joinDeferred: Deferred.Deferred<void, E | RepeaterTimeoutError> | undefined = undefined
-  private stopDeferred: Deferred.Deferred<StopResult> | undefined = undefined
-  private stopResult: StopResult | undefined = undefined
-  /** A stop asked for by the run itself, waiting for it without a grace. */
-  private unboundedStop = false
+  private waiters: Waiters<E> | undefined = undefined
   private running: RunSupport<R> | undefined = undefined
 
   constructor(
@@ -225,9 +236,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     let planned: Effect.Effect<void>
     switch (trigger._tag) {
       case "Every": {
-        this.t0 = now + initialDelay!
+        this.anchor = now + initialDelay!
         this.cursor = 0
-        planned = this.planAt(this.t0, now)
+        planned = this.planAt(this.anchor, now)
         break
       }
       case "Cron": {
@@ -252,18 +263,18 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       case "Every": {
         if (trigger.mode === "delay") return this.planAt(end + trigger.millis, end)
         const every = trigger.millis
-        const next = this.t0 + this.cursor * every
+        const next = this.anchor + this.cursor * every
         if (next >= end) return this.planAt(next, end)
         if (this.paused) {
           // a runNow run while paused: ticks that fell due meanwhile are dropped, not skipped
-          this.cursor = Math.ceil((end - this.t0) / every)
-          return this.planAt(this.t0 + this.cursor * every, end)
+          this.cursor = Math.ceil((end - this.anchor) / every)
+          return this.planAt(this.anchor + this.cursor * every, end)
         }
         // Overrun: exactly one run at once, for the latest tick that fell due; the others are skipped.
-        const latest = Math.floor((end - this.t0) / every)
+        const latest = Math.floor((end - this.anchor) / every)
         this.recordSkipped(run, next, latest - this.cursor)
         this.cursor = latest
-        this.setNext(this.t0 + latest * every, end, end, 0)
+        this.setNext(this.anchor + latest * every, end, end, 0)
         return Effect.void
       }
       case "Cron": {
@@ -281,7 +292,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         }
         this.recordSkipped(run, end + (firstSkipped - wallEnd), skipped)
         this.cursor = from
-        this.nextMatch = next
+        this.anchor = next
         return this.planAt(end + (next - wallEnd), end)
       }
       case "Schedule":
@@ -297,17 +308,17 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private consumeOverdueTicks(end: number, run: number): void {
     const trigger = this.config.trigger
     if (trigger._tag !== "Every" || trigger.mode !== "rate") return
-    const next = this.t0 + this.cursor * trigger.millis
+    const next = this.anchor + this.cursor * trigger.millis
     if (next >= end) return
-    const latest = Math.floor((end - this.t0) / trigger.millis)
+    const latest = Math.floor((end - this.anchor) / trigger.millis)
     this.recordSkipped(run, next, latest - this.cursor)
     this.cursor = latest + 1
   }
 
   /** Plans the first cron match after the wall time `from`, converted to the dispatcher's time. */
   private planMatch(cron: Cron.Cron, from: number, now: number, wallNow: number): Effect.Effect<void> {
-    this.nextMatch = Cron.next(cron, from).getTime()
-    return this.planAt(now + (this.nextMatch - wallNow), now)
+    this.anchor = Cron.next(cron, from).getTime()
+    return this.planAt(now + (this.anchor - wallNow), now)
   }
 
   private stepSchedule(now: number): Effect.Effect<void> {
@@ -381,7 +392,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     if (this.ended !== undefined || this.stopping || this.draining || this.paused || this.inFlight !== undefined) return
     const trigger = this.config.trigger
     if (trigger._tag === "Every" && trigger.mode === "rate") this.cursor++
-    else if (trigger._tag === "Cron") this.cursor = this.nextMatch
+    else if (trigger._tag === "Cron") this.cursor = this.anchor
     this.startRun(this.nextScheduledAt, true)
   }
 
@@ -558,7 +569,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       }
     }
     if (this.stopping || this.draining || this.ended !== undefined) return log
-    if (running.endedRuns >= this.config.maxRepetitions) {
+    const maxRepetitions = this.config.maxRepetitions
+    if (maxRepetitions !== undefined && running.endedRuns >= maxRepetitions) {
       this.end("completed")
       return log
     }
@@ -613,9 +625,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       switch (trigger._tag) {
         case "Every": {
           if (trigger.mode === "rate") {
-            const tick = Math.ceil((now - this.t0) / trigger.millis)
+            const tick = Math.ceil((now - this.anchor) / trigger.millis)
             this.cursor = tick
-            const scheduledAt = this.t0 + tick * trigger.millis
+            const scheduledAt = this.anchor + tick * trigger.millis
             this.setNext(scheduledAt, scheduledAt + jitterOffset, now, jitterOffset)
             return
           }
@@ -625,8 +637,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
           // the first match at or after the resume that was not consumed yet
           const wallNow = this.owner.dispatcher.wallNow()
           this.cursor = Math.max(this.cursor, wallNow - 1)
-          this.nextMatch = Cron.next(trigger.cron, this.cursor).getTime()
-          const scheduledAt = now + (this.nextMatch - wallNow)
+          this.anchor = Cron.next(trigger.cron, this.cursor).getTime()
+          const scheduledAt = now + (this.anchor - wallNow)
           this.setNext(scheduledAt, scheduledAt + jitterOffset, now, jitterOffset)
           return
         }
@@ -680,18 +692,19 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return Effect.flatMap(FiberRef.get(currentRun), (callerRun) => {
       const fiber = this.inFlight
       if (fiber !== undefined && callerRun === fiber.id()) return Effect.succeed(this.stopFromOwnRun(fiber))
-      if (this.stopResult !== undefined) return Effect.succeed(this.stopResult)
-      if (this.stopDeferred !== undefined) {
+      const waiters = this.waiters
+      if (waiters?.stopResult !== undefined) return Effect.succeed(waiters.stopResult)
+      if (waiters?.stopDeferred !== undefined) {
         // A stop the run asked for itself waits for it without bound: a stop from outside
         // still gives it only its grace.
-        if (this.unboundedStop && fiber !== undefined) {
-          this.unboundedStop = false
+        if (waiters.unboundedStop && fiber !== undefined) {
+          waiters.unboundedStop = false
           this.runStopProcedure(gracefully(fiber, grace))
         }
-        return Deferred.await(this.stopDeferred)
+        return Deferred.await(waiters.stopDeferred)
       }
       // idle, or ended on its own (completed, failed): nothing to wait for
-      if (this.stopIfIdle() || fiber === undefined) return Effect.succeed(this.stopResult ?? "idle")
+      if (this.stopIfIdle() || fiber === undefined) return Effect.succeed(this.waiters?.stopResult ?? "idle")
       const deferred = this.beginStop()
       this.runStopProcedure(gracefully(fiber, grace))
       return Deferred.await(deferred)
@@ -705,9 +718,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
    * its grace.
    */
   private stopFromOwnRun(fiber: Fiber.RuntimeFiber<unknown, unknown>): StopResult {
-    if (this.stopDeferred === undefined && this.ended === undefined) {
+    if (this.waiters?.stopDeferred === undefined && this.ended === undefined) {
       this.beginStop()
-      this.unboundedStop = true
+      this.makeWaiters().unboundedStop = true
       this.runStopProcedure(
         Effect.map(Fiber.await(fiber), (exit): StopResult => wasInterrupted(exit) ? "interrupted" : "finished")
       )
@@ -717,7 +730,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   private beginStop(): Deferred.Deferred<StopResult> {
     const deferred = Deferred.unsafeMake<StopResult>(FiberId.none)
-    this.stopDeferred = deferred
+    this.makeWaiters().stopDeferred = deferred
     this.stopping = true
     this.runNowPending = false
     this.owner.dispatcher.unschedule(this)
@@ -732,20 +745,29 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     )
   }
 
+  private makeWaiters(): Waiters<E> {
+    return this.waiters ??= new Waiters()
+  }
+
   private finishStop(result: StopResult): void {
     this.end("stopped", undefined, result)
   }
 
   /** Ends the repeater, once: frees its name, reports it and wakes `join` and `stop`. */
   private end(ended: Ended, cause?: Cause.Cause<E | RepeaterTimeoutError>, result?: StopResult): void {
-    // the first stop procedure to finish decides the result
-    if (result !== undefined && this.stopResult === undefined) this.stopResult = result
+    // the first stop procedure to finish decides the result (an idle stop's is the default)
+    if (result !== undefined && result !== "idle" && this.waiters?.stopResult === undefined) {
+      this.makeWaiters().stopResult = result
+    }
     if (this.ended !== undefined) {
-      if (this.stopResult !== undefined && this.stopDeferred !== undefined) {
-        Deferred.unsafeDone(this.stopDeferred, Exit.succeed(this.stopResult))
+      const waiters = this.waiters
+      if (waiters?.stopResult !== undefined && waiters.stopDeferred !== undefined) {
+        Deferred.unsafeDone(waiters.stopDeferred, Exit.succeed(waiters.stopResult))
       }
       return
     }
+    // kept before it counts as ended, so that `join` never sees one without the other
+    if (cause !== undefined) this.makeWaiters().failure = Exit.failCause(cause)
     this.ended = ended
     this.paused = false
     this.runNowPending = false
@@ -765,18 +787,19 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         if (this.owner.hasSubscribers()) this.owner.publish({ _tag: "Failed", name: this.name, runs, cause: cause! })
         break
     }
-    this.endExit = cause === undefined ? Exit.void : Exit.failCause(cause)
-    if (this.joinDeferred !== undefined) Deferred.unsafeDone(this.joinDeferred, this.endExit)
-    if (result !== undefined && this.stopDeferred !== undefined) {
-      Deferred.unsafeDone(this.stopDeferred, Exit.succeed(result))
+    const waiters = this.waiters
+    if (waiters?.joinDeferred !== undefined) Deferred.unsafeDone(waiters.joinDeferred, waiters.failure ?? Exit.void)
+    if (result !== undefined && waiters?.stopDeferred !== undefined) {
+      Deferred.unsafeDone(waiters.stopDeferred, Exit.succeed(result))
     }
   }
 
   get join(): Effect.Effect<void, E | RepeaterTimeoutError> {
     return Effect.suspend(() => {
-      if (this.endExit !== undefined) return this.endExit
-      this.joinDeferred ??= Deferred.unsafeMake<void, E | RepeaterTimeoutError>(FiberId.none)
-      return Deferred.await(this.joinDeferred)
+      if (this.ended !== undefined) return this.waiters?.failure ?? Exit.void
+      const waiters = this.makeWaiters()
+      waiters.joinDeferred ??= Deferred.unsafeMake<void, E | RepeaterTimeoutError>(FiberId.none)
+      return Deferred.await(waiters.joinDeferred)
     })
   }
 

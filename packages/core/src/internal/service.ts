@@ -85,9 +85,10 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
       },
       release: (repeater) => {
         if (repeaters.get(repeater.name) === repeater) repeaters.delete(repeater.name)
-        repeater.scopeGroup?.delete(repeater)
-        repeater.scopeGroup = undefined
-        if (repeater.scopeCell !== undefined) repeater.scopeCell.repeater = undefined
+        if (repeater.scopeCell !== undefined) {
+          repeater.scopeCell.group?.members.delete(repeater)
+          repeater.scopeCell.repeater = undefined
+        }
         repeater.scopeCell = undefined
       }
     }
@@ -130,7 +131,6 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
         groupOfScope.set(scope, group)
       }
       group.members.add(repeater)
-      repeater.scopeGroup = group.members
       cell.repeater = repeater
       cell.group = group
       repeater.scopeCell = cell

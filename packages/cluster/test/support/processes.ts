@@ -5,6 +5,7 @@
 import { freePort, freePorts } from "@effect-repeater/testkit/Ports"
 import { killAll, type NodeProcess, spawnNode, tails, waitFor } from "@effect-repeater/testkit/Processes"
 import { fileURLToPath } from "node:url"
+import type { RunnerOptions } from "../fixtures/runner.js"
 
 export const fixture = fileURLToPath(new URL("../fixtures/runner.ts", import.meta.url))
 const packageDir = fileURLToPath(new URL("../..", import.meta.url))
@@ -22,15 +23,7 @@ export interface RunnerEvent {
   readonly nextTick?: number
 }
 
-export interface RunnerOptions {
-  readonly port: number
-  readonly sqlite?: string
-  readonly pg?: string
-  readonly name?: string
-  readonly everyMs?: number
-  readonly missed?: "skip" | "runOnce"
-  readonly stall?: { readonly afterRun: number; readonly ms: number; readonly in: "run" | "idle" }
-}
+export type { RunnerOptions }
 
 export interface RunnerProcess extends NodeProcess {
   readonly port: number

@@ -3,6 +3,7 @@
  * asked once, "Run now" makes the run count grow, and a failure of the
  * cleanup (its table renamed away under it) shows its message.
  */
+import { launchOptions } from "@effect-repeater/testkit/Chromium"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { afterAll, assert, describe, it } from "@effect/vitest"
@@ -40,19 +41,7 @@ describe("the dashboard of the running server", () => {
       CLEANUP_INTERVAL: "3600",
       ADMIN_TOKEN: adminToken
     })
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic"
-      ]
-    })
+    const browser = await chromium.launch(launchOptions)
     try {
       const baseUrl = await baseUrlOf(server)
       const page = await browser.newPage({ viewport: { width: 1280, height: 360 } })

@@ -1,25 +1,18 @@
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { afterAll, beforeAll } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import { type Postgres, startPostgres } from "./support/postgres.js"
+import { privatePostgres } from "./support/postgres.js"
 import { storageCases } from "./support/storageCases.js"
 
-let postgres: Postgres | undefined
-beforeAll(async () => {
-  postgres = await startPostgres()
-}, 120_000)
-afterAll(() => {
-  postgres?.stop()
-})
+const postgres = privatePostgres()
 
 let databases = 0
 
 /** A fresh database per test on the private server (BIGINT comes back as strings, unlike SQLite). */
 const Pg = Layer.unwrapScoped(Effect.gen(function*() {
-  const url = postgres!.url
+  const url = postgres().url()
   const database = `state_${++databases}`
   yield* Effect.flatMap(SqlClient.SqlClient, (sql) => sql`CREATE DATABASE ${sql(database)}`).pipe(
     Effect.provide(PgClient.layer({ url: Redacted.make(url) }))

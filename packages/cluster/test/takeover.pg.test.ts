@@ -1,18 +1,12 @@
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { type Postgres, startPostgres } from "./support/postgres.js"
+import { privatePostgres } from "./support/postgres.js"
 import { assertTable, checkContinuity, eventsOf, runScenario } from "./support/scenario.js"
 
-let postgres: Postgres | undefined
-beforeAll(async () => {
-  postgres = await startPostgres()
-}, 120_000)
-afterAll(() => {
-  postgres?.stop()
-})
+const postgres = privatePostgres()
 
 const ticksInTable = (url: string) =>
   Effect.runPromise(
@@ -26,7 +20,7 @@ describe("three runner processes over one PostgreSQL database", () => {
   it(
     "SIGKILL of the holder, then SIGTERM of the next: each time another runner takes over, no tick twice, the latest missed tick caught up once",
     async () => {
-      const url = postgres!.url
+      const url = postgres().url()
       const result = await runScenario({ storage: { pg: url }, signals: ["SIGKILL", "SIGTERM"] })
       for (const takeover of result.takeovers) {
         process.stdout.write(

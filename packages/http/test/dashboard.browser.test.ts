@@ -1,4 +1,5 @@
 import { Repeater } from "@effect-repeater/core/Repeater"
+import { launchOptions } from "@effect-repeater/testkit/Chromium"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { mkdirSync } from "node:fs"
@@ -12,22 +13,7 @@ const buildDir = fileURLToPath(new URL("../build", import.meta.url))
 
 /** Debian's chromium, headless, kept off the network it would otherwise try to reach. */
 const launch = Effect.acquireRelease(
-  Effect.promise(() =>
-    // (playwright gives each launch a fresh profile directory of its own)
-    chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic"
-      ]
-    })
-  ),
+  Effect.promise(() => chromium.launch(launchOptions)),
   (browser) => Effect.promise(() => browser.close())
 )
 

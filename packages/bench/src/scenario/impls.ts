@@ -43,21 +43,27 @@ const now = () => performance.now()
 /** Resolves on the next turn of the event loop after the pending I/O and immediates. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-const rawChain: Impl = {
-  contract: "delay",
+/**
+ * An implementation on Node timers: `arm` starts repeater `i`, calling `onArm(i)` as it arms the first wait, and keeps
+ * the repeater's pending timer in `timers[i]`; stopping clears them all (`clearTimeout` clears intervals too).
+ */
+const nodeTimers = (
+  contract: "delay" | "rate",
+  arm: (
+    timers: Array<NodeJS.Timeout>,
+    i: number,
+    intervalMs: number,
+    task: (i: number) => void,
+    onArm: (i: number) => void
+  ) => void
+): Impl => ({
+  contract,
   resolution: "ms",
   setup: async () => () => {
     const timers: Array<NodeJS.Timeout> = []
     return {
       start: async (from, to, intervalMs, task, onArm) => {
-        for (let i = from; i < to; i++) {
-          const tick = () => {
-            task(i)
-            timers[i] = setTimeout(tick, intervalMs)
-          }
-          onArm(i)
-          timers[i] = setTimeout(tick, intervalMs)
-        }
+        for (let i = from; i < to; i++) arm(timers, i, intervalMs, task, onArm)
       },
       stop: async () => {
         for (const timer of timers) clearTimeout(timer)
@@ -65,56 +71,35 @@ const rawChain: Impl = {
       }
     }
   }
-}
+})
 
-const rawRate: Impl = {
-  contract: "rate",
-  resolution: "ms",
-  setup: async () => () => {
-    const timers: Array<NodeJS.Timeout> = []
-    return {
-      start: async (from, to, intervalMs, task, onArm) => {
-        for (let i = from; i < to; i++) {
-          const t0 = now()
-          let k = 1
-          const tick = () => {
-            task(i)
-            const elapsed = now() - t0
-            // the next grid point after now: ticks missed by an overrun are skipped
-            k = Math.max(k + 1, Math.floor(elapsed / intervalMs) + 1)
-            timers[i] = setTimeout(tick, Math.max(0, t0 + k * intervalMs - now()))
-          }
-          onArm(i)
-          timers[i] = setTimeout(tick, intervalMs)
-        }
-      },
-      stop: async () => {
-        for (const timer of timers) clearTimeout(timer)
-        timers.length = 0
-      }
-    }
+const rawChain = nodeTimers("delay", (timers, i, intervalMs, task, onArm) => {
+  const tick = () => {
+    task(i)
+    timers[i] = setTimeout(tick, intervalMs)
   }
-}
+  onArm(i)
+  timers[i] = setTimeout(tick, intervalMs)
+})
 
-const interval: Impl = {
-  contract: "rate",
-  resolution: "ms",
-  setup: async () => () => {
-    const timers: Array<NodeJS.Timeout> = []
-    return {
-      start: async (from, to, intervalMs, task, onArm) => {
-        for (let i = from; i < to; i++) {
-          onArm(i)
-          timers[i] = setInterval(() => task(i), intervalMs)
-        }
-      },
-      stop: async () => {
-        for (const timer of timers) clearInterval(timer)
-        timers.length = 0
-      }
-    }
+const rawRate = nodeTimers("rate", (timers, i, intervalMs, task, onArm) => {
+  const t0 = now()
+  let k = 1
+  const tick = () => {
+    task(i)
+    const elapsed = now() - t0
+    // the next grid point after now: ticks missed by an overrun are skipped
+    k = Math.max(k + 1, Math.floor(elapsed / intervalMs) + 1)
+    timers[i] = setTimeout(tick, Math.max(0, t0 + k * intervalMs - now()))
   }
-}
+  onArm(i)
+  timers[i] = setTimeout(tick, intervalMs)
+})
+
+const interval = nodeTimers("rate", (timers, i, intervalMs, task, onArm) => {
+  onArm(i)
+  timers[i] = setInterval(() => task(i), intervalMs)
+})
 
 const toad: Impl = {
   contract: "rate",

@@ -11,9 +11,10 @@
  *
  * @since 0.1.0
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
-import { createServer, type Server } from "node:net"
+import { freePorts } from "@effect-repeater/testkit/Ports"
+import { type Postgres, startPostgres } from "@effect-repeater/testkit/Postgres"
+import { killAll, type NodeProcess, spawnNode, waitFor } from "@effect-repeater/testkit/Processes"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -29,79 +30,22 @@ interface Event {
   readonly scheduledAt?: number
 }
 
-interface Runner {
-  readonly child: ChildProcess
+interface Runner extends NodeProcess {
   readonly events: Array<Event>
-  /** The end of what it wrote to stderr, for diagnostics. */
-  stderr: string
-  readonly exit: Promise<void>
 }
-
-/** `count` distinct ports free a moment ago on 127.0.0.1 (held open together, so none is given twice). */
-const freePorts = async (count: number): Promise<Array<number>> => {
-  const servers: Array<Server> = []
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = createServer()
-      servers.push(server)
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject)
-        server.listen(0, "127.0.0.1", () => resolve())
-      })
-    }
-    return servers.map((server) => {
-      const address = server.address()
-      return typeof address === "object" && address !== null ? address.port : 0
-    })
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
-  }
-}
-
-const freePort = async (): Promise<number> => (await freePorts(1))[0]
 
 const startRunner = (options: Record<string, unknown>): Runner => {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, JSON.stringify(options)], {
-    cwd: clusterPackage,
-    stdio: ["ignore", "pipe", "pipe"]
-  })
   const events: Array<Event> = []
-  let buffered = ""
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-    buffered += chunk
-    const lines = buffered.split("\n")
-    buffered = lines.pop()!
-    for (const line of lines) if (line.startsWith("{\"event\"")) events.push(JSON.parse(line))
+  const runner = spawnNode(fixture, [JSON.stringify(options)], {
+    cwd: clusterPackage,
+    onLine: (line) => {
+      if (line.startsWith("{\"event\"")) events.push(JSON.parse(line))
+    }
   })
-  const runner: Runner = {
-    child,
-    events,
-    stderr: "",
-    exit: new Promise((resolve) => child.once("exit", () => resolve()))
-  }
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-    runner.stderr = (runner.stderr + chunk).slice(-2000)
-  })
-  return runner
+  return Object.assign(runner, { events })
 }
 
-const waitFor = async (
-  what: string,
-  runners: ReadonlyArray<Runner>,
-  condition: () => boolean,
-  timeoutMs = 90_000
-): Promise<void> => {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      const stderr = runners.map((r) =>
-        `pid ${r.child.pid} (exit ${r.child.exitCode ?? r.child.signalCode}): ${r.stderr}`
-      )
-      throw new Error(`timed out waiting for ${what}\n${stderr.join("\n")}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+const timeoutMs = 90_000
 
 interface Measurement {
   readonly takeoverMs: number
@@ -114,34 +58,50 @@ const measure = async (storage: Record<string, string>, signal: "SIGKILL" | "SIG
   try {
     // three distinct ports (held together while chosen)
     for (const port of await freePorts(3)) runners.push(startRunner({ port, ...storage }))
-    await waitFor("three ready runners", runners, () => runners.every((r) => r.events.some((e) => e.event === "ready")))
+    await waitFor(
+      "three ready runners",
+      () => runners.every((r) => r.events.some((e) => e.event === "ready")),
+      timeoutMs,
+      runners
+    )
     // settled: the latest three runs (after every runner joined) by the same runner
     let holder: Runner | undefined
     const allReady = Math.max(...runners.map((r) => r.events.find((e) => e.event === "ready")!.at))
-    await waitFor("a settled holder", runners, () => {
-      const latest = runners.flatMap((r) => r.events.filter((e) => e.event === "run")).sort((a, b) => a.at - b.at)
-        .slice(-3)
-      const settled = latest.length === 3 && latest.every((e) => e.pid === latest[0].pid && e.at > allReady + 1000)
-      holder = settled ? runners.find((r) => r.child.pid === latest[0].pid) : undefined
-      return holder !== undefined
-    })
+    await waitFor(
+      "a settled holder",
+      () => {
+        const latest = runners.flatMap((r) => r.events.filter((e) => e.event === "run")).sort((a, b) => a.at - b.at)
+          .slice(-3)
+        const settled = latest.length === 3 && latest.every((e) => e.pid === latest[0].pid && e.at > allReady + 1000)
+        holder = settled ? runners.find((r) => r.pid === latest[0].pid) : undefined
+        return holder !== undefined
+      },
+      timeoutMs,
+      runners
+    )
     const signalledAt = Date.now()
     holder!.child.kill(signal)
     let takeoverAt = 0
-    await waitFor("a takeover", runners, () => {
-      for (const runner of runners) {
-        if (runner === holder) continue
-        const holding = runner.events.find((e) => e.event === "holding" && e.at >= signalledAt)
-        if (holding !== undefined) takeoverAt = holding.at
-      }
-      return takeoverAt > 0
-    })
+    await waitFor(
+      "a takeover",
+      () => {
+        for (const runner of runners) {
+          if (runner === holder) continue
+          const holding = runner.events.find((e) => e.event === "holding" && e.at >= signalledAt)
+          if (holding !== undefined) takeoverAt = holding.at
+        }
+        return takeoverAt > 0
+      },
+      timeoutMs,
+      runners
+    )
     // two more ticks, to see double runs if there were any
     await waitFor(
       "ticks after the takeover",
-      runners,
       () =>
-        runners.some((r) => r !== holder && r.events.filter((e) => e.event === "run" && e.at > takeoverAt).length >= 2)
+        runners.some((r) => r !== holder && r.events.filter((e) => e.event === "run" && e.at > takeoverAt).length >= 2),
+      timeoutMs,
+      runners
     )
     const ticks = runners.flatMap((r) => r.events.filter((e) => e.event === "run").map((e) => e.scheduledAt!))
     const duplicates = runners.flatMap((r) => r.events.filter((e) => e.event === "duplicate")).length
@@ -150,57 +110,7 @@ const measure = async (storage: Record<string, string>, signal: "SIGKILL" | "SIG
       doubleRuns: Math.max(duplicates, ticks.length - new Set(ticks).size)
     }
   } finally {
-    for (const runner of runners) {
-      if (runner.child.exitCode === null && runner.child.signalCode === null) runner.child.kill("SIGKILL")
-    }
-    await Promise.all(runners.map((r) => r.exit))
-  }
-}
-
-interface Postgres {
-  readonly url: (database: string) => string
-  readonly createDatabase: (database: string) => void
-  readonly stop: () => void
-}
-
-const startPostgres = async (): Promise<Postgres> => {
-  const root = "/usr/lib/postgresql"
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb"))) : []
-  if (versions.length === 0) throw new Error("PostgreSQL is not installed: apt-get install -y postgresql")
-  const bin = join(root, versions.sort((a, b) => Number(b) - Number(a))[0], "bin")
-  const asRoot = process.getuid?.() === 0
-  const run = (command: string, args: ReadonlyArray<string>) =>
-    asRoot ?
-      execFileSync("runuser", ["-u", "postgres", "--", join(bin, command), ...args], { stdio: "pipe" }) :
-      execFileSync(join(bin, command), args, { stdio: "pipe" })
-  const dir = mkdtempSync(join(tmpdir(), "bench-pg-"))
-  if (asRoot) {
-    const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"]).toString().trim())
-    chownSync(dir, id("-u"), id("-g"))
-  }
-  const data = join(dir, "data")
-  const port = await freePort()
-  run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync"])
-  run("pg_ctl", [
-    "-D",
-    data,
-    "-l",
-    join(dir, "server.log"),
-    "-w",
-    "-o",
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    "start"
-  ])
-  return {
-    url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
-    createDatabase: (database) => run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", database]),
-    stop: () => {
-      try {
-        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
-      }
-    }
+    await killAll(runners)
   }
 }
 

@@ -2,9 +2,10 @@
  * Real runner processes for the multi-process tests (and the benchmark):
  * spawn `test/fixtures/runner.ts`, read its JSON events, kill it.
  */
-import { type ChildProcess, spawn } from "node:child_process"
-import { createServer, type Server } from "node:net"
+import { freePort, freePorts } from "@effect-repeater/testkit/Ports"
+import { killAll, type NodeProcess, spawnNode, tails, waitFor } from "@effect-repeater/testkit/Processes"
 import { fileURLToPath } from "node:url"
+import type { RunnerOptions } from "../fixtures/runner.js"
 
 export const fixture = fileURLToPath(new URL("../fixtures/runner.ts", import.meta.url))
 const packageDir = fileURLToPath(new URL("../..", import.meta.url))
@@ -22,54 +23,12 @@ export interface RunnerEvent {
   readonly nextTick?: number
 }
 
-export interface RunnerOptions {
-  readonly port: number
-  readonly sqlite?: string
-  readonly pg?: string
-  readonly name?: string
-  readonly everyMs?: number
-  readonly missed?: "skip" | "runOnce"
-  readonly stall?: { readonly afterRun: number; readonly ms: number; readonly in: "run" | "idle" }
-}
+export type { RunnerOptions }
 
-export interface RunnerProcess {
-  readonly pid: number
+export interface RunnerProcess extends NodeProcess {
   readonly port: number
-  readonly child: ChildProcess
   readonly events: Array<RunnerEvent>
-  /** Everything it wrote, for diagnostics. */
-  readonly output: Array<string>
-  exited: boolean
-  readonly exit: Promise<number | null>
 }
-
-/**
- * `count` distinct ports that were free a moment ago on 127.0.0.1 (all held
- * open together, so that none is handed out twice). Another process may still
- * take one before a runner binds it: see `startRunners`.
- */
-export const freePorts = async (count: number): Promise<Array<number>> => {
-  const servers: Array<Server> = []
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = createServer()
-      servers.push(server)
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject)
-        server.listen(0, "127.0.0.1", () => resolve())
-      })
-    }
-    return servers.map((server) => {
-      const address = server.address()
-      return typeof address === "object" && address !== null ? address.port : 0
-    })
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
-  }
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export const freePort = async (): Promise<number> => (await freePorts(1))[0]
 
 const portTaken = (runner: RunnerProcess): boolean =>
   runner.exited && !runner.events.some((e) => e.event === "ready") &&
@@ -98,8 +57,7 @@ export const startRunners = async (
         }
       }
       if (Date.now() > deadline) {
-        const outputs = runners.map((r) => `--- pid ${r.pid} (exited: ${r.exited})\n${r.output.slice(-20).join("\n")}`)
-        throw new Error(`Timed out after ${timeoutMs} ms waiting for the runners to be ready\n${outputs.join("\n")}`)
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for the runners to be ready\n${tails(runners)}`)
       }
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
@@ -111,42 +69,14 @@ export const startRunners = async (
 }
 
 export const startRunner = (options: RunnerOptions): RunnerProcess => {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, JSON.stringify(options)], {
-    cwd: packageDir,
-    stdio: ["ignore", "pipe", "pipe"]
-  })
   const events: Array<RunnerEvent> = []
-  const output: Array<string> = []
-  let buffered = ""
-  child.stdout!.setEncoding("utf8")
-  child.stdout!.on("data", (chunk: string) => {
-    buffered += chunk
-    let newline = buffered.indexOf("\n")
-    while (newline >= 0) {
-      const line = buffered.slice(0, newline)
-      buffered = buffered.slice(newline + 1)
-      output.push(line)
+  const runner = spawnNode(fixture, [JSON.stringify(options)], {
+    cwd: packageDir,
+    onLine: (line) => {
       if (line.startsWith("{\"event\"")) events.push(JSON.parse(line))
-      newline = buffered.indexOf("\n")
     }
   })
-  child.stderr!.setEncoding("utf8")
-  child.stderr!.on("data", (chunk: string) => output.push(chunk))
-  const runner: RunnerProcess = {
-    pid: child.pid!,
-    port: options.port,
-    child,
-    events,
-    output,
-    exited: false,
-    exit: new Promise((resolve) =>
-      child.once("exit", (code) => {
-        runner.exited = true
-        resolve(code)
-      })
-    )
-  }
-  return runner
+  return Object.assign(runner, { port: options.port, events })
 }
 
 /**
@@ -168,33 +98,7 @@ export const exitWithin = (runner: RunnerProcess, timeoutMs = 60_000): Promise<n
   return Promise.race([runner.exit, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** Kills every runner still alive (SIGKILL) and waits for the exits. */
-export const killAll = async (runners: ReadonlyArray<RunnerProcess>): Promise<void> => {
-  for (const runner of runners) {
-    if (!runner.exited) runner.child.kill("SIGKILL")
-  }
-  await Promise.all(runners.map((runner) => runner.exit))
-}
-
-/**
- * Polls `condition` every 50 ms until it holds; fails after `timeoutMs` with
- * `what` and the end of each runner's output.
- */
-export const waitFor = async (
-  what: string,
-  condition: () => boolean,
-  timeoutMs = 60_000,
-  runners: ReadonlyArray<RunnerProcess> = []
-): Promise<void> => {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      const outputs = runners.map((r) => `--- pid ${r.pid} (exited: ${r.exited})\n${r.output.slice(-20).join("\n")}`)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}\n${outputs.join("\n")}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+export { killAll, waitFor }
 
 export const runs = (runner: RunnerProcess): Array<RunnerEvent> => runner.events.filter((e) => e.event === "run")
 

@@ -1,4 +1,4 @@
-import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
+import type { RepeaterEvent, RunFailed, RunStarted, RunSucceeded } from "@effect-repeater/core/RepeaterEvent"
 import type { RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import * as Cause from "effect/Cause"
 import * as DateTime from "effect/DateTime"
@@ -34,29 +34,12 @@ export const statusToJson = (status: RepeaterStatus): RepeaterStatusJson =>
 export const eventToJson = (event: RepeaterEvent): Record<string, string | number> => {
   switch (event._tag) {
     case "RunStarted":
-      return {
-        _tag: event._tag,
-        name: event.name,
-        run: event.run,
-        scheduledAt: DateTime.formatIso(event.scheduledAt),
-        startedAt: DateTime.formatIso(event.startedAt)
-      }
+      return runToJson(event)
     case "RunSucceeded":
-      return {
-        _tag: event._tag,
-        name: event.name,
-        run: event.run,
-        scheduledAt: DateTime.formatIso(event.scheduledAt),
-        startedAt: DateTime.formatIso(event.startedAt),
-        durationMillis: Duration.toMillis(event.duration)
-      }
+      return { ...runToJson(event), durationMillis: Duration.toMillis(event.duration) }
     case "RunFailed":
       return {
-        _tag: event._tag,
-        name: event.name,
-        run: event.run,
-        scheduledAt: DateTime.formatIso(event.scheduledAt),
-        startedAt: DateTime.formatIso(event.startedAt),
+        ...runToJson(event),
         durationMillis: Duration.toMillis(event.duration),
         cause: Cause.pretty(event.cause, { renderErrorCause: true })
       }
@@ -81,6 +64,15 @@ export const eventToJson = (event: RepeaterEvent): Record<string, string | numbe
       }
   }
 }
+
+/** The fields every run event has, in the order the JSON shows them. */
+const runToJson = (event: RunStarted | RunSucceeded | RunFailed): Record<string, string | number> => ({
+  _tag: event._tag,
+  name: event.name,
+  run: event.run,
+  scheduledAt: DateTime.formatIso(event.scheduledAt),
+  startedAt: DateTime.formatIso(event.startedAt)
+})
 
 /**
  * One Server-Sent Events message: `event:` names the tag, `data:` holds the

@@ -9,18 +9,22 @@ import { RepeaterConfigError } from "@effect-repeater/core"
 import * as RunnerAddress from "@effect/cluster/RunnerAddress"
 import type { Runners } from "@effect/cluster/Runners"
 import type { Sharding } from "@effect/cluster/Sharding"
-import type * as ShardingConfig from "@effect/cluster/ShardingConfig"
+import * as ShardingConfig from "@effect/cluster/ShardingConfig"
+import * as SqlMessageStorage from "@effect/cluster/SqlMessageStorage"
+import * as SqlRunnerStorage from "@effect/cluster/SqlRunnerStorage"
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
 import type * as SocketServer from "@effect/platform/SocketServer"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
+import * as Cause from "effect/Cause"
 import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 
 /**
  * How fast the cluster notices a dead runner and moves its shards (and so its
@@ -213,6 +217,44 @@ const storageLayer = <E>(
     storage.sql
 
 /**
+ * Creates `@effect/cluster`'s tables before the runner starts. Runners that
+ * start together on an empty database race to create them ("relation
+ * cluster_migrations already exists" on PostgreSQL, which `@effect/cluster`
+ * turns into a defect): the loser tries again after a short pause, up to five
+ * times, and each retry is logged with its cause. Once the tables exist this
+ * is a quick no-op.
+ */
+const prepareStorage = (
+  config: Partial<ShardingConfig.ShardingConfig["Type"]>
+): Layer.Layer<never, ConfigError.ConfigError | SqlError, SqlClient.SqlClient> =>
+  Layer.effectDiscard(
+    Layer.build(
+      Layer.mergeAll(SqlMessageStorage.layer, SqlRunnerStorage.layer).pipe(
+        Layer.provide(ShardingConfig.layerFromEnv(config))
+      )
+    ).pipe(
+      Effect.scoped,
+      Effect.sandbox,
+      Effect.retry(firstStartRace),
+      Effect.unsandbox
+    )
+  )
+
+const firstStartRace = Schedule.exponential("100 millis").pipe(
+  Schedule.intersect(Schedule.recurs(5)),
+  Schedule.whileInput(isSqlCause),
+  Schedule.tapInput((cause: Cause.Cause<unknown>) =>
+    Effect.logWarning("creating the cluster's tables failed (runners starting together?); trying again", cause)
+  )
+)
+
+function isSqlCause(cause: Cause.Cause<unknown>): boolean {
+  return [...Cause.failures(cause), ...Cause.defects(cause)].some((error) =>
+    typeof error === "object" && error !== null && "_tag" in error && error._tag === "SqlError"
+  )
+}
+
+/**
  * A cluster runner over TCP sockets with SQL storage, and the `SqlClient` it
  * uses (cluster repeaters keep their state there too).
  *
@@ -242,6 +284,7 @@ export const layer = <E = never>(
     Effect.zipRight(validateStorage(options.storage), shardingConfig(options)),
     (config) =>
       NodeClusterSocket.layer({ storage: "sql", shardingConfig: config }).pipe(
+        Layer.provide(prepareStorage(config)),
         Layer.provideMerge(storageLayer(options.storage))
       )
   ))

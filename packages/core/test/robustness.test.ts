@@ -5,7 +5,6 @@
  */
 import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
 import type { RepeaterEvent, RepeaterHandle } from "@effect-repeater/core"
-import { Dispatcher, type DispatchItem } from "@effect-repeater/core/internal/dispatcher"
 import { assert, describe, it } from "@effect/vitest"
 import {
   Cause,
@@ -22,6 +21,7 @@ import {
   TestClock
 } from "effect"
 import { vi } from "vitest"
+import { Dispatcher, type DispatchItem } from "../src/internal/dispatcher.js"
 import { mark, now, steppableClock } from "./support/time.js"
 
 /** A task that records the virtual time of each start and then lasts `millis`. */

@@ -14,8 +14,6 @@ import * as SqlMessageStorage from "@effect/cluster/SqlMessageStorage"
 import * as SqlRunnerStorage from "@effect/cluster/SqlRunnerStorage"
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
 import type * as SocketServer from "@effect/platform/SocketServer"
-import * as PgClient from "@effect/sql-pg/PgClient"
-import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Cause from "effect/Cause"
@@ -24,7 +22,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import type { ConnectionOptions } from "node:tls"
+import { pgLayer, sqliteLayer } from "./internal/drivers.js"
 
 /**
  * How fast the cluster notices a dead runner and moves its shards (and so its
@@ -74,13 +75,44 @@ export const fastTakeover: Required<{ readonly [K in keyof ClusterTimings]: Dura
  * one machine; a path that every runner opens, not `":memory:"`), a
  * PostgreSQL database (for many machines), or any `SqlClient` layer.
  *
+ * The drivers are optional peer dependencies, loaded only for the storage
+ * chosen: `{ sqlite }` needs `@effect/sql-sqlite-node`, `{ pg }` needs
+ * `@effect/sql-pg`. When the one needed is not installed, the layer fails
+ * with a `RepeaterConfigError` that names the package to install.
+ *
  * @since 0.1.0
  * @category models
  */
 export type ClusterStorage<E = never> =
   | { readonly sqlite: string }
-  | { readonly pg: PgClient.PgClientConfig }
+  | { readonly pg: PgStorageOptions }
   | { readonly sql: Layer.Layer<SqlClient.SqlClient, E> }
+
+/**
+ * The connection settings of `{ pg }` storage, passed to `@effect/sql-pg`'s
+ * `PgClient.layer` as they are. For its other settings (name transforms,
+ * custom types, a stream of your own), give `{ sql: PgClient.layer(config) }`
+ * instead.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PgStorageOptions {
+  readonly url?: Redacted.Redacted | undefined
+  readonly host?: string | undefined
+  readonly port?: number | undefined
+  readonly path?: string | undefined
+  readonly ssl?: boolean | ConnectionOptions | undefined
+  readonly database?: string | undefined
+  readonly username?: string | undefined
+  readonly password?: Redacted.Redacted | undefined
+  readonly idleTimeout?: Duration.DurationInput | undefined
+  readonly connectTimeout?: Duration.DurationInput | undefined
+  readonly maxConnections?: number | undefined
+  readonly minConnections?: number | undefined
+  readonly connectionTTL?: Duration.DurationInput | undefined
+  readonly applicationName?: string | undefined
+}
 
 /**
  * @since 0.1.0
@@ -209,11 +241,11 @@ const validateStorage = <E>(storage: ClusterStorage<E>): Effect.Effect<void, Rep
 
 const storageLayer = <E>(
   storage: ClusterStorage<E>
-): Layer.Layer<SqlClient.SqlClient, E | SqlError | ConfigError.ConfigError> =>
+): Layer.Layer<SqlClient.SqlClient, E | SqlError | ConfigError.ConfigError | RepeaterConfigError> =>
   "sqlite" in storage ?
-    SqliteClient.layer({ filename: storage.sqlite }) :
+    sqliteLayer(storage.sqlite) :
     "pg" in storage ?
-    PgClient.layer(storage.pg) :
+    pgLayer(storage.pg) :
     storage.sql
 
 /**

@@ -1,0 +1,61 @@
+import { RepeaterConfigError } from "@effect-repeater/core"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type { PgStorageOptions } from "../ClusterRunner.js"
+
+/**
+ * The SQL drivers are optional peer dependencies: a runner loads only the one
+ * its storage names, so an app on PostgreSQL never needs SQLite's native
+ * module. A driver that is not installed fails the layer with a
+ * `RepeaterConfigError` naming the package to install.
+ */
+export const driver = <A>(
+  field: string,
+  packageName: string,
+  range: string,
+  load: () => Promise<A>
+): Effect.Effect<A, RepeaterConfigError> =>
+  Effect.tryPromise({
+    try: load,
+    catch: (cause) =>
+      new RepeaterConfigError({
+        repeater: undefined,
+        field,
+        value: packageName,
+        reason: isMissing(cause, packageName) ?
+          `needs the package ${packageName}, which is not installed: npm install ${packageName}@${range}` :
+          `needs the package ${packageName}, which failed to load: ${String(cause)}`
+      })
+  })
+
+const isMissing = (cause: unknown, packageName: string): boolean =>
+  typeof cause === "object" && cause !== null && "code" in cause &&
+  (cause.code === "ERR_MODULE_NOT_FOUND" || cause.code === "MODULE_NOT_FOUND") &&
+  String(cause).includes(packageName)
+
+/** SQLite through `@effect/sql-sqlite-node`, loaded when first needed. */
+export const sqliteLayer = (
+  filename: string
+): Layer.Layer<SqlClient.SqlClient, ConfigError.ConfigError | RepeaterConfigError> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      driver("storage.sqlite", "@effect/sql-sqlite-node", "^0.53.0", () =>
+        import("@effect/sql-sqlite-node/SqliteClient")),
+      (SqliteClient) =>
+        SqliteClient.layer({ filename })
+    )
+  )
+
+/** PostgreSQL through `@effect/sql-pg`, loaded when first needed. */
+export const pgLayer = (
+  options: PgStorageOptions
+): Layer.Layer<SqlClient.SqlClient, SqlError | RepeaterConfigError> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      driver("storage.pg", "@effect/sql-pg", "^0.53.0", () => import("@effect/sql-pg/PgClient")),
+      (PgClient) => PgClient.layer(options)
+    )
+  )

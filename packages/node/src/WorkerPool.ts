@@ -42,7 +42,7 @@ export interface WorkerPoolOptions {
   /**
    * The worker file: an absolute path or a `file:` URL, usually
    * `new URL("./worker.ts", import.meta.url)`. A `.ts`, `.mts` or `.cts` file
-   * is loaded through `tsx` (an optional peer dependency); a `.js` or `.mjs`
+   * is loaded through `tsx`, which the application installs (`npm install -D tsx`); a `.js` or `.mjs`
    * file is loaded as it is.
    */
   readonly path: string | URL
@@ -169,8 +169,14 @@ export const make: <I extends Schema.TaggedRequest.All>(
  * @example
  * ```ts
  * import { WorkerPool } from "@effect-repeater/node"
- * import { Context } from "effect"
- * import type { Digest } from "./requests.js"
+ * import { Context, Schema } from "effect"
+ *
+ * // shared by the main thread and the worker file
+ * class Digest extends Schema.TaggedRequest<Digest>()("Digest", {
+ *   failure: Schema.Never,
+ *   success: Schema.String,
+ *   payload: { rounds: Schema.Number }
+ * }) {}
  *
  * class Digests extends Context.Tag("Digests")<Digests, WorkerPool.WorkerPool<Digest>>() {}
  *

@@ -1,5 +1,5 @@
 /**
- * The token server: `node --import tsx src/main.ts` (or `pnpm demo` from the
+ * The token server: `node --import tsx src/main.ts` (or `npm run demo` from the
  * repository's root). Settings from the environment: `PORT` (default 3000,
  * 0 for any free port), `HOST` (default 127.0.0.1), `DATABASE_PATH` (default
  * `./data/tokens.db`), `CLEANUP_INTERVAL` (seconds, default 5).

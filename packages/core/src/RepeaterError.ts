@@ -13,7 +13,7 @@ import { formatValue } from "./internal/format.js"
  *
  * @example
  * ```ts
- * import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
+ * import { Repeater } from "@effect-repeater/core"
  * import { Effect } from "effect"
  *
  * const program = Repeater.fork({ name: "bad", every: "-5 seconds" }, Effect.void).pipe(

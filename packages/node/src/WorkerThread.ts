@@ -24,7 +24,13 @@ import type * as Schema from "effect/Schema"
  * import { NodeRuntime } from "@effect/platform-node"
  * import { Effect, Schema } from "effect"
  * import { createHash } from "node:crypto"
- * import { Digest } from "./requests.js"
+ *
+ * // the request: in a module of its own, shared with the main thread
+ * class Digest extends Schema.TaggedRequest<Digest>()("Digest", {
+ *   failure: Schema.Never,
+ *   success: Schema.String,
+ *   payload: { rounds: Schema.Number }
+ * }) {}
  *
  * WorkerThread.serve(Schema.Union(Digest), {
  *   Digest: ({ rounds }) =>

@@ -58,5 +58,26 @@ export default tseslint.config(
         packageNames: ["effect", "@effect/platform", "@effect/sql"]
       }]
     }
+  },
+  {
+    // The kernel has no dependency at all: not Effect, not Node's modules, nothing but its own files.
+    files: ["packages/kernel/src/**/*"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        paths: [
+          { name: "effect", message: "The kernel does not depend on Effect: bindings (core) do." }
+        ],
+        patterns: [
+          {
+            group: ["effect/*", "@effect/*"],
+            message: "The kernel does not depend on Effect: bindings (core) do."
+          },
+          {
+            regex: "^(?!\\.{1,2}/)",
+            message: "The kernel has no dependency: import its own modules only, by a relative path."
+          }
+        ]
+      }]
+    }
   }
 )

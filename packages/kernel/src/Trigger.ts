@@ -31,7 +31,7 @@ export interface Cell {
   /** rate: the index of the next tick; cron: the wall time of the last consumed match. */
   cursor: number
   /** schedule: its state. */
-  state: unknown
+  scheduleState: unknown
 }
 
 /**

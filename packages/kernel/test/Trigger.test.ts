@@ -3,7 +3,7 @@ import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { type Run, simulate, type Step } from "./support/simulate.js"
 
-const cell = (): Trigger.Cell => ({ anchor: NaN, cursor: 0, state: undefined })
+const cell = (): Trigger.Cell => ({ anchor: NaN, cursor: 0, scheduleState: undefined })
 
 /** A cron-like rule: a match every `period` ms of wall time, at multiples of `period` plus `offset`. */
 const everyPeriod = (period: number, offset = 0) => (wall: number) =>
@@ -299,7 +299,7 @@ describe("Trigger: schedule", () => {
     expect(trigger.stepped(c, 100, 1_100, "s1", 1_600)).toMatchObject({ _tag: "At", scheduledAt: 600, basis: 100 })
     expect(trigger.afterRun(c, 700, 1_700, false)).toMatchObject({ _tag: "Step", step: { state: "s1" } })
     expect(trigger.stepped(c, 700, 1_700, "s2", undefined)).toEqual({ _tag: "Done" })
-    expect(c.state).toBe("s2")
+    expect(c.scheduleState).toBe("s2")
   })
 
   it("on resume: as delay mode, the wait it had left starts again", () => {

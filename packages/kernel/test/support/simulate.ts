@@ -42,7 +42,7 @@ export const simulate = (
   steps: ReadonlyArray<Step>,
   options: { readonly initialDelay: number; readonly maxJitter: number; readonly start?: number }
 ): Record => {
-  const cell: Trigger.Cell = { anchor: NaN, cursor: 0, state: undefined }
+  const cell: Trigger.Cell = { anchor: NaN, cursor: 0, scheduleState: undefined }
   const record: Record = { runs: [], skipped: [], resumes: [], consumedByRunNow: [], cell }
   let now = options.start ?? 0
   let jitter = 0

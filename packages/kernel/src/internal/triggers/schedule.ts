@@ -21,7 +21,7 @@ export class Schedule<F> implements Trigger<F> {
   }
 
   first(cell: Cell, now: number, wallNow: number, initialDelay: number | undefined): Plan<F> {
-    cell.state = this.initial
+    cell.scheduleState = this.initial
     return initialDelay === undefined ? this.ask(cell, now, wallNow) : at(now + initialDelay, now, "draw")
   }
 
@@ -30,7 +30,7 @@ export class Schedule<F> implements Trigger<F> {
   }
 
   private ask(cell: Cell, now: number, wallNow: number): Plan<F> {
-    return { _tag: "Step", step: this.step(wallNow, cell.state), now, wallNow }
+    return { _tag: "Step", step: this.step(wallNow, cell.scheduleState), now, wallNow }
   }
 
   onDue(): void {}
@@ -44,7 +44,7 @@ export class Schedule<F> implements Trigger<F> {
   }
 
   stepped(cell: Cell, now: number, wallNow: number, state: unknown, start: number | undefined): Plan<F> {
-    cell.state = state
+    cell.scheduleState = state
     return start === undefined ? DONE : at(now + (start - wallNow), now, "draw")
   }
 }

@@ -19,16 +19,15 @@ import * as Runtime from "effect/Runtime"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Scope from "effect/Scope"
-import type { RepeaterConfigError } from "../RepeaterError.js"
-import { RepeaterTimeoutError } from "../RepeaterError.js"
+import type { RepeaterConfigError, RepeaterTimeoutError } from "../RepeaterError.js"
 import type { RepeaterEvent, StopResult } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from "../RepeaterHandle.js"
 import { type RepeaterConfig, type ScheduleStep, validateGrace } from "./config.js"
 import type { Dispatcher, DispatchItem } from "./dispatcher.js"
 import { type Outcome, RepeaterMetrics } from "./metrics.js"
 import { currentRun, repeaterLogAnnotations, runFiberRefs } from "./runContext.js"
+import { attempt, gracefully, wasInterrupted, withFinalizerFailure } from "./runPolicy.js"
 import { RunScope } from "./runScope.js"
-import { timeoutFail, timeoutOption } from "./sleep.js"
 
 /**
  * What a repeater needs from the service that owns it.
@@ -77,23 +76,6 @@ const utc = (millis: number): DateTime.Utc => DateTime.unsafeMake(millis)
 
 const optionalUtc = (millis: number): Option.Option<DateTime.Utc> =>
   Number.isNaN(millis) ? Option.none() : Option.some(utc(millis))
-
-const wasInterrupted = (exit: Exit.Exit<unknown, unknown>): boolean =>
-  Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
-
-/** Waits for the run for at most `grace`, then interrupts it (and waits until it has ended). */
-const gracefully = (fiber: Fiber.RuntimeFiber<unknown, unknown>, grace: Duration.Duration) =>
-  Effect.flatMap(
-    timeoutOption(Effect.interruptible(Fiber.await(fiber)), grace),
-    (finished): Effect.Effect<StopResult> =>
-      Option.isSome(finished) ? Effect.succeed("finished") : Effect.as(Fiber.interrupt(fiber), "interrupted")
-  )
-
-/** A run whose finalizers failed (died) is a failed run, with both causes. */
-const withFinalizerFailure = <A, E>(exit: Exit.Exit<A, E>, closed: Exit.Exit<void>): Exit.Exit<A, E> => {
-  if (Exit.isSuccess(closed)) return exit
-  return Exit.failCause(Exit.isSuccess(exit) ? closed.cause : Cause.sequential(exit.cause, closed.cause))
-}
 
 /**
  * What a repeater keeps for its runs, made on its first run (idle repeaters
@@ -402,19 +384,6 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     }
   }
 
-  /** The task with its timeout and retries; with either, each attempt has a Scope of its own. */
-  private attempt(run: number): Effect.Effect<A, E | RepeaterTimeoutError, R> {
-    const { retry, timeout } = this.config
-    if (timeout === undefined && retry === undefined) return this.task
-    const scoped = Effect.scoped(this.task)
-    let effect: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
-    if (timeout !== undefined) {
-      effect = timeoutFail(scoped, timeout, () => new RepeaterTimeoutError({ repeater: this.name, run, timeout }))
-    }
-    if (retry !== undefined) effect = Effect.retry(effect, retry)
-    return effect
-  }
-
   /**
    * What a run's fiber runs, the same effect for every run (the run's own values are in
    * `running`): it records the start, runs the task (interruptible), then, whatever the task's
@@ -425,7 +394,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const { retry, timeout } = this.config
     const task = timeout === undefined && retry === undefined ?
       this.task :
-      Effect.suspend(() => this.attempt(this.support().run))
+      Effect.suspend(() => attempt(this.task, this.config, this.name, this.support().run))
     const begin = Effect.withFiberRuntime<void>((fiber) => {
       this.inFlight = fiber
       const running = this.support()

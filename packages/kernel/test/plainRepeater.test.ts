@@ -4,7 +4,9 @@
  * put together as a binding does (see `support/plainRepeater.ts`).
  */
 import * as Dispatcher from "@effect-repeater/kernel/Dispatcher"
+import * as Lifecycle from "@effect-repeater/kernel/Lifecycle"
 import * as Trigger from "@effect-repeater/kernel/Trigger"
+import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { fakeTime } from "./support/fakeTime.js"
 import { PlainRepeater } from "./support/plainRepeater.js"
@@ -94,5 +96,73 @@ describe("the kernel alone: a repeater of plain callbacks", () => {
     // the next match, 02:00 on the wall clock, falls due when the wall clock reads 02:00: 2.5 h of monotonic time
     expect(repeater.log).toEqual([`${hour}@${hour}`, `${2.5 * hour}@${2.5 * hour}`])
     expect(repeater.counters.skippedTicks).toBe(0)
+  })
+})
+
+describe("the kernel alone: random operations on a repeater of plain callbacks", () => {
+  const operation = fc.oneof(
+    fc.record({ kind: fc.constant("advance" as const), millis: fc.nat(3_000) }),
+    fc.record({ kind: fc.constantFrom("pause" as const, "resume" as const, "runNow" as const, "endRun" as const) }),
+    fc.record({ kind: fc.constant("stop" as const) })
+  )
+  const triggers = [
+    () => Trigger.everyDelay(700),
+    () => Trigger.everyRate(700),
+    () => Trigger.cron((wall) => Math.floor(wall / 1_000) * 1_000 + 1_000)
+  ]
+
+  it("property: one run at a time, none while paused or stopped, none before its tick, no timer left once stopped", () => {
+    fc.assert(fc.property(fc.nat(2), fc.array(operation, { maxLength: 80 }), (which, operations) => {
+      const time = fakeTime()
+      const errors: Array<string> = []
+      const dispatcher = Dispatcher.make<PlainRepeater>(time.source, (repeater) => {
+        const wasInFlight = repeater.inFlight
+        const before = repeater.log.length
+        repeater.fire()
+        if (repeater.log.length > before) {
+          if (wasInFlight) errors.push(`a run started during a run at ${time.monotonic()}`)
+          if (repeater.phase._tag !== "Active") errors.push(`a run started while ${repeater.phase._tag}`)
+          const [scheduledAt, start] = repeater.log[repeater.log.length - 1].split("@").map(Number)
+          if (start < scheduledAt) errors.push(`run of ${scheduledAt} started early, at ${start}`)
+        }
+      })
+      const repeater = new PlainRepeater(dispatcher, triggers[which]())
+      repeater.start(0)
+      for (const o of operations) {
+        switch (o.kind) {
+          case "advance":
+            time.advance(o.millis)
+            break
+          case "endRun":
+            if (repeater.inFlight) repeater.endRun()
+            break
+          case "pause":
+            repeater.pause()
+            break
+          case "resume":
+            repeater.resume()
+            break
+          case "runNow": {
+            const before = repeater.log.length
+            repeater.runNow()
+            if (repeater.log.length > before && Lifecycle.isEnded(repeater.phase)) errors.push("runNow ran once ended")
+            break
+          }
+          case "stop":
+            repeater.stop()
+            break
+        }
+        if (Lifecycle.isEnded(repeater.phase) && dispatcher.isScheduled(repeater)) errors.push("queued once ended")
+        if (repeater.phase._tag === "Paused" && dispatcher.isScheduled(repeater)) errors.push("queued while paused")
+        if (repeater.inFlight && dispatcher.isScheduled(repeater)) errors.push("queued during a run")
+      }
+      repeater.stop()
+      if (repeater.inFlight) repeater.endRun()
+      expect(Lifecycle.isEnded(repeater.phase)).toBe(true)
+      time.advance(10_000)
+      expect(time.pending()).toBe(0)
+      expect(repeater.inFlight).toBe(false)
+      expect(errors).toEqual([])
+    }))
   })
 })

@@ -95,6 +95,8 @@ export class PlainRepeater implements Dispatcher.DispatchItem, Trigger.Cell {
           this.trigger.afterRun(this, end, this.dispatcher.wallNow(), this.phase._tag === "Paused")
         )
       default:
+        // a stop that waited for the run ends it now
+        if (this.phase === Lifecycle.Stopping) this.phase = Lifecycle.end(this.phase, "stopped")
         return
     }
   }

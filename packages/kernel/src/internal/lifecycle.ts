@@ -41,10 +41,12 @@ export const due = (phase: Phase, inFlight: boolean): boolean => phase._tag === 
 export const runNow = (phase: Phase, inFlight: boolean): RunNow => {
   if (phase._tag !== "Active" && phase._tag !== "Paused") return IGNORE
   if (!inFlight) return START
-  return { phase: phase._tag === "Active" ? ActiveRunNow : PausedRunNow, action: "coalesce" }
+  return phase._tag === "Active" ? COALESCE_ACTIVE : COALESCE_PAUSED
 }
 const IGNORE: RunNow = { phase: undefined, action: "ignore" }
 const START: RunNow = { phase: undefined, action: "start" }
+const COALESCE_ACTIVE: RunNow = { phase: ActiveRunNow, action: "coalesce" }
+const COALESCE_PAUSED: RunNow = { phase: PausedRunNow, action: "coalesce" }
 
 export const pause = (phase: Phase): Phase => phase._tag === "Active" ? paused(phase.runNowPending) : phase
 

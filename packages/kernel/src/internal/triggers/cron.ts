@@ -1,5 +1,5 @@
 import type { Cell, Plan, Trigger } from "../../Trigger.js"
-import { at, atAfterSkips } from "./plan.js"
+import { at, atAfterSkips, done } from "./plan.js"
 
 /**
  * Runs at the matches of a calendar rule, given as `next`: the first match strictly after a wall
@@ -59,8 +59,6 @@ export class Cron implements Trigger<never> {
   }
 
   stepped(): Plan<never> {
-    return DONE
+    return done
   }
 }
-
-const DONE: Plan<never> = { _tag: "Done" }

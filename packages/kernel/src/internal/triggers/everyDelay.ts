@@ -1,5 +1,5 @@
 import type { Cell, Plan, Trigger } from "../../Trigger.js"
-import { at } from "./plan.js"
+import { at, done } from "./plan.js"
 
 /** A fixed pause between the end of a run and the start of the next. */
 export class EveryDelay implements Trigger<never> {
@@ -35,8 +35,6 @@ export class EveryDelay implements Trigger<never> {
   }
 
   stepped(): Plan<never> {
-    return DONE
+    return done
   }
 }
-
-const DONE: Plan<never> = { _tag: "Done" }

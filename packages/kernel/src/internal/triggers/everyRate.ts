@@ -1,5 +1,5 @@
 import type { Cell, Plan, Skipped, Trigger } from "../../Trigger.js"
-import { at, atAfterSkips, skipped } from "./plan.js"
+import { at, atAfterSkips, done, skipped } from "./plan.js"
 
 /**
  * Runs on a fixed grid `anchor + k * every` (k = 0, 1, …): `cursor` is the index of the next tick.
@@ -61,8 +61,6 @@ export class EveryRate implements Trigger<never> {
   }
 
   stepped(): Plan<never> {
-    return DONE
+    return done
   }
 }
-
-const DONE: Plan<never> = { _tag: "Done" }

@@ -1,4 +1,6 @@
-import type { At, Jitter, Skipped } from "../../Trigger.js"
+import type { At, Done, Jitter, Skipped } from "../../Trigger.js"
+
+export const done: Done = { _tag: "Done" }
 
 export const at = (scheduledAt: number, basis: number, jitter: Jitter): At => ({
   _tag: "At",

@@ -1,5 +1,5 @@
 import type { Cell, Plan, Trigger } from "../../Trigger.js"
-import { at } from "./plan.js"
+import { at, done } from "./plan.js"
 
 /**
  * Runs when a schedule says: its steps are the binding's (they may need effects), asked for with a
@@ -45,8 +45,6 @@ export class Schedule<F> implements Trigger<F> {
 
   stepped(cell: Cell, now: number, wallNow: number, state: unknown, start: number | undefined): Plan<F> {
     cell.scheduleState = state
-    return start === undefined ? DONE : at(now + (start - wallNow), now, "draw")
+    return start === undefined ? done : at(now + (start - wallNow), now, "draw")
   }
 }
-
-const DONE: Plan<never> = { _tag: "Done" }

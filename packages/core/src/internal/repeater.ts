@@ -573,10 +573,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     })
   }
 
-  /** Stops with the given grace; used by `stop`, scope finalizers and the service's shutdown. */
   /**
-   * Stops the repeater at once if it has no run in flight (nor a stop under way) and
-   * tells whether it did, so that closing a Scope of many idle repeaters needs no fiber each.
+   * Its Scope is closing: an idle repeater stops at once; one with a run in flight starts no new
+   * run (the kernel's `Draining`) until its own finalizer stops it.
    */
   holdNewRuns(): void {
     if (!this.stopIfIdle()) {
@@ -585,6 +584,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     }
   }
 
+  /**
+   * Stops the repeater at once if it has no run in flight (nor a stop under way) and
+   * tells whether it did (or had ended already), so that closing a Scope of many idle
+   * repeaters needs no fiber each.
+   */
   stopIfIdle(): boolean {
     switch (Lifecycle.stopIdle(this.phase, this.inFlight !== undefined)) {
       case "busy":
@@ -599,6 +603,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     }
   }
 
+  /** Stops with the given grace; used by `stop`, scope finalizers and the service's shutdown. */
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult> {
     return Effect.flatMap(FiberRef.get(currentRun), (callerRun) => {
       const fiber = this.inFlight

@@ -58,5 +58,37 @@ export default tseslint.config(
         packageNames: ["effect", "@effect/platform", "@effect/sql"]
       }]
     }
+  },
+  {
+    // The kernel has no dependency at all: not Effect, not Node's modules, nothing but its own files; and it
+    // reads time and sets timers only through the TimeSource it is given.
+    files: ["packages/kernel/src/**/*"],
+    rules: {
+      "no-restricted-globals": [
+        "error",
+        ...["setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "queueMicrotask"].map((
+          name
+        ) => ({ name, message: "The kernel sets timers only through its TimeSource." })),
+        ...["Date", "performance", "process"].map((name) => ({
+          name,
+          message: "The kernel reads time only through its TimeSource, and knows nothing of its host."
+        }))
+      ],
+      "no-restricted-imports": ["error", {
+        paths: [
+          { name: "effect", message: "The kernel does not depend on Effect: bindings (core) do." }
+        ],
+        patterns: [
+          {
+            group: ["effect/*", "@effect/*"],
+            message: "The kernel does not depend on Effect: bindings (core) do."
+          },
+          {
+            regex: "^(?!\\.{1,2}/)",
+            message: "The kernel has no dependency: import its own modules only, by a relative path."
+          }
+        ]
+      }]
+    }
   }
 )

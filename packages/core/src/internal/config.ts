@@ -1,17 +1,40 @@
+import * as Triggers from "@effect-repeater/kernel/Trigger"
 import * as Cron from "effect/Cron"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
+import type * as ScheduleDecision from "effect/ScheduleDecision"
 import type { RepeaterOptions } from "../Repeater.js"
 import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError.js"
 
+/**
+ * A step of a `Schedule` trigger: what `Schedule.step` returns.
+ *
+ * @internal
+ */
+export type ScheduleStep = Effect.Effect<readonly [unknown, unknown, ScheduleDecision.ScheduleDecision]>
+
+/**
+ * The kernel's trigger of a repeater: cron's next match is `Cron.next`, a schedule's step
+ * `Schedule.step`.
+ *
+ * @internal
+ */
+export type Trigger = Triggers.Trigger<ScheduleStep>
+
 /** @internal */
-export type Trigger =
-  | { readonly _tag: "Every"; readonly millis: number; readonly mode: "delay" | "rate" }
-  | { readonly _tag: "Cron"; readonly cron: Cron.Cron; readonly expression: string; readonly timeZone: string }
-  | { readonly _tag: "Schedule"; readonly schedule: Schedule.Schedule<unknown, unknown> }
+export const everyTrigger = (millis: number, mode: "delay" | "rate"): Trigger =>
+  mode === "rate" ? Triggers.everyRate(millis) : Triggers.everyDelay(millis)
+
+/** @internal */
+export const cronTrigger = (cron: Cron.Cron): Trigger => Triggers.cron((wall) => Cron.next(cron, wall).getTime())
+
+/** @internal */
+export const scheduleTrigger = (schedule: Schedule.Schedule<unknown, unknown>): Trigger =>
+  Triggers.schedule(schedule.initial, (wallNow, state) => schedule.step(wallNow, undefined, state))
 
 /**
  * Validated, normalized options: durations in milliseconds.
@@ -160,10 +183,13 @@ export const validate = <E>(
   }
 
   let trigger: Trigger
+  /** every: its period */
+  let everyMillis: number | undefined
   if (options.every !== undefined) {
     const every = decodeDuration(name, "every", options.every, "positive")
     if (Either.isLeft(every)) return Either.left(every.left)
-    trigger = { _tag: "Every", millis: Duration.toMillis(every.right), mode: options.mode ?? "delay" }
+    everyMillis = Duration.toMillis(every.right)
+    trigger = everyTrigger(everyMillis, options.mode ?? "delay")
   } else if (options.cron !== undefined) {
     const parsed = parseCron(name, options.cron, options.timeZone, now)
     if (Either.isLeft(parsed)) return Either.left(parsed.left)
@@ -173,7 +199,7 @@ export const validate = <E>(
     if (!isSchedule(schedule)) {
       return configError(name, "schedule", schedule, "is not an Effect Schedule")
     }
-    trigger = { _tag: "Schedule", schedule: options.schedule! }
+    trigger = scheduleTrigger(options.schedule!)
   }
 
   if (options.waitFirst !== undefined && typeof options.waitFirst !== "boolean") {
@@ -196,7 +222,7 @@ export const validate = <E>(
     if (Either.isLeft(initialDelay)) return Either.left(initialDelay.left)
     initialDelayMillis = Duration.toMillis(initialDelay.right)
   } else if (options.waitFirst === true) {
-    initialDelayMillis = trigger._tag === "Every" ? trigger.millis : undefined
+    initialDelayMillis = everyMillis
   }
 
   const maxRepetitions: unknown = options.maxRepetitions
@@ -225,7 +251,7 @@ export const validate = <E>(
     const decoded = decodeDuration(name, "jitter", options.jitter, "nonNegative")
     if (Either.isLeft(decoded)) return Either.left(decoded.left)
     jitterMillis = Duration.toMillis(decoded.right)
-    if (trigger._tag === "Every" && jitterMillis >= trigger.millis) {
+    if (everyMillis !== undefined && jitterMillis >= everyMillis) {
       return configError(
         name,
         "jitter",
@@ -277,7 +303,7 @@ const parseCron = (
   } catch {
     return configError(name, "cron", expression, "never matches")
   }
-  return Either.right({ _tag: "Cron", cron: parsed.right, expression, timeZone })
+  return Either.right(cronTrigger(parsed.right))
 }
 
 const isSchedule = (value: unknown): value is Schedule.Schedule<unknown, unknown> =>

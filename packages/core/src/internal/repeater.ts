@@ -1,6 +1,8 @@
+import * as Lifecycle from "@effect-repeater/kernel/Lifecycle"
+import * as Status from "@effect-repeater/kernel/Status"
+import type * as Triggers from "@effect-repeater/kernel/Trigger"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
-import * as Cron from "effect/Cron"
 import * as DateTime from "effect/DateTime"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -17,16 +19,15 @@ import * as Runtime from "effect/Runtime"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Scope from "effect/Scope"
-import type { RepeaterConfigError } from "../RepeaterError.js"
-import { RepeaterTimeoutError } from "../RepeaterError.js"
+import type { RepeaterConfigError, RepeaterTimeoutError } from "../RepeaterError.js"
 import type { RepeaterEvent, StopResult } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from "../RepeaterHandle.js"
-import { type RepeaterConfig, validateGrace } from "./config.js"
+import { type RepeaterConfig, type ScheduleStep, validateGrace } from "./config.js"
 import type { Dispatcher, DispatchItem } from "./dispatcher.js"
 import { type Outcome, RepeaterMetrics } from "./metrics.js"
 import { currentRun, repeaterLogAnnotations, runFiberRefs } from "./runContext.js"
+import { attempt, gracefully, wasInterrupted, withFinalizerFailure } from "./runPolicy.js"
 import { RunScope } from "./runScope.js"
-import { timeoutFail, timeoutOption } from "./sleep.js"
 
 /**
  * What a repeater needs from the service that owns it.
@@ -71,46 +72,28 @@ export interface ScopeCell {
   finalized: boolean
 }
 
-type Ended = "stopped" | "completed" | "failed"
-
 const utc = (millis: number): DateTime.Utc => DateTime.unsafeMake(millis)
 
 const optionalUtc = (millis: number): Option.Option<DateTime.Utc> =>
   Number.isNaN(millis) ? Option.none() : Option.some(utc(millis))
 
-const wasInterrupted = (exit: Exit.Exit<unknown, unknown>): boolean =>
-  Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
-
-/** Waits for the run for at most `grace`, then interrupts it (and waits until it has ended). */
-const gracefully = (fiber: Fiber.RuntimeFiber<unknown, unknown>, grace: Duration.Duration) =>
-  Effect.flatMap(
-    timeoutOption(Effect.interruptible(Fiber.await(fiber)), grace),
-    (finished): Effect.Effect<StopResult> =>
-      Option.isSome(finished) ? Effect.succeed("finished") : Effect.as(Fiber.interrupt(fiber), "interrupted")
-  )
-
-/** A run whose finalizers failed (died) is a failed run, with both causes. */
-const withFinalizerFailure = <A, E>(exit: Exit.Exit<A, E>, closed: Exit.Exit<void>): Exit.Exit<A, E> => {
-  if (Exit.isSuccess(closed)) return exit
-  return Exit.failCause(Exit.isSuccess(exit) ? closed.cause : Cause.sequential(exit.cause, closed.cause))
-}
-
 /**
  * What a repeater keeps for its runs, made on its first run (idle repeaters
  * never pay for it): its metrics, its runs' log annotations and fiber effect,
- * and the values of the run in flight (or the last one).
+ * the values of the run in flight (or the last one), and its counters (the
+ * kernel's `Status`).
  */
-class RunSupport<R> {
+class RunSupport<R> implements Status.Counters {
   run = 0
   scheduledAt = NaN
   startedAt = NaN
   scope: RunScope | undefined = undefined
   // counters and the last run, for `status`
-  runsCount = 0
+  runs = 0
   /** Runs that ended, interrupted ones included: what `maxRepetitions` bounds. */
   endedRuns = 0
-  failuresCount = 0
-  skippedCount = 0
+  failures = 0
+  skippedTicks = 0
   lastStart = NaN
   lastEnd = NaN
   lastDurationMillis = NaN
@@ -141,13 +124,14 @@ class Waiters<E> {
 }
 
 /**
- * One repeater: its schedule, its counters and its single in-flight run. It
- * is also its own handle and its own heap item, so that an idle repeater is
- * one object (plus its options) and holds no fiber.
+ * One repeater: the Effect side of the kernel's rules (its trigger, its
+ * lifecycle phase, its counters) and its single in-flight run. It is also its
+ * own handle, its own heap item and its trigger's cell, so that an idle
+ * repeater is one object (plus its options) and holds no fiber.
  *
  * @internal
  */
-export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E> {
+export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>, Triggers.Cell {
   // heap item
   due = 0
   heapIndex = -1
@@ -159,27 +143,25 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private nextScheduledAt = NaN
   private nextBasis = NaN
   private nextJitter = 0
+  // the trigger's cell (see the kernel's `Trigger.Cell`)
   /**
    * Rate mode: grid index of the next tick; cron: the wall time of the last consumed match
    * (matches at or before it are not counted as skipped).
    */
-  private cursor = 0
+  cursor = 0
   /**
    * Every: the origin of the grid (t0), the instant of the first run before jitter; cron: the wall time of the next
    * match. One field for both, as for `cursor`: an idle repeater carries a field and a boxed double less.
    */
-  private anchor = NaN
-  private scheduleState: unknown = undefined
+  anchor = NaN
+  /** Schedule: its state. */
+  scheduleState: unknown = undefined
 
   private started = 0
 
   private inFlight: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
-  private runNowPending = false
-  private paused = false
-  private stopping = false
-  /** Its Scope is closing: no new run starts; its own finalizer will stop it. */
-  private draining = false
-  private ended: Ended | undefined = undefined
+  /** Where it is in its life (see the kernel's `Lifecycle`): with `inFlight`, all of its state. */
+  private phase: Lifecycle.Phase = Lifecycle.Active
   private waiters: Waiters<E> | undefined = undefined
   private running: RunSupport<R> | undefined = undefined
 
@@ -201,7 +183,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   }
 
   get wallAnchored(): boolean {
-    return this.config.trigger._tag === "Cron"
+    return this.config.trigger.wallAnchored
   }
 
   shiftBy(step: number): number {
@@ -231,72 +213,30 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       this.end("completed")
       return undefined
     }
-    const trigger = config.trigger
-    const initialDelay = config.initialDelayMillis
-    let planned: Effect.Effect<void>
-    switch (trigger._tag) {
-      case "Every": {
-        this.anchor = now + initialDelay!
-        this.cursor = 0
-        planned = this.planAt(this.anchor, now)
-        break
-      }
-      case "Cron": {
-        const wallNow = this.owner.dispatcher.wallNow()
-        this.cursor = wallNow + initialDelay!
-        planned = this.planMatch(trigger.cron, this.cursor, now, wallNow)
-        break
-      }
-      case "Schedule": {
-        this.scheduleState = trigger.schedule.initial
-        planned = initialDelay === undefined ? this.stepSchedule(now) : this.planAt(now + initialDelay, now)
-        break
-      }
-    }
+    const planned = this.follow(
+      config.trigger.first(this, now, this.owner.dispatcher.wallNow(), config.initialDelayMillis),
+      0
+    )
     return planned === Effect.void ? undefined : planned
   }
 
   /** Plans the next run after a run ended at `end`. */
   private planAfterRun(end: number, run: number): Effect.Effect<void> {
-    const trigger = this.config.trigger
-    switch (trigger._tag) {
-      case "Every": {
-        if (trigger.mode === "delay") return this.planAt(end + trigger.millis, end)
-        const every = trigger.millis
-        const next = this.anchor + this.cursor * every
-        if (next >= end) return this.planAt(next, end)
-        if (this.paused) {
-          // a runNow run while paused: ticks that fell due meanwhile are dropped, not skipped
-          this.cursor = Math.ceil((end - this.anchor) / every)
-          return this.planAt(this.anchor + this.cursor * every, end)
-        }
-        // Overrun: exactly one run at once, for the latest tick that fell due; the others are skipped.
-        const latest = Math.floor((end - this.anchor) / every)
-        this.recordSkipped(run, next, latest - this.cursor)
-        this.cursor = latest
-        this.setNext(this.anchor + latest * every, end, end, 0)
+    const plan = this.config.trigger.afterRun(this, end, this.owner.dispatcher.wallNow(), this.phase._tag === "Paused")
+    return this.follow(plan, run)
+  }
+
+  /** Carries out what the trigger planned: ticks it skipped, a schedule's step, the next run. */
+  private follow(plan: Triggers.Plan<ScheduleStep>, run: number): Effect.Effect<void> {
+    switch (plan._tag) {
+      case "At":
+        this.recordSkipped(run, plan.firstSkippedAt, plan.skipped)
+        return this.planAt(plan)
+      case "Step":
+        return this.stepSchedule(plan)
+      case "Done":
+        if (Lifecycle.scheduleDone(this.phase, this.inFlight !== undefined)) this.end("completed")
         return Effect.void
-      }
-      case "Cron": {
-        const wallEnd = this.owner.dispatcher.wallNow()
-        // (after a step back of the wall clock, `wallEnd` may lie before the match just run)
-        const from = Math.max(this.cursor, wallEnd)
-        const next = Cron.next(trigger.cron, from).getTime()
-        if (this.paused) this.cursor = from
-        let skipped = 0
-        let firstSkipped = NaN
-        for (let match = Cron.next(trigger.cron, this.cursor).getTime(); match < next;) {
-          if (skipped === 0) firstSkipped = match
-          skipped++
-          match = Cron.next(trigger.cron, match).getTime()
-        }
-        this.recordSkipped(run, end + (firstSkipped - wallEnd), skipped)
-        this.cursor = from
-        this.anchor = next
-        return this.planAt(end + (next - wallEnd), end)
-      }
-      case "Schedule":
-        return this.stepSchedule(end)
     }
   }
 
@@ -306,75 +246,70 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
    * the others skipped) instead of being followed by a second, catch-up run.
    */
   private consumeOverdueTicks(end: number, run: number): void {
-    const trigger = this.config.trigger
-    if (trigger._tag !== "Every" || trigger.mode !== "rate") return
-    const next = this.anchor + this.cursor * trigger.millis
-    if (next >= end) return
-    const latest = Math.floor((end - this.anchor) / trigger.millis)
-    this.recordSkipped(run, next, latest - this.cursor)
-    this.cursor = latest + 1
+    const skipped = this.config.trigger.beforeRunNow(this, end)
+    if (skipped !== undefined) this.recordSkipped(run, skipped.firstScheduledAt, skipped.count)
   }
 
-  /** Plans the first cron match after the wall time `from`, converted to the dispatcher's time. */
-  private planMatch(cron: Cron.Cron, from: number, now: number, wallNow: number): Effect.Effect<void> {
-    this.anchor = Cron.next(cron, from).getTime()
-    return this.planAt(now + (this.anchor - wallNow), now)
-  }
-
-  private stepSchedule(now: number): Effect.Effect<void> {
-    const trigger = this.config.trigger
-    if (trigger._tag !== "Schedule") return Effect.void
-    // stepped on the wall clock, as Effect.repeat does (Schedule.cron keeps to wall time), then converted
-    const wallNow = this.owner.dispatcher.wallNow()
-    return Effect.matchCauseEffect(trigger.schedule.step(wallNow, undefined, this.scheduleState), {
+  /** A schedule's step, stepped on the wall clock, as Effect.repeat does (Schedule.cron keeps to wall time). */
+  private stepSchedule(plan: Triggers.Step<ScheduleStep>): Effect.Effect<void> {
+    return Effect.matchCauseEffect(plan.step, {
       onFailure: (cause) =>
         Effect.sync(() => {
-          if (this.inFlight === undefined) this.end("failed", cause)
+          if (Lifecycle.scheduleFailed(this.phase, this.inFlight !== undefined)) this.end("failed", cause)
         }).pipe(Effect.zipRight(Effect.logError(`Repeater "${this.name}": its schedule failed`, cause))),
-      onSuccess: ([state, _, decision]) => this.afterStep(now, wallNow, state, decision)
+      onSuccess: ([state, _, decision]) =>
+        this.follow(
+          this.config.trigger.stepped(
+            this,
+            plan.now,
+            plan.wallNow,
+            state,
+            ScheduleDecision.isDone(decision) ? undefined : ScheduleIntervals.start(decision.intervals)
+          ),
+          this.started
+        )
     })
   }
 
-  private afterStep(
-    now: number,
-    wallNow: number,
-    state: unknown,
-    decision: ScheduleDecision.ScheduleDecision
-  ): Effect.Effect<void> {
-    this.scheduleState = state
-    if (ScheduleDecision.isDone(decision)) {
-      if (this.inFlight === undefined && !this.stopping) this.end("completed")
-      return Effect.void
+  /** Plans the run the trigger planned: its jitter is added here. */
+  private planAt(plan: Triggers.At): Effect.Effect<void> {
+    const { basis, scheduledAt } = plan
+    switch (plan.jitter) {
+      case "late":
+        this.setNext(scheduledAt, basis, basis, 0)
+        return Effect.void
+      case "keep": {
+        const jitter = this.nextJitter
+        this.setNext(scheduledAt, scheduledAt + jitter, basis, jitter)
+        return Effect.void
+      }
+      case "draw": {
+        const jitter = this.config.jitterMillis
+        if (jitter <= 0) {
+          this.setNext(scheduledAt, scheduledAt, basis, 0)
+          return Effect.void
+        }
+        return Effect.map(
+          Random.nextRange(0, jitter),
+          (offset) => this.setNext(scheduledAt, scheduledAt + Math.floor(offset), basis, Math.floor(offset))
+        )
+      }
     }
-    return this.planAt(now + (ScheduleIntervals.start(decision.intervals) - wallNow), now)
-  }
-
-  /** Plans a run scheduled at `scheduledAt` (jitter is added here), computed at `basis`. */
-  private planAt(scheduledAt: number, basis: number): Effect.Effect<void> {
-    const jitter = this.config.jitterMillis
-    if (jitter <= 0) {
-      this.setNext(scheduledAt, scheduledAt, basis, 0)
-      return Effect.void
-    }
-    return Effect.map(
-      Random.nextRange(0, jitter),
-      (offset) => this.setNext(scheduledAt, scheduledAt + Math.floor(offset), basis, Math.floor(offset))
-    )
   }
 
   /** `jitter` is the random part of `due - scheduledAt` (a catch-up run is late, not jittered). */
   private setNext(scheduledAt: number, due: number, basis: number, jitter: number): void {
-    if (this.ended !== undefined || this.stopping || this.draining) return
+    if (!Lifecycle.isLive(this.phase)) return
     this.nextScheduledAt = scheduledAt
     this.due = due
     this.nextBasis = basis
     this.nextJitter = jitter
-    if (!this.paused && this.inFlight === undefined) this.owner.dispatcher.schedule(this, due)
+    if (Lifecycle.isQueued(this.phase, this.inFlight !== undefined)) this.owner.dispatcher.schedule(this, due)
   }
 
   private recordSkipped(run: number, firstScheduledAt: number, count: number): void {
     if (count <= 0) return
-    this.support().skippedCount += count
+    Status.skipped(this.support(), count)
     this.getMetrics().skippedTicks(count)
     if (this.owner.hasSubscribers()) {
       this.owner.publish({
@@ -389,10 +324,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   /** Called by the dispatcher when the next run is due. */
   fire(): void {
-    if (this.ended !== undefined || this.stopping || this.draining || this.paused || this.inFlight !== undefined) return
-    const trigger = this.config.trigger
-    if (trigger._tag === "Every" && trigger.mode === "rate") this.cursor++
-    else if (trigger._tag === "Cron") this.cursor = this.anchor
+    if (!Lifecycle.due(this.phase, this.inFlight !== undefined)) return
+    this.config.trigger.onDue(this)
     this.startRun(this.nextScheduledAt, true)
   }
 
@@ -451,19 +384,6 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     }
   }
 
-  /** The task with its timeout and retries; with either, each attempt has a Scope of its own. */
-  private attempt(run: number): Effect.Effect<A, E | RepeaterTimeoutError, R> {
-    const { retry, timeout } = this.config
-    if (timeout === undefined && retry === undefined) return this.task
-    const scoped = Effect.scoped(this.task)
-    let effect: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
-    if (timeout !== undefined) {
-      effect = timeoutFail(scoped, timeout, () => new RepeaterTimeoutError({ repeater: this.name, run, timeout }))
-    }
-    if (retry !== undefined) effect = Effect.retry(effect, retry)
-    return effect
-  }
-
   /**
    * What a run's fiber runs, the same effect for every run (the run's own values are in
    * `running`): it records the start, runs the task (interruptible), then, whatever the task's
@@ -474,13 +394,13 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const { retry, timeout } = this.config
     const task = timeout === undefined && retry === undefined ?
       this.task :
-      Effect.suspend(() => this.attempt(this.support().run))
+      Effect.suspend(() => attempt(this.task, this.config, this.name, this.support().run))
     const begin = Effect.withFiberRuntime<void>((fiber) => {
       this.inFlight = fiber
       const running = this.support()
       const startedAt = this.now()
       running.startedAt = startedAt
-      running.lastStart = this.owner.dispatcher.toWall(startedAt)
+      Status.started(running, this.owner.dispatcher.toWall(startedAt))
       running.metrics.started(startedAt - running.scheduledAt)
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
@@ -525,17 +445,15 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const duration = end - startedAt
     this.inFlight = undefined
     const running = this.support()
-    running.lastEnd = this.owner.dispatcher.toWall(end)
-    running.lastDurationMillis = duration
     const outcome: Outcome = Exit.isSuccess(exit) ?
       "success" :
       Cause.isInterruptedOnly(exit.cause) ?
       "interrupted" :
       "failure"
+    Status.ended(running, outcome, this.owner.dispatcher.toWall(end), duration)
     this.getMetrics().finished(outcome, duration)
     let log: Effect.Effect<void> = Effect.void
-    running.endedRuns++
-    if (outcome !== "interrupted") running.runsCount++
+    let failure: Cause.Cause<E | RepeaterTimeoutError> | undefined
     if (outcome === "success") {
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
@@ -549,7 +467,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       }
     } else if (outcome === "failure" && Exit.isFailure(exit)) {
       const cause = exit.cause
-      running.failuresCount++
+      failure = cause
       running.lastFailure = cause
       if (this.owner.hasSubscribers()) {
         this.owner.publish({
@@ -563,24 +481,30 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         })
       }
       log = Effect.logError(`Repeater "${this.name}" run ${run} failed`, cause)
-      if (this.config.onError === "stop" && !this.stopping && this.ended === undefined) {
-        this.end("failed", cause)
+    }
+    const next = Lifecycle.runEnded(
+      this.phase,
+      outcome,
+      this.config.onError === "stop",
+      Status.exhausted(running, this.config.maxRepetitions)
+    )
+    switch (next.action) {
+      case "fail":
+        this.end("failed", failure)
         return log
-      }
+      case "complete":
+        this.end("completed")
+        return log
+      case "none":
+        return log
+      case "runNow":
+        this.phase = next.phase!
+        this.consumeOverdueTicks(end, run)
+        this.startRun(running.runNowRequestedAt, false)
+        return log
+      case "plan":
+        return outcome === "failure" ? Effect.zipRight(log, this.planAfterRun(end, run)) : this.planAfterRun(end, run)
     }
-    if (this.stopping || this.draining || this.ended !== undefined) return log
-    const maxRepetitions = this.config.maxRepetitions
-    if (maxRepetitions !== undefined && running.endedRuns >= maxRepetitions) {
-      this.end("completed")
-      return log
-    }
-    if (this.runNowPending) {
-      this.runNowPending = false
-      this.consumeOverdueTicks(end, run)
-      this.startRun(running.runNowRequestedAt, false)
-      return log
-    }
-    return outcome === "failure" ? Effect.zipRight(log, this.planAfterRun(end, run)) : this.planAfterRun(end, run)
   }
 
   // ---------------------------------------------------------------------------
@@ -589,64 +513,49 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   get runNow(): Effect.Effect<void> {
     return Effect.sync(() => {
-      if (this.ended !== undefined || this.stopping || this.draining) return
-      if (this.inFlight !== undefined) {
-        if (!this.runNowPending) this.support().runNowRequestedAt = this.now()
-        this.runNowPending = true
-        return
+      const decision = Lifecycle.runNow(this.phase, this.inFlight !== undefined)
+      switch (decision.action) {
+        case "ignore":
+          return
+        case "coalesce":
+          if (!Lifecycle.runNowPending(this.phase)) this.support().runNowRequestedAt = this.now()
+          this.phase = decision.phase!
+          return
+        case "start":
+          this.owner.dispatcher.unschedule(this)
+          this.startRun(this.now(), false)
       }
-      this.owner.dispatcher.unschedule(this)
-      this.startRun(this.now(), false)
     })
   }
 
   get pause(): Effect.Effect<void> {
     return Effect.sync(() => {
-      if (this.ended !== undefined || this.stopping || this.paused) return
-      this.paused = true
+      const paused = Lifecycle.pause(this.phase)
+      if (paused === this.phase) return
+      this.phase = paused
       this.owner.dispatcher.unschedule(this)
     })
   }
 
   get resume(): Effect.Effect<void> {
     return Effect.sync(() => {
-      if (this.ended !== undefined || this.stopping || this.draining || !this.paused) return
-      this.paused = false
+      const resumed = Lifecycle.resume(this.phase)
+      if (resumed === this.phase) return
+      this.phase = resumed
       if (this.inFlight !== undefined || Number.isNaN(this.nextScheduledAt)) return
       const now = this.now()
-      const trigger = this.config.trigger
-      // (cron: the next match is computed again on the wall clock, which may have been stepped)
-      if (this.due >= now && trigger._tag !== "Cron") {
-        this.owner.dispatcher.schedule(this, this.due)
-        return
-      }
-      // The next run fell due while paused: it is dropped, not caught up.
-      const jitterOffset = this.nextJitter
-      switch (trigger._tag) {
-        case "Every": {
-          if (trigger.mode === "rate") {
-            const tick = Math.ceil((now - this.anchor) / trigger.millis)
-            this.cursor = tick
-            const scheduledAt = this.anchor + tick * trigger.millis
-            this.setNext(scheduledAt, scheduledAt + jitterOffset, now, jitterOffset)
-            return
-          }
-          break
-        }
-        case "Cron": {
-          // the first match at or after the resume that was not consumed yet
-          const wallNow = this.owner.dispatcher.wallNow()
-          this.cursor = Math.max(this.cursor, wallNow - 1)
-          this.anchor = Cron.next(trigger.cron, this.cursor).getTime()
-          const scheduledAt = now + (this.anchor - wallNow)
-          this.setNext(scheduledAt, scheduledAt + jitterOffset, now, jitterOffset)
-          return
-        }
-        case "Schedule":
-          break
-      }
-      const wait = this.nextScheduledAt - this.nextBasis
-      this.setNext(now + wait, now + wait + jitterOffset, now, jitterOffset)
+      // The next run fell due while paused: it is dropped, not caught up (cron: the next match is
+      // computed again on the wall clock, which may have been stepped).
+      const replanned = this.config.trigger.onResume(
+        this,
+        now,
+        this.owner.dispatcher.wallNow(),
+        this.due,
+        this.nextScheduledAt,
+        this.nextBasis
+      )
+      if (replanned === undefined) this.owner.dispatcher.schedule(this, this.due)
+      else this.planAt(replanned)
     })
   }
 
@@ -664,30 +573,37 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     })
   }
 
-  /** Stops with the given grace; used by `stop`, scope finalizers and the service's shutdown. */
   /**
-   * Stops the repeater at once if it has no run in flight (nor a stop under way) and
-   * tells whether it did, so that closing a Scope of many idle repeaters needs no fiber each.
+   * Its Scope is closing: an idle repeater stops at once; one with a run in flight starts no new
+   * run (the kernel's `Draining`) until its own finalizer stops it.
    */
   holdNewRuns(): void {
     if (!this.stopIfIdle()) {
-      this.draining = true
-      this.runNowPending = false
+      this.phase = Lifecycle.close(this.phase)
       this.owner.dispatcher.unschedule(this)
     }
   }
 
+  /**
+   * Stops the repeater at once if it has no run in flight (nor a stop under way) and
+   * tells whether it did (or had ended already), so that closing a Scope of many idle
+   * repeaters needs no fiber each.
+   */
   stopIfIdle(): boolean {
-    if (this.stopping || this.inFlight !== undefined) return false
-    if (this.ended === undefined) {
-      this.stopping = true
-      this.runNowPending = false
-      this.owner.dispatcher.unschedule(this)
-      this.finishStop("idle")
+    switch (Lifecycle.stopIdle(this.phase, this.inFlight !== undefined)) {
+      case "busy":
+        return false
+      case "ended":
+        return true
+      case "stop":
+        this.phase = Lifecycle.Stopping
+        this.owner.dispatcher.unschedule(this)
+        this.finishStop("idle")
+        return true
     }
-    return true
   }
 
+  /** Stops with the given grace; used by `stop`, scope finalizers and the service's shutdown. */
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult> {
     return Effect.flatMap(FiberRef.get(currentRun), (callerRun) => {
       const fiber = this.inFlight
@@ -718,7 +634,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
    * its grace.
    */
   private stopFromOwnRun(fiber: Fiber.RuntimeFiber<unknown, unknown>): StopResult {
-    if (this.waiters?.stopDeferred === undefined && this.ended === undefined) {
+    if (this.waiters?.stopDeferred === undefined && !Lifecycle.isEnded(this.phase)) {
       this.beginStop()
       this.makeWaiters().unboundedStop = true
       this.runStopProcedure(
@@ -731,8 +647,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private beginStop(): Deferred.Deferred<StopResult> {
     const deferred = Deferred.unsafeMake<StopResult>(FiberId.none)
     this.makeWaiters().stopDeferred = deferred
-    this.stopping = true
-    this.runNowPending = false
+    this.phase = Lifecycle.stop(this.phase)
     this.owner.dispatcher.unschedule(this)
     return deferred
   }
@@ -754,12 +669,12 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   }
 
   /** Ends the repeater, once: frees its name, reports it and wakes `join` and `stop`. */
-  private end(ended: Ended, cause?: Cause.Cause<E | RepeaterTimeoutError>, result?: StopResult): void {
+  private end(ended: Lifecycle.Ending, cause?: Cause.Cause<E | RepeaterTimeoutError>, result?: StopResult): void {
     // the first stop procedure to finish decides the result (an idle stop's is the default)
     if (result !== undefined && result !== "idle" && this.waiters?.stopResult === undefined) {
       this.makeWaiters().stopResult = result
     }
-    if (this.ended !== undefined) {
+    if (Lifecycle.isEnded(this.phase)) {
       const waiters = this.waiters
       if (waiters?.stopResult !== undefined && waiters.stopDeferred !== undefined) {
         Deferred.unsafeDone(waiters.stopDeferred, Exit.succeed(waiters.stopResult))
@@ -768,12 +683,10 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     }
     // kept before it counts as ended, so that `join` never sees one without the other
     if (cause !== undefined) this.makeWaiters().failure = Exit.failCause(cause)
-    this.ended = ended
-    this.paused = false
-    this.runNowPending = false
+    this.phase = Lifecycle.end(this.phase, ended)
     this.owner.dispatcher.unschedule(this)
     this.owner.release(this)
-    const runs = this.running?.runsCount ?? 0
+    const runs = this.running?.runs ?? 0
     switch (ended) {
       case "stopped":
         if (this.owner.hasSubscribers()) {
@@ -796,7 +709,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   get join(): Effect.Effect<void, E | RepeaterTimeoutError> {
     return Effect.suspend(() => {
-      if (this.ended !== undefined) return this.waiters?.failure ?? Exit.void
+      if (Lifecycle.isEnded(this.phase)) return this.waiters?.failure ?? Exit.void
       const waiters = this.makeWaiters()
       waiters.joinDeferred ??= Deferred.unsafeMake<void, E | RepeaterTimeoutError>(FiberId.none)
       return Deferred.await(waiters.joinDeferred)
@@ -808,10 +721,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   // ---------------------------------------------------------------------------
 
   get state(): RepeaterState {
-    if (this.ended !== undefined) return this.ended
-    if (this.stopping || this.draining) return "stopping"
-    if (this.paused) return "paused"
-    return this.inFlight !== undefined ? "running" : "scheduled"
+    return Lifecycle.state(this.phase, this.inFlight !== undefined)
   }
 
   snapshot(): RepeaterStatus {
@@ -821,9 +731,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       name: this.name,
       state: this.state,
       inFlight: this.inFlight !== undefined,
-      runs: running?.runsCount ?? 0,
-      failures: running?.failuresCount ?? 0,
-      skippedTicks: running?.skippedCount ?? 0,
+      runs: running?.runs ?? 0,
+      failures: running?.failures ?? 0,
+      skippedTicks: running?.skippedTicks ?? 0,
       lastStart: optionalUtc(running?.lastStart ?? NaN),
       lastEnd: optionalUtc(running?.lastEnd ?? NaN),
       lastDuration: running === undefined || Number.isNaN(running.lastDurationMillis) ?

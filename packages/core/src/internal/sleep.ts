@@ -1,15 +1,16 @@
+import * as LongWait from "@effect-repeater/kernel/LongWait"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 
 /**
- * The longest single timer this package arms: well below the 2^31 - 1 ms
- * that JavaScript timers (and Effect 3's default Clock, which treats longer
- * sleeps as infinite) can represent. Longer waits are split.
+ * The longest single timer this package arms (the kernel's): well below the
+ * 2^31 - 1 ms that JavaScript timers (and Effect 3's default Clock, which
+ * treats longer sleeps as infinite) can represent. Longer waits are split.
  *
  * @internal
  */
-export const MAX_TIMER_MILLIS = 2 ** 30
+export const MAX_TIMER_MILLIS = LongWait.MAX_TIMER_MILLIS
 
 /**
  * `Effect.sleep` that also works for waits longer than 2^31 - 1 ms on the

@@ -1,17 +1,10 @@
+import type { HeapItem } from "../Heap.js"
+
 /**
  * An indexed binary min-heap of timers: each item stores its own due time and
  * position, so that rescheduling and removal are O(log n) without any extra
  * node objects. Ties are broken by insertion order.
- *
- * @internal
  */
-export interface HeapItem {
-  due: number
-  heapIndex: number
-  heapSeq: number
-}
-
-/** @internal */
 export class TimerHeap<A extends HeapItem> {
   private readonly items: Array<A> = []
   private seq = 0
@@ -108,3 +101,5 @@ export class TimerHeap<A extends HeapItem> {
     item.heapIndex = index
   }
 }
+
+export const make = <A extends HeapItem>(): TimerHeap<A> => new TimerHeap<A>()

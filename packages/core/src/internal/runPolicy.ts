@@ -1,0 +1,71 @@
+import * as Cause from "effect/Cause"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import type * as Schedule from "effect/Schedule"
+import { RepeaterTimeoutError } from "../RepeaterError.js"
+import type { StopResult } from "../RepeaterEvent.js"
+import { timeoutFail, timeoutOption } from "./sleep.js"
+
+/**
+ * How a run is run, whatever decides when it runs (the kernel's triggers): its
+ * timeout, its retries, a stop's grace, and its finalizers' failures. One
+ * place, so that every binding runs a run the same way.
+ *
+ * @internal
+ */
+export interface RunPolicy<E> {
+  readonly retry: Schedule.Schedule<unknown, E | RepeaterTimeoutError> | undefined
+  readonly timeout: Duration.Duration | undefined
+}
+
+/**
+ * The task with its timeout (of any length: see `sleep.ts`) and retries; with
+ * either, each attempt has a Scope of its own.
+ *
+ * @internal
+ */
+export const attempt = <A, E, R>(
+  task: Effect.Effect<A, E, R>,
+  policy: RunPolicy<E>,
+  name: string,
+  run: number
+): Effect.Effect<A, E | RepeaterTimeoutError, R> => {
+  const { retry, timeout } = policy
+  if (timeout === undefined && retry === undefined) return task
+  const scoped = Effect.scoped(task)
+  let effect: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
+  if (timeout !== undefined) {
+    effect = timeoutFail(scoped, timeout, () => new RepeaterTimeoutError({ repeater: name, run, timeout }))
+  }
+  if (retry !== undefined) effect = Effect.retry(effect, retry)
+  return effect
+}
+
+/** @internal */
+export const wasInterrupted = (exit: Exit.Exit<unknown, unknown>): boolean =>
+  Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
+
+/**
+ * Waits for the run for at most `grace`, then interrupts it (and waits until it has ended).
+ *
+ * @internal
+ */
+export const gracefully = (fiber: Fiber.RuntimeFiber<unknown, unknown>, grace: Duration.Duration) =>
+  Effect.flatMap(
+    timeoutOption(Effect.interruptible(Fiber.await(fiber)), grace),
+    (finished): Effect.Effect<StopResult> =>
+      Option.isSome(finished) ? Effect.succeed("finished") : Effect.as(Fiber.interrupt(fiber), "interrupted")
+  )
+
+/**
+ * A run whose finalizers failed (died) is a failed run, with both causes.
+ *
+ * @internal
+ */
+export const withFinalizerFailure = <A, E>(exit: Exit.Exit<A, E>, closed: Exit.Exit<void>): Exit.Exit<A, E> => {
+  if (Exit.isSuccess(closed)) return exit
+  return Exit.failCause(Exit.isSuccess(exit) ? closed.cause : Cause.sequential(exit.cause, closed.cause))
+}

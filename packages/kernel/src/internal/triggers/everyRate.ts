@@ -1,0 +1,66 @@
+import type { Cell, Plan, Skipped, Trigger } from "../../Trigger.js"
+import { at, atAfterSkips, done, skipped } from "./plan.js"
+
+/**
+ * Runs on a fixed grid `anchor + k * every` (k = 0, 1, …): `cursor` is the index of the next tick.
+ * A run that overruns ticks is followed by exactly one run at once, for the latest tick that fell
+ * due; the others are skipped. Ticks that fell due while paused are dropped.
+ */
+export class EveryRate implements Trigger<never> {
+  constructor(readonly every: number) {}
+
+  get _tag(): "EveryRate" {
+    return "EveryRate"
+  }
+
+  get wallAnchored(): boolean {
+    return false
+  }
+
+  first(cell: Cell, now: number, _wallNow: number, initialDelay: number | undefined): Plan<never> {
+    cell.anchor = now + (initialDelay ?? this.every)
+    cell.cursor = 0
+    return at(cell.anchor, now, "draw")
+  }
+
+  afterRun(cell: Cell, end: number, _wallEnd: number, paused: boolean): Plan<never> {
+    const every = this.every
+    const next = cell.anchor + cell.cursor * every
+    if (next >= end) return at(next, end, "draw")
+    if (paused) {
+      // a runNow run while paused: ticks that fell due meanwhile are dropped, not skipped
+      cell.cursor = Math.ceil((end - cell.anchor) / every)
+      return at(cell.anchor + cell.cursor * every, end, "draw")
+    }
+    // Overrun: exactly one run at once, for the latest tick that fell due; the others are skipped.
+    const latest = Math.floor((end - cell.anchor) / every)
+    const count = latest - cell.cursor
+    cell.cursor = latest
+    return atAfterSkips(cell.anchor + latest * every, end, "late", count, next)
+  }
+
+  onDue(cell: Cell): void {
+    cell.cursor++
+  }
+
+  onResume(cell: Cell, now: number, _wallNow: number, due: number) {
+    if (due >= now) return undefined
+    // the ticks that fell due while paused are dropped: the next is the first tick at or after the resume
+    const tick = Math.ceil((now - cell.anchor) / this.every)
+    cell.cursor = tick
+    return at(cell.anchor + tick * this.every, now, "keep")
+  }
+
+  beforeRunNow(cell: Cell, end: number): Skipped | undefined {
+    const next = cell.anchor + cell.cursor * this.every
+    if (next >= end) return undefined
+    const latest = Math.floor((end - cell.anchor) / this.every)
+    const count = latest - cell.cursor
+    cell.cursor = latest + 1
+    return skipped(count, next)
+  }
+
+  stepped(): Plan<never> {
+    return done
+  }
+}

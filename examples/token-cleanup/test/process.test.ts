@@ -176,4 +176,21 @@ describe("the server process", () => {
     },
     60_000
   )
+
+  it(
+    "an empty DATABASE_PATH stops it at startup with code 1, naming the variable and the value",
+    async () => {
+      const server = spawnServer({ PORT: "0", DATABASE_PATH: "" })
+      try {
+        const { code } = await server.exited
+        assert.strictEqual(code, 1)
+        assert.include(server.output(), `Invalid data at DATABASE_PATH: "expected the path of the database file`)
+        assert.include(server.output(), `got ""`)
+        assert.notInclude(server.output(), "Listening on")
+      } finally {
+        server.kill()
+      }
+    },
+    60_000
+  )
 })

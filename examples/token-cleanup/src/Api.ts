@@ -94,10 +94,43 @@ export class TokenApi
   extends HttpApi.make("token-cleanup").add(TokensGroup).add(HealthGroup).add(RepeaterHttpApi.group)
 {}
 
-/** A value as the client sent it, shortened to 80 characters. */
-const formatValue = (value: unknown): string => {
-  const text = typeof value === "number" || value === undefined ? String(value) : JSON.stringify(value)
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+const maxShown = 80
+
+/**
+ * A value as the client sent it (as `JSON.stringify` writes it), shortened to
+ * 80 characters. Only the first 80 characters are ever built, so a body
+ * nested thousands deep (`[[[[...]]]]`, 2 bytes a level) costs no more than a
+ * flat one, where `JSON.stringify` would overflow the stack.
+ */
+export const formatValue = (value: unknown): string => {
+  if (typeof value === "number" || value === undefined) return String(value)
+  let text = ""
+  // false once more than `maxShown` characters are written: each level writes at least one, so the depth is bounded
+  const write = (part: unknown): boolean => {
+    if (Array.isArray(part)) {
+      text += "["
+      for (let index = 0; index < part.length; index++) {
+        if (index > 0) text += ","
+        if (text.length > maxShown || !write(part[index])) return false
+      }
+      text += "]"
+    } else if (typeof part === "object" && part !== null) {
+      text += "{"
+      let first = true
+      for (const [key, field] of Object.entries(part)) {
+        if (field === undefined) continue
+        text += `${first ? "" : ","}${JSON.stringify(key)}:`
+        first = false
+        if (text.length > maxShown || !write(field)) return false
+      }
+      text += "}"
+    } else {
+      text += JSON.stringify(part) ?? "null"
+    }
+    return text.length <= maxShown
+  }
+  write(value)
+  return text.length > maxShown ? `${text.slice(0, maxShown - 3)}...` : text
 }
 
 const decodeCreateToken = Schema.decodeUnknown(CreateToken, { errors: "all", onExcessProperty: "error" })

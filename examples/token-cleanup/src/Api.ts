@@ -6,7 +6,6 @@
 import { RepeaterHttpApi } from "@effect-repeater/http"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
-import * as HttpApiError from "@effect/platform/HttpApiError"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
@@ -39,6 +38,17 @@ export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
   HttpApiSchema.annotations({ status: 413 })
 ) {}
 
+/**
+ * A 500 response, for a failure the server did not expect (a database error,
+ * a bug): `{ "_tag": "InternalServerError", "message": "..." }`. The message
+ * names the endpoint; the Cause is logged, not sent.
+ */
+export class InternalServerError extends Schema.TaggedError<InternalServerError>()(
+  "InternalServerError",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 500 })
+) {}
+
 /** The body of `POST /tokens`. */
 export class CreateToken extends Schema.Class<CreateToken>("CreateToken")({
   ttlSeconds: Schema.Int.pipe(
@@ -53,17 +63,37 @@ export class CreateToken extends Schema.Class<CreateToken>("CreateToken")({
   )
 }) {}
 
-/** The body of `GET /health`. */
+/** The cleanup repeater's status, in the answers of `GET /health`. */
+export const CleanupStatus = Schema.Struct({
+  state: Schema.String,
+  runs: Schema.Number,
+  failures: Schema.Number,
+  lastRunAt: Schema.NullOr(Schema.DateTimeUtc)
+})
+
+/** The body of `GET /health` when all is well (200). */
 export class Health extends Schema.Class<Health>("Health")({
   status: Schema.Literal("ok"),
   database: Schema.Literal("ok"),
-  cleanup: Schema.Struct({
-    state: Schema.String,
-    runs: Schema.Number,
-    failures: Schema.Number,
-    lastRunAt: Schema.NullOr(Schema.DateTimeUtc)
-  })
+  cleanup: CleanupStatus
 }) {}
+
+/**
+ * The 503 of `GET /health`: the database does not answer, or the cleanup
+ * repeater has ended (stopped through the admin API, or failed), so that
+ * expired tokens are no longer deleted until the server restarts. The message
+ * says which; `database` and `cleanup` are as in `Health`.
+ */
+export class Unhealthy extends Schema.TaggedError<Unhealthy>()(
+  "Unhealthy",
+  {
+    status: Schema.Literal("unavailable"),
+    message: Schema.String,
+    database: Schema.Literal("ok", "unavailable"),
+    cleanup: CleanupStatus
+  },
+  HttpApiSchema.annotations({ status: 503 })
+) {}
 
 /** `POST /tokens` (201 with the new token) and `GET /tokens` (the live tokens, the first to expire first). */
 export class TokensGroup extends HttpApiGroup.make("tokens")
@@ -78,15 +108,20 @@ export class TokensGroup extends HttpApiGroup.make("tokens")
     HttpApiEndpoint.get("list", "/tokens")
       .addSuccess(Schema.Array(Token))
   )
+  .addError(InternalServerError)
 {}
 
-/** `GET /health`: the database answers and the cleanup repeater's status; 503 when the database does not answer. */
+/**
+ * `GET /health`: 200 when the database answers and the cleanup repeater has
+ * not ended, with its status; otherwise a 503 `Unhealthy` that says why.
+ */
 export class HealthGroup extends HttpApiGroup.make("health")
   .add(
     HttpApiEndpoint.get("health", "/health")
       .addSuccess(Health)
-      .addError(HttpApiError.ServiceUnavailable)
+      .addError(Unhealthy)
   )
+  .addError(InternalServerError)
 {}
 
 /** The whole API. */

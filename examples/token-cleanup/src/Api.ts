@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { Token } from "./TokenRepo.js"
+import { Token, TokenInfo } from "./TokenRepo.js"
 
 /** The longest token lifetime accepted: 365 days, in seconds. */
 export const maxTtlSeconds = 365 * 24 * 60 * 60
@@ -95,7 +95,10 @@ export class Unhealthy extends Schema.TaggedError<Unhealthy>()(
   HttpApiSchema.annotations({ status: 503 })
 ) {}
 
-/** `POST /tokens` (201 with the new token) and `GET /tokens` (the live tokens, the first to expire first). */
+/**
+ * `POST /tokens` (201 with the new token, its secret shown this once) and
+ * `GET /tokens` (the live tokens without their secrets, the first to expire first).
+ */
 export class TokensGroup extends HttpApiGroup.make("tokens")
   .add(
     HttpApiEndpoint.post("create", "/tokens")
@@ -106,7 +109,7 @@ export class TokensGroup extends HttpApiGroup.make("tokens")
   )
   .add(
     HttpApiEndpoint.get("list", "/tokens")
-      .addSuccess(Schema.Array(Token))
+      .addSuccess(Schema.Array(TokenInfo))
   )
   .addError(InternalServerError)
 {}

@@ -12,8 +12,19 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { randomBytes } from "node:crypto"
 
-/** A token as the API returns it. */
+/**
+ * A token as `GET /tokens` lists it: its id (16 hex digits, random, not
+ * derived from the secret) and its times, never its secret.
+ */
+export class TokenInfo extends Schema.Class<TokenInfo>("TokenInfo")({
+  id: Schema.String,
+  createdAt: Schema.DateTimeUtc,
+  expiresAt: Schema.DateTimeUtc
+}) {}
+
+/** A new token as `POST /tokens` returns it: the only answer that holds the secret, `token`. */
 export class Token extends Schema.Class<Token>("Token")({
+  id: Schema.String,
   token: Schema.String,
   createdAt: Schema.DateTimeUtc,
   expiresAt: Schema.DateTimeUtc
@@ -29,24 +40,38 @@ export const migrations: Record<string, Effect.Effect<void, SqlError, SqlClient.
       expires_at INTEGER NOT NULL
     )`
     yield* sql`CREATE INDEX tokens_expires_at ON tokens (expires_at)`
+  }),
+  // an id for each token, so that tokens can be listed without their secrets; the tokens already stored get one
+  "0002_token_ids": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`ALTER TABLE tokens ADD COLUMN id TEXT`
+    yield* sql`UPDATE tokens SET id = lower(hex(randomblob(8))) WHERE id IS NULL`
+    yield* sql`CREATE UNIQUE INDEX tokens_id ON tokens (id)`
   })
 }
 
-type TokenRow = {
-  readonly token: string
+type TokenInfoRow = {
+  readonly id: string
   readonly created_at: number
   readonly expires_at: number
 }
 
-const fromRow = (row: TokenRow): Token =>
-  new Token({
-    token: row.token,
+type TokenRow = TokenInfoRow & {
+  readonly token: string
+}
+
+const fromInfoRow = (row: TokenInfoRow): TokenInfo =>
+  new TokenInfo({
+    id: row.id,
     createdAt: DateTime.unsafeMake(row.created_at),
     expiresAt: DateTime.unsafeMake(row.expires_at)
   })
 
 /** 32 random bytes from the operating system's CSPRNG, base64url: 43 characters. */
 const randomToken = Effect.sync(() => randomBytes(32).toString("base64url"))
+
+/** 8 random bytes, hex: 16 digits. */
+const randomId = Effect.sync(() => randomBytes(8).toString("hex"))
 
 /**
  * The tokens table. A token is live while the current time is before its
@@ -60,22 +85,24 @@ export class TokenRepo extends Effect.Service<TokenRepo>()("token-cleanup/TokenR
     const create = (ttl: Duration.DurationInput): Effect.Effect<Token, SqlError> =>
       Effect.gen(function*() {
         const token = yield* randomToken
+        const id = yield* randomId
         const now = yield* Clock.currentTimeMillis
         const row: TokenRow = {
+          id,
           token,
           created_at: now,
           expires_at: now + Math.ceil(Duration.toMillis(ttl))
         }
         yield* sql`INSERT INTO tokens ${sql.insert(row)}`
-        return fromRow(row)
+        return new Token({ ...fromInfoRow(row), token })
       })
 
-    /** The tokens that have not expired, the first to expire first. */
-    const live: Effect.Effect<ReadonlyArray<Token>, SqlError> = Effect.flatMap(
+    /** The tokens that have not expired, the first to expire first, without their secrets (not even read). */
+    const live: Effect.Effect<ReadonlyArray<TokenInfo>, SqlError> = Effect.flatMap(
       Clock.currentTimeMillis,
       (now) =>
-        sql<TokenRow>`SELECT token, created_at, expires_at FROM tokens
-          WHERE expires_at > ${now} ORDER BY expires_at, token`.pipe(Effect.map((rows) => rows.map(fromRow)))
+        sql<TokenInfoRow>`SELECT id, created_at, expires_at FROM tokens
+          WHERE expires_at > ${now} ORDER BY expires_at, id`.pipe(Effect.map((rows) => rows.map(fromInfoRow)))
     )
 
     /** Deletes the expired tokens; returns how many were deleted. */

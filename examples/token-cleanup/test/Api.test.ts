@@ -41,8 +41,16 @@ const startServerAt = (databasePath: string) =>
 
 const startServer = startServerAt(":memory:")
 
-/** A token as JSON. */
-const TokenJson = Schema.Struct({ token: Schema.String, createdAt: Schema.String, expiresAt: Schema.String })
+/** A new token as JSON: the secret is in this answer only. */
+const TokenJson = Schema.Struct({
+  id: Schema.String,
+  token: Schema.String,
+  createdAt: Schema.String,
+  expiresAt: Schema.String
+})
+
+/** A listed token as JSON: its id and times, not its secret. */
+const TokenInfoJson = Schema.Struct({ id: Schema.String, createdAt: Schema.String, expiresAt: Schema.String })
 
 const HealthJson = Schema.Struct({
   status: Schema.String,
@@ -81,7 +89,7 @@ const postToken = (baseUrl: string, ttlSeconds: number) =>
   })
 
 describe("the HTTP API, in-process over real HTTP", () => {
-  it.scopedLive("POST /tokens creates a token (201); GET /tokens lists it; GET /health answers", () =>
+  it.scopedLive("POST /tokens creates a token (201); GET /tokens lists it without its secret; GET /health answers", () =>
     Effect.gen(function*() {
       const baseUrl = yield* startServer
       const created = yield* postToken(baseUrl, 60)
@@ -90,10 +98,19 @@ describe("the HTTP API, in-process over real HTTP", () => {
       assert.match(created.body.token, /^[A-Za-z0-9_-]{43}$/)
       assert.strictEqual(Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt), 60_000)
 
+      assert.match(created.body.id, /^[0-9a-f]{16}$/)
+
       const other = yield* postToken(baseUrl, 30)
-      const listed = yield* request(Schema.Array(TokenJson), `${baseUrl}/tokens`)
+      const listed = yield* request(Schema.Array(TokenInfoJson), `${baseUrl}/tokens`)
       assert.strictEqual(listed.status, 200)
-      assert.deepStrictEqual(listed.body, [other.body, created.body])
+      const { token: _created, ...createdInfo } = created.body
+      const { token: _other, ...otherInfo } = other.body
+      assert.deepStrictEqual(listed.body, [otherInfo, createdInfo])
+      // the list holds no secret: each token is shown once, when it is created
+      const raw = yield* Effect.promise(() => fetch(`${baseUrl}/tokens`).then((response) => response.text()))
+      assert.deepStrictEqual(JSON.parse(raw), [otherInfo, createdInfo])
+      assert.notInclude(raw, created.body.token)
+      assert.notInclude(raw, other.body.token)
 
       const health = yield* request(HealthJson, `${baseUrl}/health`)
       assert.strictEqual(health.status, 200)
@@ -114,7 +131,7 @@ describe("the HTTP API, in-process over real HTTP", () => {
         )
       }
       assert.strictEqual((yield* postToken(baseUrl, 1)).status, 201)
-      assert.strictEqual((yield* request(Schema.Array(TokenJson), `${baseUrl}/tokens`)).body.length, 1)
+      assert.strictEqual((yield* request(Schema.Array(TokenInfoJson), `${baseUrl}/tokens`)).body.length, 1)
     }))
 
   it.scopedLive("a body over 16 KiB gets a 413 without being read, or a reset connection without a Content-Length", () =>
@@ -161,7 +178,8 @@ describe("the HTTP API, in-process over real HTTP", () => {
       const created = yield* client.tokens.create({ payload: new CreateToken({ ttlSeconds: 90 }) })
       assert.strictEqual(DateTime.distance(created.createdAt, created.expiresAt), 90_000)
       const listed = yield* client.tokens.list()
-      assert.deepStrictEqual(listed.map((token) => token.token), [created.token])
+      assert.deepStrictEqual(listed.map((token) => token.id), [created.id])
+      assert.notProperty(listed[0], "token")
       const health = yield* client.health.health()
       assert.strictEqual(health.cleanup.runs, 1)
     }))

@@ -1,12 +1,16 @@
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import { mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { TokenRepo } from "../src/TokenRepo.js"
+import * as Database from "../src/Database.js"
+import { migrations, TokenRepo } from "../src/TokenRepo.js"
 import { repoAt, repoInMemory } from "./support/layers.js"
 
 describe("TokenRepo", () => {
@@ -21,9 +25,9 @@ describe("TokenRepo", () => {
       assert.strictEqual(DateTime.toEpochMillis(long.expiresAt), 1_060_000)
 
       yield* TestClock.adjust("2999 millis")
-      assert.deepStrictEqual((yield* repo.live).map((token) => token.token), [short.token, long.token])
+      assert.deepStrictEqual((yield* repo.live).map((token) => token.id), [short.id, long.id])
       yield* TestClock.adjust("1 millis")
-      assert.deepStrictEqual((yield* repo.live).map((token) => token.token), [long.token])
+      assert.deepStrictEqual((yield* repo.live).map((token) => token.id), [long.id])
       // expired, but still stored until the cleanup deletes it
       assert.strictEqual(yield* repo.count, 2)
     }).pipe(Effect.provide(repoInMemory)))
@@ -40,17 +44,19 @@ describe("TokenRepo", () => {
       assert.strictEqual(yield* repo.deleteExpired, 2)
       assert.strictEqual(yield* repo.deleteExpired, 0)
       assert.strictEqual(yield* repo.count, 1)
-      assert.deepStrictEqual((yield* repo.live).map((token) => token.token), [kept.token])
+      assert.deepStrictEqual((yield* repo.live).map((token) => token.id), [kept.id])
     }).pipe(Effect.provide(repoInMemory)))
 
-  it.effect("tokens are 43 random base64url characters (32 bytes), all different", () =>
+  it.effect("tokens are 43 random base64url characters (32 bytes), their ids 16 hex digits, all different", () =>
     Effect.gen(function*() {
       const repo = yield* TokenRepo
       const tokens = yield* Effect.forEach(Array.from({ length: 50 }), () => repo.create("1 minute"))
-      for (const { token } of tokens) {
+      for (const { id, token } of tokens) {
         assert.match(token, /^[A-Za-z0-9_-]{43}$/)
+        assert.match(id, /^[0-9a-f]{16}$/)
       }
       assert.strictEqual(new Set(tokens.map(({ token }) => token)).size, 50)
+      assert.strictEqual(new Set(tokens.map(({ id }) => id)).size, 50)
     }).pipe(Effect.provide(repoInMemory)))
 
   it.effect("the live tokens come in order of expiry", () =>
@@ -59,8 +65,50 @@ describe("TokenRepo", () => {
       const c = yield* repo.create("30 seconds")
       const a = yield* repo.create("10 seconds")
       const b = yield* repo.create("20 seconds")
-      assert.deepStrictEqual((yield* repo.live).map((token) => token.token), [a.token, b.token, c.token])
+      assert.deepStrictEqual((yield* repo.live).map((token) => token.id), [a.id, b.id, c.id])
     }).pipe(Effect.provide(repoInMemory)))
+
+  it.effect("the live tokens are listed without their secrets", () =>
+    Effect.gen(function*() {
+      const repo = yield* TokenRepo
+      const created = yield* repo.create("1 minute")
+      const live = yield* repo.live
+      assert.deepStrictEqual(live.map((info) => ({ ...info })), [{
+        id: created.id,
+        createdAt: created.createdAt,
+        expiresAt: created.expiresAt
+      }])
+      assert.notInclude(JSON.stringify(live), created.token)
+    }).pipe(Effect.provide(repoInMemory)))
+
+  it.live("a database of the first schema gets an id for each of its tokens, kept across reopenings", () =>
+    Effect.gen(function*() {
+      const dir = mkdtempSync(join(tmpdir(), "token-repo-"))
+      try {
+        const filename = join(dir, "tokens.db")
+        // the table as the first migration made it, with a token in it
+        yield* Effect.gen(function*() {
+          const sql = yield* SqlClient.SqlClient
+          yield* Migrator.make({})({
+            loader: Migrator.fromRecord({ "0001_create_tokens": migrations["0001_create_tokens"] })
+          })
+          yield* sql`INSERT INTO tokens (token, created_at, expires_at) VALUES ('old-secret', 0, ${
+            Date.now() + 3_600_000
+          })`
+        }).pipe(Effect.provide(Database.client(filename).pipe(Layer.provide(NodeContext.layer))))
+
+        const listings = yield* Effect.forEach(
+          [1, 2],
+          () => Effect.flatMap(TokenRepo, (repo) => repo.live).pipe(Effect.provide(repoAt(filename)))
+        )
+        const [first, second] = listings
+        assert.strictEqual(first?.length, 1)
+        assert.match(first?.[0]?.id ?? "", /^[0-9a-f]{16}$/)
+        assert.deepStrictEqual(second?.map(({ id }) => id), first?.map(({ id }) => id))
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }))
 
   it.live("a database file survives reopening; its directories are created; migrations run once", () =>
     Effect.gen(function*() {
@@ -78,8 +126,8 @@ describe("TokenRepo", () => {
           const migrations = yield* sql<{ readonly name: string }>`SELECT name FROM effect_sql_migrations`
           return [yield* repo.live, migrations.map(({ name }) => name)] as const
         }).pipe(Effect.provide(repoAt(filename)))
-        assert.deepStrictEqual(live.map((token) => token.token), [created.token])
-        assert.deepStrictEqual(migrations, ["create_tokens"])
+        assert.deepStrictEqual(live.map((token) => token.id), [created.id])
+        assert.deepStrictEqual(migrations, ["create_tokens", "token_ids"])
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }

@@ -13,14 +13,21 @@ import { baseUrlOf, type ServerProcess, spawnServer, waitFor } from "./support/s
 const dir = mkdtempSync(join(tmpdir(), "token-cleanup-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-interface TokenJson {
-  readonly token: string
+interface TokenInfoJson {
+  readonly id: string
   readonly expiresAt: string
 }
 
-const isTokenJson = (value: unknown): value is TokenJson =>
-  typeof value === "object" && value !== null && "token" in value && typeof value.token === "string" &&
+interface TokenJson extends TokenInfoJson {
+  readonly token: string
+}
+
+const isTokenInfoJson = (value: unknown): value is TokenInfoJson =>
+  typeof value === "object" && value !== null && "id" in value && typeof value.id === "string" &&
   "expiresAt" in value && typeof value.expiresAt === "string"
+
+const isTokenJson = (value: unknown): value is TokenJson =>
+  isTokenInfoJson(value) && "token" in value && typeof value.token === "string"
 
 const createToken = async (baseUrl: string, ttlSeconds: number): Promise<TokenJson> => {
   const response = await fetch(`${baseUrl}/tokens`, {
@@ -31,15 +38,16 @@ const createToken = async (baseUrl: string, ttlSeconds: number): Promise<TokenJs
   assert.strictEqual(response.status, 201)
   const body: unknown = await response.json()
   assert.isTrue(isTokenJson(body))
-  return isTokenJson(body) ? body : { token: "", expiresAt: "" }
+  return isTokenJson(body) ? body : { id: "", token: "", expiresAt: "" }
 }
 
+/** The ids of the live tokens; the list never holds a secret. */
 const liveTokens = async (baseUrl: string): Promise<Array<string>> => {
   const response = await fetch(`${baseUrl}/tokens`)
   assert.strictEqual(response.status, 200)
   const body: unknown = await response.json()
-  assert.isTrue(Array.isArray(body) && body.every(isTokenJson))
-  return Array.isArray(body) ? body.filter(isTokenJson).map(({ token }) => token) : []
+  assert.isTrue(Array.isArray(body) && body.every((token) => isTokenInfoJson(token) && !("token" in token)))
+  return Array.isArray(body) ? body.filter(isTokenInfoJson).map(({ id }) => id) : []
 }
 
 /** The counts of the "removed N expired token(s)" lines so far. */
@@ -62,7 +70,7 @@ describe("the server process", () => {
       try {
         const baseUrl = await baseUrlOf(first)
         const short = [await createToken(baseUrl, 1), await createToken(baseUrl, 1)]
-        longLived = [(await createToken(baseUrl, 3600)).token, (await createToken(baseUrl, 3600)).token]
+        longLived = [(await createToken(baseUrl, 3600)).id, (await createToken(baseUrl, 3600)).id]
 
         // the repeater removes the two short-lived tokens (in one run, or in two if a run fell between their expiries)
         await waitFor("the cleanup to remove 2 tokens", () => {
@@ -73,7 +81,7 @@ describe("the server process", () => {
         assert.match(first.output(), /removed (2 expired tokens|1 expired token)/)
         const live = await liveTokens(baseUrl)
         assert.sameMembers(live, longLived)
-        assert.notIncludeMembers(live, short.map(({ token }) => token))
+        assert.notIncludeMembers(live, short.map(({ id }) => id))
 
         // every bad request gets its 400, and the server goes on serving
         for (const badRequest of badRequests) {

@@ -49,6 +49,18 @@ export class InternalServerError extends Schema.TaggedError<InternalServerError>
   HttpApiSchema.annotations({ status: 500 })
 ) {}
 
+/**
+ * A 503 response, for a request that could not be served for a while: the
+ * database stayed locked by another connection for the 2 seconds of retries.
+ * `{ "_tag": "ServiceUnavailable", "message": "..." }`; trying again later can
+ * succeed.
+ */
+export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()(
+  "ServiceUnavailable",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 503 })
+) {}
+
 /** The body of `POST /tokens`. */
 export class CreateToken extends Schema.Class<CreateToken>("CreateToken")({
   ttlSeconds: Schema.Int.pipe(
@@ -111,6 +123,7 @@ export class TokensGroup extends HttpApiGroup.make("tokens")
     HttpApiEndpoint.get("list", "/tokens")
       .addSuccess(Schema.Array(TokenInfo))
   )
+  .addError(ServiceUnavailable)
   .addError(InternalServerError)
 {}
 
@@ -124,6 +137,7 @@ export class HealthGroup extends HttpApiGroup.make("health")
       .addSuccess(Health)
       .addError(Unhealthy)
   )
+  .addError(ServiceUnavailable)
   .addError(InternalServerError)
 {}
 

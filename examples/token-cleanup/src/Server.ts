@@ -25,6 +25,7 @@ import {
   InternalServerError,
   PayloadTooLarge,
   readCreateToken,
+  ServiceUnavailable,
   TokenApi,
   Unhealthy
 } from "./Api.js"
@@ -32,29 +33,42 @@ import { AppConfig } from "./AppConfig.js"
 import * as Cleanup from "./Cleanup.js"
 import * as Database from "./Database.js"
 import * as HttpServerShutdown from "./HttpServerShutdown.js"
+import { DatabaseBusy } from "./SqliteBusy.js"
 import { TokenRepo } from "./TokenRepo.js"
 
 /**
  * A handler's failures, answered: the API's own answers (a `BadRequest`, an
- * `Unhealthy`, ...: those `isAnswer` accepts) go out as they are; anything
- * else (a database error, a defect) is logged with its full Cause and
- * answered with a JSON `InternalServerError` (500) naming the endpoint, never
- * an empty 500 that nobody hears of.
+ * `Unhealthy`, ...: those `isAnswer` accepts) go out as they are; a database
+ * that stayed locked (`DatabaseBusy`) is logged as a warning with its Cause
+ * and answered with a JSON `ServiceUnavailable` (503); anything else (a
+ * database error, a defect) is logged with its full Cause and answered with a
+ * JSON `InternalServerError` (500) naming the endpoint, never an empty 500
+ * that nobody hears of.
  */
-const answerFailures =
-  <Answer>(endpoint: string, isAnswer: (error: unknown) => error is Answer) =>
-  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Answer | InternalServerError, R> =>
-    Effect.catchAllCause(effect, (cause): Effect.Effect<never, Answer | InternalServerError> => {
-      if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
-      const failure = Cause.failureOption(cause)
-      if (Option.isSome(failure) && isAnswer(failure.value) && !Cause.isDie(cause)) return Effect.fail(failure.value)
-      return Effect.zipRight(
-        Effect.logError(`${endpoint} failed unexpectedly`, cause),
-        Effect.fail(
-          new InternalServerError({ message: `${endpoint} failed unexpectedly; the cause is in the server's log` })
+const answerFailures = <Answer>(endpoint: string, isAnswer: (error: unknown) => error is Answer) =>
+<A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, Answer | ServiceUnavailable | InternalServerError, R> =>
+  Effect.catchAllCause(effect, (cause): Effect.Effect<never, Answer | ServiceUnavailable | InternalServerError> => {
+    if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
+    const failure = Cause.failureOption(cause)
+    if (Option.isSome(failure) && !Cause.isDie(cause)) {
+      const error = failure.value
+      if (isAnswer(error)) return Effect.fail(error)
+      if (error instanceof DatabaseBusy) {
+        return Effect.zipRight(
+          Effect.logWarning(`${endpoint}: ${error.message}; answered 503`, cause),
+          Effect.fail(new ServiceUnavailable({ message: `${error.message}: try again later` }))
         )
+      }
+    }
+    return Effect.zipRight(
+      Effect.logError(`${endpoint} failed unexpectedly`, cause),
+      Effect.fail(
+        new InternalServerError({ message: `${endpoint} failed unexpectedly; the cause is in the server's log` })
       )
-    })
+    )
+  })
 
 const isRequestError = (error: unknown): error is BadRequest | PayloadTooLarge =>
   error instanceof BadRequest || error instanceof PayloadTooLarge

@@ -11,6 +11,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { randomBytes } from "node:crypto"
+import { type DatabaseBusy, retryWhileBusy } from "./SqliteBusy.js"
 
 /**
  * A token as `GET /tokens` lists it: its id (16 hex digits, random, not
@@ -75,14 +76,16 @@ const randomId = Effect.sync(() => randomBytes(8).toString("hex"))
 
 /**
  * The tokens table. A token is live while the current time is before its
- * expiry, and expired from its expiry on.
+ * expiry, and expired from its expiry on. While another connection holds the
+ * database's lock, each operation is retried for 2 seconds, then fails with a
+ * `DatabaseBusy` (`SqliteBusy.retryWhileBusy`); `ping` is not retried.
  */
 export class TokenRepo extends Effect.Service<TokenRepo>()("token-cleanup/TokenRepo", {
   effect: Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
 
     /** Stores a new random token that expires `ttl` from now. */
-    const create = (ttl: Duration.DurationInput): Effect.Effect<Token, SqlError> =>
+    const create = (ttl: Duration.DurationInput): Effect.Effect<Token, SqlError | DatabaseBusy> =>
       Effect.gen(function*() {
         const token = yield* randomToken
         const id = yield* randomId
@@ -93,33 +96,32 @@ export class TokenRepo extends Effect.Service<TokenRepo>()("token-cleanup/TokenR
           created_at: now,
           expires_at: now + Math.ceil(Duration.toMillis(ttl))
         }
-        yield* sql`INSERT INTO tokens ${sql.insert(row)}`
+        yield* retryWhileBusy(sql`INSERT INTO tokens ${sql.insert(row)}`)
         return new Token({ ...fromInfoRow(row), token })
       })
 
     /** The tokens that have not expired, the first to expire first, without their secrets (not even read). */
-    const live: Effect.Effect<ReadonlyArray<TokenInfo>, SqlError> = Effect.flatMap(
+    const live: Effect.Effect<ReadonlyArray<TokenInfo>, SqlError | DatabaseBusy> = Effect.flatMap(
       Clock.currentTimeMillis,
       (now) =>
-        sql<TokenInfoRow>`SELECT id, created_at, expires_at FROM tokens
-          WHERE expires_at > ${now} ORDER BY expires_at, id`.pipe(Effect.map((rows) => rows.map(fromInfoRow)))
+        retryWhileBusy(sql<TokenInfoRow>`SELECT id, created_at, expires_at FROM tokens
+          WHERE expires_at > ${now} ORDER BY expires_at, id`).pipe(Effect.map((rows) => rows.map(fromInfoRow)))
     )
 
     /** Deletes the expired tokens; returns how many were deleted. */
-    const deleteExpired: Effect.Effect<number, SqlError> = Effect.flatMap(
+    const deleteExpired: Effect.Effect<number, SqlError | DatabaseBusy> = Effect.flatMap(
       Clock.currentTimeMillis,
       (now) =>
-        sql<{ readonly token: string }>`DELETE FROM tokens WHERE expires_at <= ${now} RETURNING token`.pipe(
-          Effect.map((rows) => rows.length)
-        )
+        retryWhileBusy(sql<{ readonly token: string }>`DELETE FROM tokens WHERE expires_at <= ${now} RETURNING token`)
+          .pipe(Effect.map((rows) => rows.length))
     )
 
     /** How many rows the table holds, expired ones included. */
-    const count: Effect.Effect<number, SqlError> = sql<{ readonly n: number }>`SELECT count(*) AS n FROM tokens`.pipe(
-      Effect.map((rows) => rows[0]?.n ?? 0)
-    )
+    const count: Effect.Effect<number, SqlError | DatabaseBusy> = retryWhileBusy(
+      sql<{ readonly n: number }>`SELECT count(*) AS n FROM tokens`
+    ).pipe(Effect.map((rows) => rows[0]?.n ?? 0))
 
-    /** Checks that the database answers. */
+    /** Checks that the database answers (at once: it is not retried). */
     const ping: Effect.Effect<void, SqlError> = Effect.asVoid(sql`SELECT 1`)
 
     return { create, live, deleteExpired, count, ping } as const

@@ -2,14 +2,19 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import { mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Database from "../src/Database.js"
+import { DatabaseBusy } from "../src/SqliteBusy.js"
 import { migrations, TokenRepo } from "../src/TokenRepo.js"
 import { repoAt, repoInMemory } from "./support/layers.js"
 
@@ -132,4 +137,89 @@ describe("TokenRepo", () => {
         rmSync(dir, { recursive: true, force: true })
       }
     }))
+
+  describe("while another connection holds the database's write lock", () => {
+    /** A second connection to `filename` (as another process would have) that holds the write lock until released. */
+    const lockHolder = (filename: string) =>
+      Effect.gen(function*() {
+        // open for the rest of the test's scope
+        const context = yield* Layer.build(Database.client(filename).pipe(Layer.provide(NodeContext.layer)))
+        const sql = Context.get(context, SqlClient.SqlClient)
+        yield* sql.unsafe("BEGIN IMMEDIATE")
+        return { release: sql.unsafe("ROLLBACK") }
+      })
+
+    /** Moves the `TestClock` by `millis`, 10 ms at a time, letting the retrying fiber run at each step. */
+    const advance = (millis: number) =>
+      Effect.forEach(
+        Array.from({ length: millis / 10 }),
+        () => Effect.zipRight(TestClock.adjust("10 millis"), Effect.yieldNow()),
+        { discard: true }
+      )
+
+    const withFile = <A, E, R>(use: (filename: string) => Effect.Effect<A, E, R>) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => mkdtempSync(join(tmpdir(), "token-repo-"))),
+        (dir) => use(join(dir, "tokens.db")),
+        (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+      )
+
+    it.scoped("the connection waits for a lock 50 ms at most (PRAGMA busy_timeout), down from the driver's 5 s", () =>
+      withFile((filename) =>
+        Effect.gen(function*() {
+          const sql = yield* SqlClient.SqlClient
+          const [row] = yield* sql<{ readonly timeout: number }>`PRAGMA busy_timeout`.pipe(
+            Effect.map((rows) => rows.map((row) => ({ timeout: Object.values(row)[0] as number })))
+          )
+          assert.strictEqual(row?.timeout, 50)
+        }).pipe(Effect.provide(repoAt(filename)))
+      ))
+
+    it.scoped("a write is retried, the event loop free between attempts, and succeeds once the lock is released", () =>
+      withFile((filename) =>
+        Effect.gen(function*() {
+          const repo = yield* TokenRepo
+          const lock = yield* lockHolder(filename)
+          const started = performance.now()
+          const write = yield* Effect.fork(repo.create("1 minute"))
+          // one attempt blocks for the busy timeout (50 ms of real time), then the fiber sleeps on the clock
+          yield* Effect.yieldNow()
+          assert.isBelow(performance.now() - started, 1000)
+          yield* advance(1500)
+          assert.isTrue(Option.isNone(yield* Fiber.poll(write)), "the write is still retried after 1.5 s")
+          yield* lock.release
+          yield* advance(200)
+          const created = yield* Fiber.join(write)
+          assert.deepStrictEqual((yield* repo.live).map(({ id }) => id), [created.id])
+        }).pipe(Effect.provide(repoAt(filename)))
+      ))
+
+    it.scoped("a write fails with DatabaseBusy after 2 s of retries; reads go on (WAL)", () =>
+      withFile((filename) =>
+        Effect.gen(function*() {
+          const repo = yield* TokenRepo
+          const kept = yield* repo.create("1 minute")
+          const lock = yield* lockHolder(filename)
+          const write = yield* Effect.fork(Effect.either(repo.create("1 minute")))
+          yield* advance(1800)
+          assert.isTrue(Option.isNone(yield* Fiber.poll(write)), "the write is still retried after 1.8 s")
+          // a read does not need the write lock
+          assert.deepStrictEqual((yield* repo.live).map(({ id }) => id), [kept.id])
+          yield* advance(600)
+          const result = yield* Fiber.join(write)
+          assert.isTrue(Either.isLeft(result))
+          if (Either.isLeft(result)) {
+            assert.instanceOf(result.left, DatabaseBusy)
+            assert.strictEqual(
+              result.left.message,
+              "the database is locked by another connection: still locked after 2s of retries"
+            )
+          }
+          yield* lock.release
+          // the lock released, writes succeed again
+          yield* repo.create("1 minute")
+          assert.strictEqual(yield* repo.count, 2)
+        }).pipe(Effect.provide(repoAt(filename)))
+      ))
+  })
 })

@@ -2,11 +2,17 @@
  * The real server as a child process over real HTTP on a free port of
  * 127.0.0.1, with a database file in a temporary directory.
  */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { afterAll, assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import { mkdtempSync, rmSync } from "node:fs"
 import { connect, type Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import * as Database from "../src/Database.js"
 import { badRequests, send } from "./support/badRequests.js"
 import { baseUrlOf, type ServerProcess, spawnServer, waitFor } from "./support/serverProcess.js"
 
@@ -48,6 +54,42 @@ const liveTokens = async (baseUrl: string): Promise<Array<string>> => {
   const body: unknown = await response.json()
   assert.isTrue(Array.isArray(body) && body.every((token) => isTokenInfoJson(token) && !("token" in token)))
   return Array.isArray(body) ? body.filter(isTokenInfoJson).map(({ id }) => id) : []
+}
+
+const postToken = (baseUrl: string) =>
+  fetch(`${baseUrl}/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ttlSeconds: 3600 })
+  })
+
+/** A request's status, its body (JSON, or the text if it is not) and how long it took in milliseconds. */
+const timed = async (request: Promise<Response>) => {
+  const started = performance.now()
+  const response = await request
+  const text = await response.text()
+  const ms = performance.now() - started
+  let body: unknown = text
+  try {
+    body = JSON.parse(text)
+  } catch {
+    // not JSON: the text as it is
+  }
+  return { status: response.status, body, ms }
+}
+
+/** Another connection to the database file (in this process) that holds SQLite's write lock until released. */
+const holdWriteLock = async (filename: string) => {
+  const runtime = ManagedRuntime.make(Database.client(filename).pipe(Layer.provide(NodeContext.layer)))
+  const execute = (statement: string) =>
+    runtime.runPromise(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(statement)))
+  await execute("BEGIN IMMEDIATE")
+  return {
+    release: async () => {
+      await execute("ROLLBACK")
+      await runtime.dispose()
+    }
+  }
 }
 
 /** The counts of the "removed N expired token(s)" lines so far. */
@@ -165,6 +207,88 @@ describe("the server process", () => {
       }
     },
     90_000
+  )
+
+  it(
+    "two servers on one database file keep serving while another connection holds SQLite's write lock",
+    async () => {
+      const databasePath = join(dir, "shared", "tokens.db")
+      const env = { PORT: "0", DATABASE_PATH: databasePath, CLEANUP_INTERVAL: "0.5" }
+      const a = spawnServer(env)
+      const b = spawnServer(env)
+      let lock: { readonly release: () => Promise<void> } | undefined
+      try {
+        const [urlA, urlB] = await Promise.all([baseUrlOf(a), baseUrlOf(b)])
+        const ids = [(await createToken(urlA, 3600)).id, (await createToken(urlB, 3600)).id]
+        assert.sameMembers(await liveTokens(urlA), ids)
+        assert.sameMembers(await liveTokens(urlB), ids)
+
+        // another connection (a backup, an operator's sqlite3 shell) takes the write lock and keeps it
+        lock = await holdWriteLock(databasePath)
+        const lockedWrite = timed(postToken(urlA))
+        // meanwhile /health answers at once on both, though each cleanup run (every 0.5 s) finds the database locked
+        // (a statement blocks the event loop 50 ms at most; before, 5 s each, and /health took 5 to 10 s; the bound
+        // leaves room for a loaded machine)
+        const health: Array<number> = []
+        const until = Date.now() + 2500
+        while (Date.now() < until) {
+          for (const url of [urlA, urlB]) {
+            const { status, ms } = await timed(fetch(`${url}/health`))
+            assert.strictEqual(status, 200)
+            health.push(ms)
+          }
+        }
+        assert.isBelow(Math.max(...health), 1000, `GET /health took ${health.join(", ")} ms`)
+        // the write gives up after 2 s of retries: a JSON 503
+        const refused = await lockedWrite
+        assert.deepStrictEqual(refused.body, {
+          _tag: "ServiceUnavailable",
+          message: "the database is locked by another connection: still locked after 2s of retries: try again later"
+        })
+        assert.strictEqual(refused.status, 503)
+        assert.isAtLeast(refused.ms, 1900)
+        assert.isBelow(refused.ms, 5000)
+        assert.match(a.output(), /POST \/tokens: the database is locked by another connection/)
+
+        // a write sent while the lock is held is answered once it is released
+        const waiting = timed(postToken(urlB))
+        await new Promise((resolve) => setTimeout(resolve, 700))
+        await lock.release()
+        lock = undefined
+        const written = await waiting
+        assert.strictEqual(written.status, 201)
+        assert.isAtLeast(written.ms, 650)
+        assert.isTrue(isTokenJson(written.body))
+        const all = [...ids, isTokenJson(written.body) ? written.body.id : ""]
+        assert.sameMembers(await liveTokens(urlA), all)
+
+        // while a write waits on the lock, a second SIGTERM still exits at once (code 143)
+        lock = await holdWriteLock(databasePath)
+        const pending = timed(postToken(urlB)).catch(() => undefined)
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        b.child.kill("SIGTERM")
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        const second = performance.now()
+        b.child.kill("SIGTERM")
+        const exit = await b.exited
+        const exitMs = performance.now() - second
+        assert.deepStrictEqual(exit, { code: 143, signal: null }, b.output())
+        assert.isBelow(exitMs, 1000, `exited ${exitMs} ms after the second SIGTERM`)
+        await pending
+        await lock.release()
+        lock = undefined
+
+        // the other server went on serving all along
+        assert.sameMembers(await liveTokens(urlA), all)
+        assert.strictEqual((await timed(postToken(urlA))).status, 201)
+        assert.deepStrictEqual(await sigterm(a), { code: 0, signal: null })
+      } finally {
+        await lock?.release()
+        a.kill()
+        b.kill()
+      }
+    },
+    120_000
   )
 
   it(

@@ -227,8 +227,8 @@ describe("the server process", () => {
         lock = await holdWriteLock(databasePath)
         const lockedWrite = timed(postToken(urlA))
         // meanwhile /health answers at once on both, though each cleanup run (every 0.5 s) finds the database locked
-        // (a statement blocks the event loop 50 ms at most; before, 5 s each, and /health took 5 to 10 s; the bound
-        // leaves room for a loaded machine)
+        // (a statement blocks the event loop 50 ms at most; before, 5 s each, and /health took 5 to 10 s; the bounds
+        // leave room for a loaded machine: the slowest request under half of one old wait, the median far below)
         const health: Array<number> = []
         const until = Date.now() + 2500
         while (Date.now() < until) {
@@ -238,7 +238,13 @@ describe("the server process", () => {
             health.push(ms)
           }
         }
-        assert.isBelow(Math.max(...health), 1000, `GET /health took ${health.join(", ")} ms`)
+        const sorted = [...health].sort((x, y) => x - y)
+        assert.isBelow(
+          sorted[Math.floor(sorted.length / 2)] ?? Infinity,
+          250,
+          `GET /health took ${health.join(", ")} ms`
+        )
+        assert.isBelow(sorted.at(-1) ?? Infinity, 2500, `GET /health took ${health.join(", ")} ms`)
         // the write gives up after 2 s of retries: a JSON 503
         const refused = await lockedWrite
         assert.deepStrictEqual(refused.body, {
@@ -273,7 +279,8 @@ describe("the server process", () => {
         const exit = await b.exited
         const exitMs = performance.now() - second
         assert.deepStrictEqual(exit, { code: 143, signal: null }, b.output())
-        assert.isBelow(exitMs, 1000, `exited ${exitMs} ms after the second SIGTERM`)
+        // before: 5 s or more, the event loop blocked on the lock; the bound leaves room for a loaded machine
+        assert.isBelow(exitMs, 1500, `exited ${exitMs} ms after the second SIGTERM`)
         await pending
         await lock.release()
         lock = undefined

@@ -6,7 +6,6 @@
 import { RepeaterHttpApi } from "@effect-repeater/http"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
-import * as HttpApiError from "@effect/platform/HttpApiError"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
@@ -15,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { Token } from "./TokenRepo.js"
+import { Token, TokenInfo } from "./TokenRepo.js"
 
 /** The longest token lifetime accepted: 365 days, in seconds. */
 export const maxTtlSeconds = 365 * 24 * 60 * 60
@@ -39,6 +38,29 @@ export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
   HttpApiSchema.annotations({ status: 413 })
 ) {}
 
+/**
+ * A 500 response, for a failure the server did not expect (a database error,
+ * a bug): `{ "_tag": "InternalServerError", "message": "..." }`. The message
+ * names the endpoint; the Cause is logged, not sent.
+ */
+export class InternalServerError extends Schema.TaggedError<InternalServerError>()(
+  "InternalServerError",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 500 })
+) {}
+
+/**
+ * A 503 response, for a request that could not be served for a while: the
+ * database stayed locked by another connection for the 2 seconds of retries.
+ * `{ "_tag": "ServiceUnavailable", "message": "..." }`; trying again later can
+ * succeed.
+ */
+export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()(
+  "ServiceUnavailable",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 503 })
+) {}
+
 /** The body of `POST /tokens`. */
 export class CreateToken extends Schema.Class<CreateToken>("CreateToken")({
   ttlSeconds: Schema.Int.pipe(
@@ -53,19 +75,42 @@ export class CreateToken extends Schema.Class<CreateToken>("CreateToken")({
   )
 }) {}
 
-/** The body of `GET /health`. */
+/** The cleanup repeater's status, in the answers of `GET /health`. */
+export const CleanupStatus = Schema.Struct({
+  state: Schema.String,
+  runs: Schema.Number,
+  failures: Schema.Number,
+  lastRunAt: Schema.NullOr(Schema.DateTimeUtc)
+})
+
+/** The body of `GET /health` when all is well (200). */
 export class Health extends Schema.Class<Health>("Health")({
   status: Schema.Literal("ok"),
   database: Schema.Literal("ok"),
-  cleanup: Schema.Struct({
-    state: Schema.String,
-    runs: Schema.Number,
-    failures: Schema.Number,
-    lastRunAt: Schema.NullOr(Schema.DateTimeUtc)
-  })
+  cleanup: CleanupStatus
 }) {}
 
-/** `POST /tokens` (201 with the new token) and `GET /tokens` (the live tokens, the first to expire first). */
+/**
+ * The 503 of `GET /health`: the database does not answer, or the cleanup
+ * repeater has ended (stopped through the admin API, or failed), so that
+ * expired tokens are no longer deleted until the server restarts. The message
+ * says which; `database` and `cleanup` are as in `Health`.
+ */
+export class Unhealthy extends Schema.TaggedError<Unhealthy>()(
+  "Unhealthy",
+  {
+    status: Schema.Literal("unavailable"),
+    message: Schema.String,
+    database: Schema.Literal("ok", "unavailable"),
+    cleanup: CleanupStatus
+  },
+  HttpApiSchema.annotations({ status: 503 })
+) {}
+
+/**
+ * `POST /tokens` (201 with the new token, its secret shown this once) and
+ * `GET /tokens` (the live tokens without their secrets, the first to expire first).
+ */
 export class TokensGroup extends HttpApiGroup.make("tokens")
   .add(
     HttpApiEndpoint.post("create", "/tokens")
@@ -76,17 +121,24 @@ export class TokensGroup extends HttpApiGroup.make("tokens")
   )
   .add(
     HttpApiEndpoint.get("list", "/tokens")
-      .addSuccess(Schema.Array(Token))
+      .addSuccess(Schema.Array(TokenInfo))
   )
+  .addError(ServiceUnavailable)
+  .addError(InternalServerError)
 {}
 
-/** `GET /health`: the database answers and the cleanup repeater's status; 503 when the database does not answer. */
+/**
+ * `GET /health`: 200 when the database answers and the cleanup repeater has
+ * not ended, with its status; otherwise a 503 `Unhealthy` that says why.
+ */
 export class HealthGroup extends HttpApiGroup.make("health")
   .add(
     HttpApiEndpoint.get("health", "/health")
       .addSuccess(Health)
-      .addError(HttpApiError.ServiceUnavailable)
+      .addError(Unhealthy)
   )
+  .addError(ServiceUnavailable)
+  .addError(InternalServerError)
 {}
 
 /** The whole API. */
@@ -94,10 +146,43 @@ export class TokenApi
   extends HttpApi.make("token-cleanup").add(TokensGroup).add(HealthGroup).add(RepeaterHttpApi.group)
 {}
 
-/** A value as the client sent it, shortened to 80 characters. */
-const formatValue = (value: unknown): string => {
-  const text = typeof value === "number" || value === undefined ? String(value) : JSON.stringify(value)
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+const maxShown = 80
+
+/**
+ * A value as the client sent it (as `JSON.stringify` writes it), shortened to
+ * 80 characters. Only the first 80 characters are ever built, so a body
+ * nested thousands deep (`[[[[...]]]]`, 2 bytes a level) costs no more than a
+ * flat one, where `JSON.stringify` would overflow the stack.
+ */
+export const formatValue = (value: unknown): string => {
+  if (typeof value === "number" || value === undefined) return String(value)
+  let text = ""
+  // false once more than `maxShown` characters are written: each level writes at least one, so the depth is bounded
+  const write = (part: unknown): boolean => {
+    if (Array.isArray(part)) {
+      text += "["
+      for (let index = 0; index < part.length; index++) {
+        if (index > 0) text += ","
+        if (text.length > maxShown || !write(part[index])) return false
+      }
+      text += "]"
+    } else if (typeof part === "object" && part !== null) {
+      text += "{"
+      let first = true
+      for (const [key, field] of Object.entries(part)) {
+        if (field === undefined) continue
+        text += `${first ? "" : ","}${JSON.stringify(key)}:`
+        first = false
+        if (text.length > maxShown || !write(field)) return false
+      }
+      text += "}"
+    } else {
+      text += JSON.stringify(part) ?? "null"
+    }
+    return text.length <= maxShown
+  }
+  write(value)
+  return text.length > maxShown ? `${text.slice(0, maxShown - 3)}...` : text
 }
 
 const decodeCreateToken = Schema.decodeUnknown(CreateToken, { errors: "all", onExcessProperty: "error" })

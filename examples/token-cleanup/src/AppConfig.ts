@@ -48,11 +48,27 @@ export const interval = (name: string): Config.Config<Duration.Duration> =>
       ))
   })
 
+/**
+ * The path of the database file, or `:memory:`. An empty path (or only
+ * spaces) is refused: SQLite would open an anonymous temporary database,
+ * deleted when the server stops, and every token would be lost on restart.
+ */
+export const databasePath = (name: string): Config.Config<string> =>
+  Config.mapOrFail(Config.string(name), (text) =>
+    text.trim() !== "" ?
+      Either.right(text) :
+      Either.left(ConfigError.InvalidData(
+        [],
+        `expected the path of the database file (or :memory:), got ${
+          JSON.stringify(text)
+        }: an empty path would open an anonymous temporary database, lost when the server stops`
+      )))
+
 /** The settings and the environment variables they come from. */
 export const settings = Config.all({
   host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
   port: port("PORT").pipe(Config.withDefault(3000)),
-  databasePath: Config.string("DATABASE_PATH").pipe(Config.withDefault("./data/tokens.db")),
+  databasePath: databasePath("DATABASE_PATH").pipe(Config.withDefault("./data/tokens.db")),
   cleanupInterval: interval("CLEANUP_INTERVAL").pipe(Config.withDefault(Duration.seconds(5)))
 })
 
@@ -61,7 +77,10 @@ export class AppConfig extends Context.Tag("token-cleanup/AppConfig")<AppConfig,
   readonly host: string
   /** `PORT`, default 3000; 0 picks a free port (the bound address is logged). */
   readonly port: number
-  /** `DATABASE_PATH`, default `./data/tokens.db` (directories are created); `:memory:` for a throwaway database. */
+  /**
+   * `DATABASE_PATH`, default `./data/tokens.db` (directories are created); `:memory:` for a throwaway database;
+   * an empty value is an error.
+   */
   readonly databasePath: string
   /** `CLEANUP_INTERVAL`, default 5 seconds: how often expired tokens are deleted. */
   readonly cleanupInterval: Duration.Duration

@@ -2,7 +2,8 @@
  * The repeater that deletes expired tokens every `CLEANUP_INTERVAL`, for the
  * lifetime of the layer, and logs how many it removed.
  */
-import { Repeater } from "@effect-repeater/core"
+import { Repeater, type RepeaterHandle } from "@effect-repeater/core"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { AppConfig } from "./AppConfig.js"
@@ -20,17 +21,27 @@ export const removeExpiredTokens = Effect.gen(function*() {
 })
 
 /**
+ * The cleanup repeater's handle. Unlike `Repeater.get`, which knows only the
+ * repeaters that have not ended, it still gives the status once the repeater
+ * is stopped (through the admin API) or has failed: `GET /health` reports it.
+ */
+export class CleanupRepeater extends Context.Tag("token-cleanup/CleanupRepeater")<CleanupRepeater, RepeaterHandle>() {}
+
+/**
  * Runs `removeExpiredTokens` at once and then every `cleanupInterval` after
  * the previous run ended. A failed run is logged with its full Cause and the
  * next one still comes; a run still going at shutdown gets 5 seconds.
  */
 export const layer = Layer.unwrapEffect(
   Effect.map(AppConfig, ({ cleanupInterval }) =>
-    Layer.scopedDiscard(Effect.gen(function*() {
-      yield* Effect.addFinalizer(() => Effect.log("token cleanup stopped"))
-      yield* Repeater.fork(
-        { name, every: cleanupInterval, timeout: "1 minute", grace: "5 seconds" },
-        removeExpiredTokens
-      )
-    })))
+    Layer.scoped(
+      CleanupRepeater,
+      Effect.gen(function*() {
+        yield* Effect.addFinalizer(() => Effect.log("token cleanup stopped"))
+        return yield* Repeater.fork(
+          { name, every: cleanupInterval, timeout: "1 minute", grace: "5 seconds" },
+          removeExpiredTokens
+        )
+      })
+    ))
 )

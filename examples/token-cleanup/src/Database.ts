@@ -1,15 +1,20 @@
 /**
  * The SQLite database: a file at `DATABASE_PATH` (its directory is created),
- * migrated at startup, closed when the layer is released.
+ * migrated at startup, closed when the layer is released. A statement blocks
+ * the event loop 50 ms at most while another connection holds a lock
+ * (`SqliteBusy`).
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as SqliteMigrator from "@effect/sql-sqlite-node/SqliteMigrator"
 import * as Migrator from "@effect/sql/Migrator"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { AppConfig } from "./AppConfig.js"
+import * as SqliteBusy from "./SqliteBusy.js"
 import { migrations } from "./TokenRepo.js"
 
 /** The SQLite client for a file (or `:memory:`), its directory created first. */
@@ -28,11 +33,29 @@ export const client = (filename: string) =>
     return SqliteClient.layer({ filename })
   }))
 
-/** Brings the schema up to date; migrations already applied are skipped. */
+/**
+ * Brings the schema up to date; migrations already applied are skipped. It
+ * runs with the driver's busy timeout of 5 seconds, before the server serves:
+ * servers that start together on one file take turns (the second waits for the
+ * first's migration to commit, then finds nothing left to do).
+ */
 export const migrate = SqliteMigrator.layer({ loader: Migrator.fromRecord(migrations) })
 
-/** The database of `AppConfig.databasePath`, migrated. Needs the platform's `FileSystem` and `Path`. */
-export const layer = Layer.unwrapEffect(Effect.map(
-  AppConfig,
-  ({ databasePath }) => migrate.pipe(Layer.provideMerge(client(databasePath)))
-))
+/**
+ * Sets the connection's busy timeout to `busyTimeout` (50 ms), down from the
+ * driver's 5 seconds: a statement never blocks the event loop longer while
+ * another connection holds a lock; `retryWhileBusy` tries it again later.
+ */
+export const shortBusyTimeout = Layer.effectDiscard(
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql.unsafe(`PRAGMA busy_timeout = ${Duration.toMillis(SqliteBusy.busyTimeout)}`)
+  )
+)
+
+/** The database at `filename`, migrated, with the short busy timeout. Needs the platform's `FileSystem` and `Path`. */
+export const at = (filename: string) =>
+  shortBusyTimeout.pipe(Layer.provideMerge(migrate), Layer.provideMerge(client(filename)))
+
+/** The database of `AppConfig.databasePath`: `at(databasePath)`. */
+export const layer = Layer.unwrapEffect(Effect.map(AppConfig, ({ databasePath }) => at(databasePath)))

@@ -12,27 +12,70 @@ import { Repeater } from "@effect-repeater/core"
 import { RepeaterHttp } from "@effect-repeater/http"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import * as HttpApiError from "@effect/platform/HttpApiError"
 import * as HttpServer from "@effect/platform/HttpServer"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
-import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { Health, readCreateToken, TokenApi } from "./Api.js"
+import {
+  BadRequest,
+  Health,
+  InternalServerError,
+  PayloadTooLarge,
+  readCreateToken,
+  ServiceUnavailable,
+  TokenApi,
+  Unhealthy
+} from "./Api.js"
 import { AppConfig } from "./AppConfig.js"
 import * as Cleanup from "./Cleanup.js"
 import * as Database from "./Database.js"
 import * as HttpServerShutdown from "./HttpServerShutdown.js"
+import { DatabaseBusy } from "./SqliteBusy.js"
 import { TokenRepo } from "./TokenRepo.js"
 
-/** A database failure: logged with its full Cause (a defect alone would be a 500 that nobody hears of), then a 500. */
-const logAndDie = (endpoint: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, never, R> =>
-  effect.pipe(
-    Effect.tapErrorCause((cause) => Effect.logError(`${endpoint}: the database failed`, cause)),
-    Effect.orDie
-  )
+/**
+ * A handler's failures, answered: the API's own answers (a `BadRequest`, an
+ * `Unhealthy`, ...: those `isAnswer` accepts) go out as they are; a database
+ * that stayed locked (`DatabaseBusy`) is logged as a warning with its Cause
+ * and answered with a JSON `ServiceUnavailable` (503); anything else (a
+ * database error, a defect) is logged with its full Cause and answered with a
+ * JSON `InternalServerError` (500) naming the endpoint, never an empty 500
+ * that nobody hears of.
+ */
+const answerFailures = <Answer>(endpoint: string, isAnswer: (error: unknown) => error is Answer) =>
+<A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, Answer | ServiceUnavailable | InternalServerError, R> =>
+  Effect.catchAllCause(effect, (cause): Effect.Effect<never, Answer | ServiceUnavailable | InternalServerError> => {
+    if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
+    const failure = Cause.failureOption(cause)
+    if (Option.isSome(failure) && !Cause.isDie(cause)) {
+      const error = failure.value
+      if (isAnswer(error)) return Effect.fail(error)
+      if (error instanceof DatabaseBusy) {
+        return Effect.zipRight(
+          Effect.logWarning(`${endpoint}: ${error.message}; answered 503`, cause),
+          Effect.fail(new ServiceUnavailable({ message: `${error.message}: try again later` }))
+        )
+      }
+    }
+    return Effect.zipRight(
+      Effect.logError(`${endpoint} failed unexpectedly`, cause),
+      Effect.fail(
+        new InternalServerError({ message: `${endpoint} failed unexpectedly; the cause is in the server's log` })
+      )
+    )
+  })
+
+const isRequestError = (error: unknown): error is BadRequest | PayloadTooLarge =>
+  error instanceof BadRequest || error instanceof PayloadTooLarge
+
+const isUnhealthy = (error: unknown): error is Unhealthy => error instanceof Unhealthy
+
+const isNothing = (_: unknown): _ is never => false
 
 /** The handlers of `POST /tokens` and `GET /tokens`. */
 export const TokensLive = HttpApiBuilder.group(TokenApi, "tokens", (handlers) =>
@@ -43,34 +86,47 @@ export const TokensLive = HttpApiBuilder.group(TokenApi, "tokens", (handlers) =>
       .handleRaw("create", ({ request }) =>
         Effect.flatMap(
           readCreateToken(request),
-          ({ ttlSeconds }) => repo.create(Duration.seconds(ttlSeconds)).pipe(logAndDie("POST /tokens"))
-        ))
-      .handle("list", () => repo.live.pipe(logAndDie("GET /tokens")))
+          ({ ttlSeconds }) => repo.create(Duration.seconds(ttlSeconds))
+        ).pipe(answerFailures("POST /tokens", isRequestError)))
+      .handle("list", () => repo.live.pipe(answerFailures("GET /tokens", isNothing)))
   }))
 
-/** The handler of `GET /health`. */
+/** The states in which the cleanup repeater no longer runs, nor will again until the server restarts. */
+const ended = new Set(["stopping", "stopped", "completed", "failed"])
+
+/**
+ * The handler of `GET /health`: 200 when the database answers and the
+ * cleanup repeater has not ended; a 503 `Unhealthy` saying why otherwise (a
+ * paused repeater is still healthy: `resume` brings it back).
+ */
 export const HealthLive = HttpApiBuilder.group(TokenApi, "health", (handlers) =>
   Effect.gen(function*() {
     const repo = yield* TokenRepo
-    const repeaters = yield* Repeater
+    const cleanupRepeater = yield* Cleanup.CleanupRepeater
     return handlers.handle("health", () =>
       Effect.gen(function*() {
-        yield* repo.ping.pipe(
-          Effect.tapErrorCause((cause) => Effect.logError("health check: the database does not answer", cause)),
-          Effect.mapError(() => new HttpApiError.ServiceUnavailable())
+        const database = yield* repo.ping.pipe(
+          Effect.as("ok" as const),
+          Effect.catchAllCause((cause) =>
+            Effect.as(Effect.logError("GET /health: the database does not answer", cause), "unavailable" as const)
+          )
         )
-        const cleanup = yield* repeaters.get(Cleanup.name).pipe(Effect.flatMap((handle) => handle.status), Effect.orDie)
-        return new Health({
-          status: "ok",
-          database: "ok",
-          cleanup: {
-            state: cleanup.state,
-            runs: cleanup.runs,
-            failures: cleanup.failures,
-            lastRunAt: Option.getOrNull(Option.map(cleanup.lastStart, DateTime.unsafeMake))
-          }
-        })
-      }))
+        const status = yield* cleanupRepeater.status
+        const cleanup = {
+          state: status.state,
+          runs: status.runs,
+          failures: status.failures,
+          lastRunAt: Option.getOrNull(status.lastStart)
+        }
+        const problems = [
+          ...(database === "ok" ? [] : ["the database does not answer (the cause is in the server's log)"]),
+          ...(ended.has(status.state) ?
+            [`the cleanup repeater is ${status.state}: expired tokens are no longer deleted until the server restarts`] :
+            [])
+        ]
+        if (database === "ok" && problems.length === 0) return new Health({ status: "ok", database, cleanup })
+        return yield* new Unhealthy({ status: "unavailable", message: problems.join("; "), database, cleanup })
+      }).pipe(answerFailures("GET /health", isUnhealthy)))
   }))
 
 /**

@@ -11,9 +11,21 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { randomBytes } from "node:crypto"
+import { type DatabaseBusy, retryWhileBusy } from "./SqliteBusy.js"
 
-/** A token as the API returns it. */
+/**
+ * A token as `GET /tokens` lists it: its id (16 hex digits, random, not
+ * derived from the secret) and its times, never its secret.
+ */
+export class TokenInfo extends Schema.Class<TokenInfo>("TokenInfo")({
+  id: Schema.String,
+  createdAt: Schema.DateTimeUtc,
+  expiresAt: Schema.DateTimeUtc
+}) {}
+
+/** A new token as `POST /tokens` returns it: the only answer that holds the secret, `token`. */
 export class Token extends Schema.Class<Token>("Token")({
+  id: Schema.String,
   token: Schema.String,
   createdAt: Schema.DateTimeUtc,
   expiresAt: Schema.DateTimeUtc
@@ -29,18 +41,29 @@ export const migrations: Record<string, Effect.Effect<void, SqlError, SqlClient.
       expires_at INTEGER NOT NULL
     )`
     yield* sql`CREATE INDEX tokens_expires_at ON tokens (expires_at)`
+  }),
+  // an id for each token, so that tokens can be listed without their secrets; the tokens already stored get one
+  "0002_token_ids": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`ALTER TABLE tokens ADD COLUMN id TEXT`
+    yield* sql`UPDATE tokens SET id = lower(hex(randomblob(8))) WHERE id IS NULL`
+    yield* sql`CREATE UNIQUE INDEX tokens_id ON tokens (id)`
   })
 }
 
-type TokenRow = {
-  readonly token: string
+type TokenInfoRow = {
+  readonly id: string
   readonly created_at: number
   readonly expires_at: number
 }
 
-const fromRow = (row: TokenRow): Token =>
-  new Token({
-    token: row.token,
+type TokenRow = TokenInfoRow & {
+  readonly token: string
+}
+
+const fromInfoRow = (row: TokenInfoRow): TokenInfo =>
+  new TokenInfo({
+    id: row.id,
     createdAt: DateTime.unsafeMake(row.created_at),
     expiresAt: DateTime.unsafeMake(row.expires_at)
   })
@@ -48,51 +71,57 @@ const fromRow = (row: TokenRow): Token =>
 /** 32 random bytes from the operating system's CSPRNG, base64url: 43 characters. */
 const randomToken = Effect.sync(() => randomBytes(32).toString("base64url"))
 
+/** 8 random bytes, hex: 16 digits. */
+const randomId = Effect.sync(() => randomBytes(8).toString("hex"))
+
 /**
  * The tokens table. A token is live while the current time is before its
- * expiry, and expired from its expiry on.
+ * expiry, and expired from its expiry on. While another connection holds the
+ * database's lock, each operation is retried for 2 seconds, then fails with a
+ * `DatabaseBusy` (`SqliteBusy.retryWhileBusy`); `ping` is not retried.
  */
 export class TokenRepo extends Effect.Service<TokenRepo>()("token-cleanup/TokenRepo", {
   effect: Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
 
     /** Stores a new random token that expires `ttl` from now. */
-    const create = (ttl: Duration.DurationInput): Effect.Effect<Token, SqlError> =>
+    const create = (ttl: Duration.DurationInput): Effect.Effect<Token, SqlError | DatabaseBusy> =>
       Effect.gen(function*() {
         const token = yield* randomToken
+        const id = yield* randomId
         const now = yield* Clock.currentTimeMillis
         const row: TokenRow = {
+          id,
           token,
           created_at: now,
           expires_at: now + Math.ceil(Duration.toMillis(ttl))
         }
-        yield* sql`INSERT INTO tokens ${sql.insert(row)}`
-        return fromRow(row)
+        yield* retryWhileBusy(sql`INSERT INTO tokens ${sql.insert(row)}`)
+        return new Token({ ...fromInfoRow(row), token })
       })
 
-    /** The tokens that have not expired, the first to expire first. */
-    const live: Effect.Effect<ReadonlyArray<Token>, SqlError> = Effect.flatMap(
+    /** The tokens that have not expired, the first to expire first, without their secrets (not even read). */
+    const live: Effect.Effect<ReadonlyArray<TokenInfo>, SqlError | DatabaseBusy> = Effect.flatMap(
       Clock.currentTimeMillis,
       (now) =>
-        sql<TokenRow>`SELECT token, created_at, expires_at FROM tokens
-          WHERE expires_at > ${now} ORDER BY expires_at, token`.pipe(Effect.map((rows) => rows.map(fromRow)))
+        retryWhileBusy(sql<TokenInfoRow>`SELECT id, created_at, expires_at FROM tokens
+          WHERE expires_at > ${now} ORDER BY expires_at, id`).pipe(Effect.map((rows) => rows.map(fromInfoRow)))
     )
 
     /** Deletes the expired tokens; returns how many were deleted. */
-    const deleteExpired: Effect.Effect<number, SqlError> = Effect.flatMap(
+    const deleteExpired: Effect.Effect<number, SqlError | DatabaseBusy> = Effect.flatMap(
       Clock.currentTimeMillis,
       (now) =>
-        sql<{ readonly token: string }>`DELETE FROM tokens WHERE expires_at <= ${now} RETURNING token`.pipe(
-          Effect.map((rows) => rows.length)
-        )
+        retryWhileBusy(sql<{ readonly token: string }>`DELETE FROM tokens WHERE expires_at <= ${now} RETURNING token`)
+          .pipe(Effect.map((rows) => rows.length))
     )
 
     /** How many rows the table holds, expired ones included. */
-    const count: Effect.Effect<number, SqlError> = sql<{ readonly n: number }>`SELECT count(*) AS n FROM tokens`.pipe(
-      Effect.map((rows) => rows[0]?.n ?? 0)
-    )
+    const count: Effect.Effect<number, SqlError | DatabaseBusy> = retryWhileBusy(
+      sql<{ readonly n: number }>`SELECT count(*) AS n FROM tokens`
+    ).pipe(Effect.map((rows) => rows[0]?.n ?? 0))
 
-    /** Checks that the database answers. */
+    /** Checks that the database answers (at once: it is not retried). */
     const ping: Effect.Effect<void, SqlError> = Effect.asVoid(sql`SELECT 1`)
 
     return { create, live, deleteExpired, count, ping } as const

@@ -18,6 +18,7 @@ import { join } from "node:path"
 import { CreateToken, TokenApi } from "../src/Api.js"
 import * as Cleanup from "../src/Cleanup.js"
 import * as Server from "../src/Server.js"
+import { TokenRepo } from "../src/TokenRepo.js"
 import { badRequests, send } from "./support/badRequests.js"
 import { repoAt, testConfig } from "./support/layers.js"
 
@@ -40,8 +41,16 @@ const startServerAt = (databasePath: string) =>
 
 const startServer = startServerAt(":memory:")
 
-/** A token as JSON. */
-const TokenJson = Schema.Struct({ token: Schema.String, createdAt: Schema.String, expiresAt: Schema.String })
+/** A new token as JSON: the secret is in this answer only. */
+const TokenJson = Schema.Struct({
+  id: Schema.String,
+  token: Schema.String,
+  createdAt: Schema.String,
+  expiresAt: Schema.String
+})
+
+/** A listed token as JSON: its id and times, not its secret. */
+const TokenInfoJson = Schema.Struct({ id: Schema.String, createdAt: Schema.String, expiresAt: Schema.String })
 
 const HealthJson = Schema.Struct({
   status: Schema.String,
@@ -52,6 +61,14 @@ const HealthJson = Schema.Struct({
     failures: Schema.Number,
     lastRunAt: Schema.NullOr(Schema.String)
   })
+})
+
+const UnhealthyJson = Schema.Struct({
+  _tag: Schema.Literal("Unhealthy"),
+  status: Schema.String,
+  message: Schema.String,
+  database: Schema.String,
+  cleanup: HealthJson.fields.cleanup
 })
 
 const request = <A, I>(schema: Schema.Schema<A, I>, url: string, init?: RequestInit) =>
@@ -72,7 +89,7 @@ const postToken = (baseUrl: string, ttlSeconds: number) =>
   })
 
 describe("the HTTP API, in-process over real HTTP", () => {
-  it.scopedLive("POST /tokens creates a token (201); GET /tokens lists it; GET /health answers", () =>
+  it.scopedLive("POST /tokens creates a token (201); GET /tokens lists it without its secret; GET /health answers", () =>
     Effect.gen(function*() {
       const baseUrl = yield* startServer
       const created = yield* postToken(baseUrl, 60)
@@ -81,10 +98,19 @@ describe("the HTTP API, in-process over real HTTP", () => {
       assert.match(created.body.token, /^[A-Za-z0-9_-]{43}$/)
       assert.strictEqual(Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt), 60_000)
 
+      assert.match(created.body.id, /^[0-9a-f]{16}$/)
+
       const other = yield* postToken(baseUrl, 30)
-      const listed = yield* request(Schema.Array(TokenJson), `${baseUrl}/tokens`)
+      const listed = yield* request(Schema.Array(TokenInfoJson), `${baseUrl}/tokens`)
       assert.strictEqual(listed.status, 200)
-      assert.deepStrictEqual(listed.body, [other.body, created.body])
+      const { token: _created, ...createdInfo } = created.body
+      const { token: _other, ...otherInfo } = other.body
+      assert.deepStrictEqual(listed.body, [otherInfo, createdInfo])
+      // the list holds no secret: each token is shown once, when it is created
+      const raw = yield* Effect.promise(() => fetch(`${baseUrl}/tokens`).then((response) => response.text()))
+      assert.deepStrictEqual(JSON.parse(raw), [otherInfo, createdInfo])
+      assert.notInclude(raw, created.body.token)
+      assert.notInclude(raw, other.body.token)
 
       const health = yield* request(HealthJson, `${baseUrl}/health`)
       assert.strictEqual(health.status, 200)
@@ -105,7 +131,7 @@ describe("the HTTP API, in-process over real HTTP", () => {
         )
       }
       assert.strictEqual((yield* postToken(baseUrl, 1)).status, 201)
-      assert.strictEqual((yield* request(Schema.Array(TokenJson), `${baseUrl}/tokens`)).body.length, 1)
+      assert.strictEqual((yield* request(Schema.Array(TokenInfoJson), `${baseUrl}/tokens`)).body.length, 1)
     }))
 
   it.scopedLive("a body over 16 KiB gets a 413 without being read, or a reset connection without a Content-Length", () =>
@@ -152,12 +178,13 @@ describe("the HTTP API, in-process over real HTTP", () => {
       const created = yield* client.tokens.create({ payload: new CreateToken({ ttlSeconds: 90 }) })
       assert.strictEqual(DateTime.distance(created.createdAt, created.expiresAt), 90_000)
       const listed = yield* client.tokens.list()
-      assert.deepStrictEqual(listed.map((token) => token.token), [created.token])
+      assert.deepStrictEqual(listed.map((token) => token.id), [created.id])
+      assert.notProperty(listed[0], "token")
       const health = yield* client.health.health()
       assert.strictEqual(health.cleanup.runs, 1)
     }))
 
-  it.scopedLive("a database failure is a 500, and it is logged with its cause", () => {
+  it.scopedLive("a database failure is a 500 with a JSON body, and it is logged with its cause", () => {
     const dir = mkdtempSync(join(tmpdir(), "token-cleanup-"))
     const filename = join(dir, "tokens.db")
     const errors: Array<string> = []
@@ -180,8 +207,16 @@ describe("the HTTP API, in-process over real HTTP", () => {
         })
       )
       assert.strictEqual(created.status, 500)
+      assert.deepStrictEqual(yield* Effect.promise(() => created.json()), {
+        _tag: "InternalServerError",
+        message: "POST /tokens failed unexpectedly; the cause is in the server's log"
+      })
       const listed = yield* Effect.promise(() => fetch(`${baseUrl}/tokens`))
       assert.strictEqual(listed.status, 500)
+      assert.deepStrictEqual(yield* Effect.promise(() => listed.json()), {
+        _tag: "InternalServerError",
+        message: "GET /tokens failed unexpectedly; the cause is in the server's log"
+      })
       // each failure was logged with its cause
       yield* Effect.sync(() => errors.filter((line) => line.includes("no such table: tokens")).length).pipe(
         Effect.repeat({ schedule: Schedule.spaced("20 millis"), until: (n) => n >= 2 }),
@@ -192,6 +227,110 @@ describe("the HTTP API, in-process over real HTTP", () => {
       Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
     )
   })
+
+  it.scopedLive("an unexpected failure of any handler (a defect) is a JSON 500 or 503, logged with its Cause", () => {
+    const logged: Array<string> = []
+    const collect = Logger.make(({ cause, logLevel, message }) => {
+      if (logLevel._tag === "Error") logged.push(`${String(message)}\n${Cause.pretty(cause)}`)
+    })
+    // a repo whose every operation dies, as a bug would; the cleanup's runs succeed
+    const failingRepo = Layer.succeed(
+      TokenRepo,
+      TokenRepo.make({
+        create: () => Effect.die(new Error("boom in create")),
+        live: Effect.die(new Error("boom in live")),
+        deleteExpired: Effect.succeed(0),
+        count: Effect.succeed(0),
+        ping: Effect.die(new Error("boom in ping"))
+      })
+    )
+    const app = Server.ApiServerLive.pipe(
+      Layer.provide(Cleanup.layer),
+      Layer.provideMerge(failingRepo),
+      Layer.provideMerge(Repeater.layer),
+      Layer.provide(testConfig({ cleanupInterval: Duration.hours(1) }))
+    )
+    return Effect.gen(function*() {
+      const server = yield* Effect.provide(HttpServer.HttpServer, yield* Layer.build(app))
+      const baseUrl = server.address._tag === "TcpAddress" ? `http://127.0.0.1:${server.address.port}` : ""
+      const answer = (path: string, init?: RequestInit) =>
+        Effect.promise(async () => {
+          const response = await fetch(`${baseUrl}${path}`, init)
+          return { status: response.status, type: response.headers.get("content-type"), body: await response.text() }
+        })
+      const created = yield* answer("/tokens", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ttlSeconds: 60 })
+      })
+      assert.deepStrictEqual(created, {
+        status: 500,
+        type: "application/json",
+        body: JSON.stringify({
+          message: "POST /tokens failed unexpectedly; the cause is in the server's log",
+          _tag: "InternalServerError"
+        })
+      })
+      const listed = yield* answer("/tokens")
+      assert.deepStrictEqual(listed, {
+        status: 500,
+        type: "application/json",
+        body: JSON.stringify({
+          message: "GET /tokens failed unexpectedly; the cause is in the server's log",
+          _tag: "InternalServerError"
+        })
+      })
+      const health = yield* answer("/health")
+      assert.strictEqual(health.status, 503)
+      assert.strictEqual(health.type, "application/json")
+      assert.deepInclude(JSON.parse(health.body), {
+        _tag: "Unhealthy",
+        status: "unavailable",
+        database: "unavailable",
+        message: "the database does not answer (the cause is in the server's log)"
+      })
+      for (
+        const [line, error] of [
+          ["POST /tokens failed unexpectedly", "boom in create"],
+          ["GET /tokens failed unexpectedly", "boom in live"],
+          ["GET /health: the database does not answer", "boom in ping"]
+        ]
+      ) {
+        assert.isTrue(
+          logged.some((entry) => entry.startsWith(line) && entry.includes(`Error: ${error}`)),
+          logged.join("\n")
+        )
+      }
+    }).pipe(Effect.provide(Logger.add(collect)))
+  })
+
+  it.scopedLive("after POST /repeaters/token-cleanup/stop, GET /health is a JSON 503 saying the cleanup is stopped", () =>
+    Effect.gen(function*() {
+      const baseUrl = yield* startServer
+      const stopped = yield* Effect.promise(() => fetch(`${baseUrl}/repeaters/token-cleanup/stop`, { method: "POST" }))
+      assert.strictEqual(stopped.status, 200)
+      const response = yield* Effect.promise(async () => {
+        const response = await fetch(`${baseUrl}/health`)
+        return {
+          status: response.status,
+          type: response.headers.get("content-type"),
+          body: Schema.decodeUnknownSync(UnhealthyJson)(await response.json(), { onExcessProperty: "error" })
+        }
+      })
+      assert.strictEqual(response.status, 503)
+      assert.strictEqual(response.type, "application/json")
+      const { cleanup, ...rest } = response.body
+      assert.deepStrictEqual(rest, {
+        _tag: "Unhealthy",
+        status: "unavailable",
+        database: "ok",
+        message: "the cleanup repeater is stopped: expired tokens are no longer deleted until the server restarts"
+      })
+      assert.deepInclude(cleanup, { state: "stopped", runs: 1, failures: 0 })
+      assert.isString(cleanup.lastRunAt)
+      // the rest of the API still serves
+      assert.strictEqual((yield* postToken(baseUrl, 60)).status, 201)
+    }))
 
   it.scopedLive("a charset parameter on the JSON Content-Type is accepted; the largest ttl is accepted", () =>
     Effect.gen(function*() {

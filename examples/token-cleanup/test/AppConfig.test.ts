@@ -65,4 +65,16 @@ describe("AppConfig", () => {
         )
       }
     }))
+
+  it.effect("an empty DATABASE_PATH fails with an error naming the variable and the value", () =>
+    Effect.gen(function*() {
+      for (const value of ["", "   "]) {
+        assert.strictEqual(
+          yield* readError({ DATABASE_PATH: value }),
+          `(Invalid data at DATABASE_PATH: "expected the path of the database file (or :memory:), got ${
+            JSON.stringify(value)
+          }: an empty path would open an anonymous temporary database, lost when the server stops")`
+        )
+      }
+    }))
 })

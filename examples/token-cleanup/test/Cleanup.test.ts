@@ -59,7 +59,7 @@ describe("Cleanup", () => {
           "removed 2 expired tokens"
         ])
         assert.strictEqual(yield* repo.count, 1)
-        assert.deepStrictEqual((yield* repo.live).map((token) => token.token), [kept.token])
+        assert.deepStrictEqual((yield* repo.live).map((token) => token.id), [kept.id])
 
         const status = yield* Effect.flatMap(Repeater.get(Cleanup.name), (handle) => handle.status)
         assert.strictEqual(status.runs, 3)

@@ -9,6 +9,12 @@ export interface BadRequestCase {
 
 const rule = "a whole number of seconds from 1 to 31536000 (365 days)"
 
+/** An array nested `depth` deep: `[[[...]]]`, 2 bytes a level. */
+const deepArray = (depth: number) => "[".repeat(depth) + "]".repeat(depth)
+
+/** An object nested `depth` deep: `{"a":{"a":...1}}`, 6 bytes a level. */
+const deepObject = (depth: number) => `{"a":`.repeat(depth) + "1" + "}".repeat(depth)
+
 export const badRequests: ReadonlyArray<BadRequestCase> = [
   {
     name: "missing ttl",
@@ -87,6 +93,36 @@ export const badRequests: ReadonlyArray<BadRequestCase> = [
     contentType: "application/json",
     body: `[60]`,
     message: `the body must be a JSON object like {"ttlSeconds": 60}, got [60]`
+  },
+  {
+    name: "an array 8000 deep (16000 bytes)",
+    contentType: "application/json",
+    body: deepArray(8000),
+    message: `the body must be a JSON object like {"ttlSeconds": 60}, got ${"[".repeat(77)}...`
+  },
+  {
+    name: "an object 2700 deep",
+    contentType: "application/json",
+    body: deepObject(2700),
+    message: `unknown field "a": the body has one field, "ttlSeconds"; "ttlSeconds" is missing: it must be ${rule}`
+  },
+  {
+    name: "ttl an array 8000 deep",
+    contentType: "application/json",
+    body: `{"ttlSeconds": ${deepArray(8000)}}`,
+    message: `"ttlSeconds" must be ${rule}, got ${"[".repeat(77)}...`
+  },
+  {
+    name: "ttl an object 2700 deep",
+    contentType: "application/json",
+    body: `{"ttlSeconds": ${deepObject(2700)}}`,
+    message: `"ttlSeconds" must be ${rule}, got ${`{"a":`.repeat(15)}{"...`
+  },
+  {
+    name: "an unknown field holding an array 8000 deep",
+    contentType: "application/json",
+    body: `{"ttlSeconds": 60, "scope": ${deepArray(8000)}}`,
+    message: `unknown field "scope": the body has one field, "ttlSeconds"`
   },
   {
     name: "empty body",

@@ -16,11 +16,10 @@ export const testConfig = (overrides: Partial<AppConfig["Type"]> = {}) =>
     ...overrides
   })
 
-/** `TokenRepo` over a migrated database at `filename`. */
+/** `TokenRepo` over a migrated database at `filename`, as the server opens it (the short busy timeout included). */
 export const repoAt = (filename: string) =>
   TokenRepo.Default.pipe(
-    Layer.provideMerge(Database.migrate),
-    Layer.provideMerge(Database.client(filename)),
+    Layer.provideMerge(Database.at(filename)),
     Layer.provide(NodeContext.layer)
   )
 

@@ -30,7 +30,14 @@ import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./int
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
 import { eventToSse, statusToJson } from "./internal/json.js"
 import type { group } from "./RepeaterHttpApi.js"
-import { Authorization, RepeaterAdminApi, RepeaterNotFound, StopResultJson, Unauthorized } from "./RepeaterHttpApi.js"
+import {
+  Authorization,
+  InternalError,
+  RepeaterAdminApi,
+  RepeaterNotFound,
+  StopResultJson,
+  Unauthorized
+} from "./RepeaterHttpApi.js"
 
 // -----------------------------------------------------------------------------
 // errors
@@ -228,6 +235,25 @@ const notFound = (name: string) => new RepeaterNotFound({ name, message: `No rep
 const openApiDocument = OpenApi.fromApi(RepeaterAdminApi)
 
 /**
+ * What every handler of the group goes through: a defect (anything but its
+ * typed errors and an interruption) is logged at Error level with its whole
+ * Cause, annotated with the endpoint, and answered 500 with a JSON body.
+ */
+const guard = (endpoint: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | InternalError, R> =>
+  Effect.catchAllCause(
+    effect,
+    (cause): Effect.Effect<never, E | InternalError> =>
+      Cause.isInterruptedOnly(cause) || !Cause.isDie(cause) ?
+        Effect.failCause(cause) :
+        Effect.logError(`Repeater admin API: ${endpoint} failed`, cause).pipe(
+          Effect.annotateLogs({ endpoint }),
+          Effect.zipRight(
+            Effect.fail(new InternalError({ message: `${endpoint} failed; the error is logged on the server` }))
+          )
+        )
+  )
+
+/**
  * The handlers of the group, with options: pass the result to
  * `HttpApiBuilder.group(YourApi, "repeaters", …)`.
  *
@@ -265,25 +291,34 @@ export const handlersWith = (options: HandlersOptions = {}) => {
         )
       const statusOf = (handle: RepeaterHandle) => Effect.map(handle.status, statusToJson)
       return handlers
-        .handle("list", () => Effect.map(service.list, (list) => list.map(statusToJson)))
-        .handle("get", ({ path }) => withHandle(path.name, statusOf))
+        .handle("list", () => Effect.map(service.list, (list) => list.map(statusToJson)).pipe(guard("GET /repeaters")))
+        .handle("get", ({ path }) => withHandle(path.name, statusOf).pipe(guard("GET /repeaters/:name")))
         .handle(
           "run",
-          ({ path }) => withHandle(path.name, (handle) => Effect.zipRight(handle.runNow, statusOf(handle)))
+          ({ path }) =>
+            withHandle(path.name, (handle) => Effect.zipRight(handle.runNow, statusOf(handle))).pipe(
+              guard("POST /repeaters/:name/run")
+            )
         )
         .handle(
           "pause",
-          ({ path }) => withHandle(path.name, (handle) => Effect.zipRight(handle.pause, statusOf(handle)))
+          ({ path }) =>
+            withHandle(path.name, (handle) => Effect.zipRight(handle.pause, statusOf(handle))).pipe(
+              guard("POST /repeaters/:name/pause")
+            )
         )
         .handle(
           "resume",
-          ({ path }) => withHandle(path.name, (handle) => Effect.zipRight(handle.resume, statusOf(handle)))
+          ({ path }) =>
+            withHandle(path.name, (handle) => Effect.zipRight(handle.resume, statusOf(handle))).pipe(
+              guard("POST /repeaters/:name/resume")
+            )
         )
         .handle("stop", ({ path }) =>
           withHandle(
             path.name,
             (handle) => Effect.map(handle.stop(), (result) => new StopResultJson({ name: handle.name, result }))
-          ))
+          ).pipe(guard("POST /repeaters/:name/stop")))
         .handleRaw("events", () =>
           Effect.sync(() => {
             const encoder = new TextEncoder()
@@ -299,8 +334,11 @@ export const handlersWith = (options: HandlersOptions = {}) => {
               // (an event stream's connection is not reused: closing it at the end lets the server close at once)
               headers: { "cache-control": "no-store", "x-accel-buffering": "no", "connection": "close" }
             })
-          }))
-        .handleRaw("openapi", () => HttpServerResponse.json(openApiDocument).pipe(Effect.orDie))
+          }).pipe(guard("GET /repeaters/events")))
+        .handleRaw(
+          "openapi",
+          () => HttpServerResponse.json(openApiDocument).pipe(Effect.orDie, guard("GET /repeaters/openapi.json"))
+        )
         .handleRaw("dashboardScript", () =>
           Effect.succeed(HttpServerResponse.text(dashboardScript, {
             contentType: "text/javascript; charset=utf-8",

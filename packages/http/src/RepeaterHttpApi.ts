@@ -71,6 +71,20 @@ export class RepeaterNotFound extends Schema.TaggedError<RepeaterNotFound>()(
 ) {}
 
 /**
+ * 500: the handler failed unexpectedly (a defect). The failure is logged with
+ * its whole Cause on the server; the answer says which endpoint failed and
+ * nothing more.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InternalError extends Schema.TaggedError<InternalError>()(
+  "InternalError",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 500, description: "The handler failed; its Cause is logged on the server" })
+) {}
+
+/**
  * 401: the request has no bearer token, or not the right one. The response
  * carries `WWW-Authenticate: Bearer`; the token is never echoed.
  *
@@ -137,11 +151,13 @@ export const group = HttpApiGroup.make("repeaters")
   .add(
     HttpApiEndpoint.get("list", "/repeaters")
       .addSuccess(Schema.Array(RepeaterStatusJson))
+      .addError(InternalError)
       .annotate(OpenApi.Summary, "The status of every repeater")
   )
   .add(
     HttpApiEndpoint.get("events", "/repeaters/events")
       .addSuccess(HttpApiSchema.Text({ contentType: "text/event-stream" }))
+      .addError(InternalError)
       .annotate(
         OpenApi.Description,
         "Server-Sent Events: one `data:` line of JSON per repeater event (its `_tag` names it, and so does `event:`), " +
@@ -151,22 +167,26 @@ export const group = HttpApiGroup.make("repeaters")
   .add(
     HttpApiEndpoint.get("openapi", "/repeaters/openapi.json")
       .addSuccess(Schema.Unknown)
+      .addError(InternalError)
       .annotate(OpenApi.Summary, "This OpenAPI document")
   )
   .add(
     HttpApiEndpoint.get("dashboardScript", "/repeaters/dashboard/app.js")
       .addSuccess(HttpApiSchema.Text({ contentType: "text/javascript" }))
+      .addError(InternalError)
       .annotate(OpenApi.Summary, "The dashboard's script, loaded by the dashboard page with the token")
   )
   .add(
     HttpApiEndpoint.get("get")`/repeaters/${nameParam}`
       .addSuccess(RepeaterStatusJson)
+      .addError(InternalError)
       .addError(RepeaterNotFound)
       .annotate(OpenApi.Summary, "The status of one repeater")
   )
   .add(
     HttpApiEndpoint.post("run")`/repeaters/${nameParam}/run`
       .addSuccess(RepeaterStatusJson)
+      .addError(InternalError)
       .addError(RepeaterNotFound)
       .annotate(
         OpenApi.Summary,
@@ -176,18 +196,21 @@ export const group = HttpApiGroup.make("repeaters")
   .add(
     HttpApiEndpoint.post("pause")`/repeaters/${nameParam}/pause`
       .addSuccess(RepeaterStatusJson)
+      .addError(InternalError)
       .addError(RepeaterNotFound)
       .annotate(OpenApi.Summary, "Schedule no new run until resumed; answers the status")
   )
   .add(
     HttpApiEndpoint.post("resume")`/repeaters/${nameParam}/resume`
       .addSuccess(RepeaterStatusJson)
+      .addError(InternalError)
       .addError(RepeaterNotFound)
       .annotate(OpenApi.Summary, "Schedule runs again, without catching up; answers the status")
   )
   .add(
     HttpApiEndpoint.post("stop")`/repeaters/${nameParam}/stop`
       .addSuccess(StopResultJson)
+      .addError(InternalError)
       .addError(RepeaterNotFound)
       .annotate(
         OpenApi.Summary,
@@ -198,6 +221,7 @@ export const group = HttpApiGroup.make("repeaters")
   .add(
     HttpApiEndpoint.get("dashboard", "/repeaters/dashboard")
       .addSuccess(HttpApiSchema.Text({ contentType: "text/html" }))
+      .addError(InternalError)
       .annotate(OpenApi.Summary, "The dashboard page: it asks for the token and keeps it for the browser tab")
   )
   .annotate(OpenApi.Title, "Repeaters")

@@ -33,6 +33,7 @@ import type { group } from "./RepeaterHttpApi.js"
 import {
   Authorization,
   InternalError,
+  InvalidRepeaterName,
   RepeaterAdminApi,
   RepeaterNotFound,
   StopResultJson,
@@ -284,15 +285,29 @@ export const handlersWith = (options: HandlersOptions = {}) => {
       const withHandle = <A, R>(
         name: string,
         f: (handle: RepeaterHandle) => Effect.Effect<A, never, R>
-      ): Effect.Effect<A, RepeaterNotFound, R> =>
+      ): Effect.Effect<A, RepeaterNotFound | InvalidRepeaterName, R> =>
         service.get(name).pipe(
-          Effect.mapError(() => notFound(name)),
+          Effect.catchTag("RepeaterNotFoundError", () =>
+            // 400 for a name no repeater can have, by the core's own rule; 404 for a free one
+            Repeater.validate({ name, every: "1 hour" }).pipe(
+              Effect.matchEffect({
+                onFailure: (error): Effect.Effect<never, RepeaterNotFound | InvalidRepeaterName> =>
+                  error.field === "name" ?
+                    Effect.fail(new InvalidRepeaterName({ name, message: error.message })) :
+                    Effect.fail(notFound(name)),
+                onSuccess: () => Effect.fail(notFound(name))
+              })
+            )),
           Effect.flatMap(f)
         )
       const statusOf = (handle: RepeaterHandle) => Effect.map(handle.status, statusToJson)
       return handlers
         .handle("list", () => Effect.map(service.list, (list) => list.map(statusToJson)).pipe(guard("GET /repeaters")))
         .handle("get", ({ path }) => withHandle(path.name, statusOf).pipe(guard("GET /repeaters/:name")))
+        .handle(
+          "status",
+          ({ path }) => withHandle(path.name, statusOf).pipe(guard("GET /repeaters/:name/status"))
+        )
         .handle(
           "run",
           ({ path }) =>

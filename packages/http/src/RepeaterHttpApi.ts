@@ -71,6 +71,19 @@ export class RepeaterNotFound extends Schema.TaggedError<RepeaterNotFound>()(
 ) {}
 
 /**
+ * 400: the name in the path is one no repeater can have (see the core's
+ * name rule: 1 to 100 characters, no control characters, not `.` or `..`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRepeaterName extends Schema.TaggedError<InvalidRepeaterName>()(
+  "InvalidRepeaterName",
+  { name: Schema.String, message: Schema.String },
+  HttpApiSchema.annotations({ status: 400, description: "No repeater can have that name" })
+) {}
+
+/**
  * 500: the handler failed unexpectedly (a defect). The failure is logged with
  * its whole Cause on the server; the answer says which endpoint failed and
  * nothing more.
@@ -130,11 +143,15 @@ const nameParam = HttpApiSchema.param("name", Schema.String)
  * | `openapi` | `GET /repeaters/openapi.json` |
  * | `dashboardScript` | `GET /repeaters/dashboard/app.js` |
  * | `get` | `GET /repeaters/:name` |
+ * | `status` | `GET /repeaters/:name/status` (the same, for every name) |
  * | `run`, `pause`, `resume`, `stop` | `POST /repeaters/:name/run` … |
  * | `dashboard` | `GET /repeaters/dashboard` (no token: a static page that asks for it) |
  *
  * Every endpoint but `dashboard` requires the bearer token. The names
- * `events`, `openapi.json` and `dashboard` cannot be reached by `GET /repeaters/:name`.
+ * `events`, `openapi.json` and `dashboard` (in any case) are shadowed for
+ * `GET /repeaters/:name` by the routes of those names: `GET
+ * /repeaters/:name/status` reaches every name. A name goes percent-encoded
+ * (`encodeURIComponent`); one no repeater can have gets 400.
  *
  * @example
  * ```ts
@@ -181,13 +198,26 @@ export const group = HttpApiGroup.make("repeaters")
       .addSuccess(RepeaterStatusJson)
       .addError(InternalError)
       .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
       .annotate(OpenApi.Summary, "The status of one repeater")
+  )
+  .add(
+    HttpApiEndpoint.get("status")`/repeaters/${nameParam}/status`
+      .addSuccess(RepeaterStatusJson)
+      .addError(InternalError)
+      .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
+      .annotate(
+        OpenApi.Summary,
+        "The status of one repeater, for every name (those of the routes above included, such as events)"
+      )
   )
   .add(
     HttpApiEndpoint.post("run")`/repeaters/${nameParam}/run`
       .addSuccess(RepeaterStatusJson)
       .addError(InternalError)
       .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
       .annotate(
         OpenApi.Summary,
         "Start a run now (coalesced with an in-flight run, once while paused); answers the status"
@@ -198,6 +228,7 @@ export const group = HttpApiGroup.make("repeaters")
       .addSuccess(RepeaterStatusJson)
       .addError(InternalError)
       .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
       .annotate(OpenApi.Summary, "Schedule no new run until resumed; answers the status")
   )
   .add(
@@ -205,6 +236,7 @@ export const group = HttpApiGroup.make("repeaters")
       .addSuccess(RepeaterStatusJson)
       .addError(InternalError)
       .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
       .annotate(OpenApi.Summary, "Schedule runs again, without catching up; answers the status")
   )
   .add(
@@ -212,6 +244,7 @@ export const group = HttpApiGroup.make("repeaters")
       .addSuccess(StopResultJson)
       .addError(InternalError)
       .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
       .annotate(
         OpenApi.Summary,
         "Stop the repeater: an in-flight run gets its grace period; answers once it has stopped"

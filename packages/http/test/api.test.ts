@@ -383,6 +383,7 @@ describe("admin API over HTTP", () => {
         "/repeaters/{name}/pause",
         "/repeaters/{name}/resume",
         "/repeaters/{name}/run",
+        "/repeaters/{name}/status",
         "/repeaters/{name}/stop"
       ])
       assert.deepStrictEqual(Object.keys(doc.paths["/repeaters/{name}/run"]!), ["post"])

@@ -29,6 +29,7 @@ import * as Stream from "effect/Stream"
 import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
 import { eventToSse, statusToJson } from "./internal/json.js"
+import { checkKeys, decodeDurationSetting, formatGiven, type SettingProblem } from "./internal/options.js"
 import type { group } from "./RepeaterHttpApi.js"
 import {
   Authorization,
@@ -54,9 +55,13 @@ import {
  * @category errors
  */
 export class RepeaterHttpConfigError extends Data.TaggedError("RepeaterHttpConfigError")<{
-  /** The setting that is wrong: `"token"`, `"unauthenticated"` or `"keepAlive"`. */
+  /**
+   * The setting that is wrong: `"token"`, `"unauthenticated"`, `"keepAlive"`,
+   * an unknown key as it was given, or `"options"` for options that are not
+   * an object.
+   */
   readonly field: string
-  /** Its value (a token is never shown). */
+  /** Its value as given (a token is never shown). */
   readonly value: string
   /** What is wrong with it. */
   readonly reason: string
@@ -65,6 +70,8 @@ export class RepeaterHttpConfigError extends Data.TaggedError("RepeaterHttpConfi
     return `Invalid repeater admin API setting "${this.field}" (${this.value}): ${this.reason}`
   }
 }
+
+const configError = (problem: SettingProblem) => new RepeaterHttpConfigError(problem)
 
 // -----------------------------------------------------------------------------
 // security
@@ -98,6 +105,31 @@ export interface AuthorizationOptions {
 /** The environment variable read when `token` is not given. */
 const defaultTokenName = "REPEATER_ADMIN_TOKEN"
 
+const authorizationKeys: ReadonlyArray<keyof AuthorizationOptions> = ["token", "unauthenticated"]
+
+const checkAuthorizationOptions = (options: AuthorizationOptions): Effect.Effect<void, RepeaterHttpConfigError> =>
+  Effect.suspend(() => {
+    const keys = checkKeys(options, authorizationKeys, "layerAuthorization")
+    if (keys !== undefined) return Effect.fail(configError(keys))
+    const unauthenticated: unknown = options.unauthenticated
+    if (unauthenticated !== undefined && typeof unauthenticated !== "boolean") {
+      return Effect.fail(configError({
+        field: "unauthenticated",
+        value: formatGiven(unauthenticated),
+        reason: "must be true or false"
+      }))
+    }
+    const token: unknown = options.token
+    if (token !== undefined && !Config.isConfig(token)) {
+      return Effect.fail(configError({
+        field: "token",
+        value: typeof token === "string" ? "a string" : formatGiven(token),
+        reason: "must be a Config of the token, such as Config.redacted(\"ADMIN_TOKEN\") (never the token itself)"
+      }))
+    }
+    return Effect.void
+  })
+
 /**
  * Implements the `Authorization` middleware: requests must carry
  * `Authorization: Bearer <token>`, or get 401 with `WWW-Authenticate: Bearer`.
@@ -123,6 +155,7 @@ export const layerAuthorization = (
     Layer.effect(
       Authorization,
       Effect.gen(function*() {
+        yield* checkAuthorizationOptions(options)
         const configured = yield* Config.option(options.token ?? Config.redacted(defaultTokenName))
         if (Option.isNone(configured)) {
           if (options.unauthenticated !== true) {
@@ -222,11 +255,32 @@ export const layerAuthorization = (
 export interface HandlersOptions {
   /**
    * How often the event stream sends a comment line to keep the connection
-   * open. Default: 15 seconds. Zero fails the Layer with a
+   * open: from 1 second to 1 hour. Default: 15 seconds. A value out of range
+   * or that is not a duration fails the Layer with a
    * `RepeaterHttpConfigError`.
    */
   readonly keepAlive?: Duration.DurationInput | undefined
 }
+
+const handlersKeys: ReadonlyArray<keyof HandlersOptions> = ["keepAlive"]
+
+/** The range of `keepAlive`. */
+const keepAliveRange = { min: Duration.seconds(1), max: Duration.hours(1) }
+
+interface HandlersSettings {
+  readonly keepAlive: Duration.Duration
+}
+
+const validateHandlersOptions = (
+  options: HandlersOptions
+): Effect.Effect<HandlersSettings, RepeaterHttpConfigError> =>
+  Effect.suspend(() => {
+    const keys = checkKeys(options, handlersKeys, "handlersWith")
+    if (keys !== undefined) return Effect.fail(configError(keys))
+    const keepAlive = decodeDurationSetting("keepAlive", options.keepAlive, keepAliveRange)
+    if ("problem" in keepAlive) return Effect.fail(configError(keepAlive.problem))
+    return Effect.succeed({ keepAlive: keepAlive.duration ?? Duration.seconds(15) })
+  })
 
 /** The endpoints of the group, whichever API it is mounted in. */
 type Endpoints = HttpApiGroup.HttpApiGroup.Endpoints<typeof group>
@@ -262,7 +316,6 @@ const guard = (endpoint: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): E
  * @category handlers
  */
 export const handlersWith = (options: HandlersOptions = {}) => {
-  const keepAlive = Duration.decode(options.keepAlive ?? Duration.seconds(15))
   return <E, P>(
     handlers: HttpApiBuilder.Handlers<E, P, never, Endpoints>
   ): Effect.Effect<
@@ -271,13 +324,7 @@ export const handlersWith = (options: HandlersOptions = {}) => {
     Repeater | Scope.Scope
   > =>
     Effect.gen(function*() {
-      if (!Duration.greaterThan(keepAlive, Duration.zero)) {
-        return yield* new RepeaterHttpConfigError({
-          field: "keepAlive",
-          value: Duration.format(keepAlive),
-          reason: "the event stream's keep-alive interval must be longer than zero"
-        })
-      }
+      const { keepAlive } = yield* validateHandlersOptions(options)
       const service = yield* Repeater
       // Ends the event streams when the handlers go away: the server closes only once its connections have ended.
       const closing = yield* Deferred.make<void>()
@@ -425,7 +472,15 @@ export const layer = (
   RepeaterHttpConfigError | ConfigError.ConfigError,
   Repeater
 > =>
-  HttpApiBuilder.api(RepeaterAdminApi).pipe(
-    Layer.provide(HttpApiBuilder.group(RepeaterAdminApi, "repeaters", handlersWith(options))),
-    Layer.provide(layerAuthorization(options))
-  )
+  Layer.unwrapEffect(Effect.suspend(() => {
+    const keys = checkKeys(options, [...authorizationKeys, ...handlersKeys], "layer")
+    if (keys !== undefined) return Effect.fail(configError(keys))
+    const pick = <K extends string>(names: ReadonlyArray<K>) =>
+      Object.fromEntries(names.filter((name) => name in options).map((name) => [name, options[name as never]]))
+    return Effect.succeed(
+      HttpApiBuilder.api(RepeaterAdminApi).pipe(
+        Layer.provide(HttpApiBuilder.group(RepeaterAdminApi, "repeaters", handlersWith(pick(handlersKeys)))),
+        Layer.provide(layerAuthorization(pick(authorizationKeys)))
+      )
+    )
+  }))

@@ -17,19 +17,23 @@ import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
-import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
-import { eventToSse, statusToJson } from "./internal/json.js"
-import { checkKeys, decodeDurationSetting, formatGiven, type SettingProblem } from "./internal/options.js"
+import { makeEventHub, subscriberBody } from "./internal/eventHub.js"
+import { statusToJson } from "./internal/json.js"
+import {
+  checkKeys,
+  decodeCountSetting,
+  decodeDurationSetting,
+  formatGiven,
+  type SettingProblem
+} from "./internal/options.js"
 import type { group } from "./RepeaterHttpApi.js"
 import {
   Authorization,
@@ -38,6 +42,7 @@ import {
   RepeaterAdminApi,
   RepeaterNotFound,
   StopResultJson,
+  TooManyEventStreams,
   Unauthorized
 } from "./RepeaterHttpApi.js"
 
@@ -260,15 +265,31 @@ export interface HandlersOptions {
    * `RepeaterHttpConfigError`.
    */
   readonly keepAlive?: Duration.DurationInput | undefined
+  /**
+   * How many event streams may be open at a time: from 1 to 100,000. Default:
+   * 100. One more is answered 503 (`TooManyEventStreams`).
+   */
+  readonly maxStreams?: number | undefined
 }
 
-const handlersKeys: ReadonlyArray<keyof HandlersOptions> = ["keepAlive"]
+const handlersKeys: ReadonlyArray<keyof HandlersOptions> = ["keepAlive", "maxStreams"]
+
+/** The range of `maxStreams`. */
+const maxStreamsRange = { min: 1, max: 100_000 }
+
+/**
+ * How many messages an event stream may have waiting for its connection: a
+ * client that falls further behind has its stream ended (and its connection
+ * closed), instead of the server buffering for it.
+ */
+const streamBufferSize = 1024
 
 /** The range of `keepAlive`. */
 const keepAliveRange = { min: Duration.seconds(1), max: Duration.hours(1) }
 
 interface HandlersSettings {
   readonly keepAlive: Duration.Duration
+  readonly maxStreams: number
 }
 
 const validateHandlersOptions = (
@@ -279,8 +300,25 @@ const validateHandlersOptions = (
     if (keys !== undefined) return Effect.fail(configError(keys))
     const keepAlive = decodeDurationSetting("keepAlive", options.keepAlive, keepAliveRange)
     if ("problem" in keepAlive) return Effect.fail(configError(keepAlive.problem))
-    return Effect.succeed({ keepAlive: keepAlive.duration ?? Duration.seconds(15) })
+    const maxStreams = decodeCountSetting("maxStreams", options.maxStreams, maxStreamsRange)
+    if ("problem" in maxStreams) return Effect.fail(configError(maxStreams.problem))
+    return Effect.succeed({
+      keepAlive: keepAlive.duration ?? Duration.seconds(15),
+      maxStreams: maxStreams.count ?? 100
+    })
   })
+
+/**
+ * Closes the connection of a request at once, data not yet sent included: on
+ * Node (`@effect/platform-node`) the request's source is an `IncomingMessage`,
+ * whose `destroy` destroys its socket. A web handler's stream just ends.
+ */
+const closeConnection = (request: HttpServerRequest.HttpServerRequest): void => {
+  const source: unknown = request.source
+  if (typeof source === "object" && source !== null && "destroy" in source && typeof source.destroy === "function") {
+    source.destroy()
+  }
+}
 
 /** The endpoints of the group, whichever API it is mounted in. */
 type Endpoints = HttpApiGroup.HttpApiGroup.Endpoints<typeof group>
@@ -324,11 +362,10 @@ export const handlersWith = (options: HandlersOptions = {}) => {
     Repeater | Scope.Scope
   > =>
     Effect.gen(function*() {
-      const { keepAlive } = yield* validateHandlersOptions(options)
+      const { keepAlive, maxStreams } = yield* validateHandlersOptions(options)
       const service = yield* Repeater
-      // Ends the event streams when the handlers go away: the server closes only once its connections have ended.
-      const closing = yield* Deferred.make<void>()
-      yield* Effect.addFinalizer(() => Deferred.succeed(closing, undefined))
+      // (ends the event streams when the handlers go away: the server closes only once its connections have ended)
+      const hub = yield* makeEventHub({ events: service.events, keepAlive, maxStreams, bufferSize: streamBufferSize })
       const withHandle = <A, R>(
         name: string,
         f: (handle: RepeaterHandle) => Effect.Effect<A, never, R>
@@ -382,16 +419,17 @@ export const handlersWith = (options: HandlersOptions = {}) => {
             (handle) => Effect.map(handle.stop(), (result) => new StopResultJson({ name: handle.name, result }))
           ).pipe(guard("POST /repeaters/:name/stop")))
         .handleRaw("events", () =>
-          Effect.sync(() => {
-            const encoder = new TextEncoder()
-            const events = service.events.pipe(Stream.map(eventToSse))
-            const comments = Stream.fromSchedule(Schedule.spaced(keepAlive)).pipe(Stream.map(() => ": keep-alive\n\n"))
-            const body = Stream.make(": connected\n\n").pipe(
-              Stream.concat(Stream.merge(events, comments, { haltStrategy: "left" })),
-              Stream.interruptWhen(Deferred.await(closing)),
-              Stream.map((text) => encoder.encode(text))
-            )
-            return HttpServerResponse.stream(body, {
+          Effect.gen(function*() {
+            const request = yield* HttpServerRequest.HttpServerRequest
+            // (the stream's place is held until the request is done: its Scope)
+            const subscriber = yield* hub.join(() => closeConnection(request))
+            if (subscriber === undefined) {
+              return yield* new TooManyEventStreams({
+                maxStreams,
+                message: `${maxStreams} event streams are open already, as many as allowed: try again later`
+              })
+            }
+            return HttpServerResponse.stream(subscriberBody(subscriber), {
               contentType: "text/event-stream",
               // (an event stream's connection is not reused: closing it at the end lets the server close at once)
               headers: { "cache-control": "no-store", "x-accel-buffering": "no", "connection": "close" }

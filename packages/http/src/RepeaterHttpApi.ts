@@ -84,6 +84,19 @@ export class InvalidRepeaterName extends Schema.TaggedError<InvalidRepeaterName>
 ) {}
 
 /**
+ * 503: as many event streams are open as the handlers allow
+ * (`RepeaterHttp.handlersWith({ maxStreams })`); try again later.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TooManyEventStreams extends Schema.TaggedError<TooManyEventStreams>()(
+  "TooManyEventStreams",
+  { maxStreams: Schema.Number, message: Schema.String },
+  HttpApiSchema.annotations({ status: 503, description: "As many event streams are open as allowed" })
+) {}
+
+/**
  * 500: the handler failed unexpectedly (a defect). The failure is logged with
  * its whole Cause on the server; the answer says which endpoint failed and
  * nothing more.
@@ -175,10 +188,12 @@ export const group = HttpApiGroup.make("repeaters")
     HttpApiEndpoint.get("events", "/repeaters/events")
       .addSuccess(HttpApiSchema.Text({ contentType: "text/event-stream" }))
       .addError(InternalError)
+      .addError(TooManyEventStreams)
       .annotate(
         OpenApi.Description,
         "Server-Sent Events: one `data:` line of JSON per repeater event (its `_tag` names it, and so does `event:`), " +
-          "and a comment line every 15 seconds to keep the connection open"
+          "and a comment line every 15 seconds to keep the connection open. At most 100 streams are open at a time " +
+          "(503 beyond); a client that falls 1024 messages behind has its stream ended"
       )
   )
   .add(

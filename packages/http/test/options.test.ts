@@ -113,6 +113,31 @@ describe("options", () => {
       }))
   })
 
+  it.scopedLive("maxStreams is a whole number from 1 to 100,000", () =>
+    Effect.gen(function*() {
+      for (
+        const [maxStreams, given] of [
+          [0, "0"],
+          [-1, "-1"],
+          [1.5, "1.5"],
+          [100_001, "100001"],
+          [Number.NaN, "NaN"],
+          ["10", "\"10\""],
+          [null, "null"]
+        ] as const
+      ) {
+        for (const via of [viaHandlers, viaLayer]) {
+          const error = configError(yield* buildExit(via({ maxStreams })))
+          assert.strictEqual(error.field, "maxStreams")
+          assert.strictEqual(error.value, given)
+          assert.include(error.reason, "a whole number from 1 to 100000")
+        }
+      }
+      for (const maxStreams of [1, 100_000, undefined]) {
+        assert.isTrue(Exit.isSuccess(yield* buildExit(viaHandlers({ maxStreams }))))
+      }
+    }))
+
   it.scopedLive("options that are not an object are rejected", () =>
     Effect.gen(function*() {
       for (const options of [null, "1 second", 5, [] as Array<never>]) {

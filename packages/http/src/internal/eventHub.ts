@@ -1,0 +1,164 @@
+import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
+import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Queue from "effect/Queue"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import { eventToSse } from "./json.js"
+
+/**
+ * One open event stream: the messages not yet handed to its connection, and
+ * what ends its connection when it falls behind.
+ *
+ * @internal
+ */
+export interface EventSubscriber {
+  readonly messages: Queue.Queue<Uint8Array>
+  readonly drop: () => void
+}
+
+/**
+ * The event streams of one set of handlers: a single subscription to the
+ * service's events, made while at least one stream is open; each event is
+ * encoded once, and the same bytes are queued for every stream.
+ *
+ * @internal
+ */
+export interface EventHub {
+  /**
+   * Opens a stream in the current Scope (closed: the stream is gone), or
+   * answers `undefined` when `maxStreams` are open already.
+   */
+  readonly join: (drop: () => void) => Effect.Effect<EventSubscriber | undefined, never, Scope.Scope>
+  /** The number of open streams. */
+  readonly size: () => number
+}
+
+/** @internal */
+export interface EventHubSettings {
+  readonly events: Stream.Stream<RepeaterEvent>
+  readonly keepAlive: Duration.Duration
+  readonly maxStreams: number
+  /** How many messages a stream may have waiting for its connection before it is dropped. */
+  readonly bufferSize: number
+}
+
+/**
+ * How many events are queued at a time before the pump lets the streams'
+ * writers run: a burst never fills a stream that keeps up.
+ */
+const BATCH = 64
+
+const encoder = new TextEncoder()
+const keepAliveMessage = encoder.encode(": keep-alive\n\n")
+
+/**
+ * Makes the hub of a set of handlers: everything it holds ends with the
+ * current Scope (every stream is ended).
+ *
+ * @internal
+ */
+export const makeEventHub = (settings: EventHubSettings): Effect.Effect<EventHub, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    const subscribers = new Set<EventSubscriber>()
+    let pump: Fiber.RuntimeFiber<void> | undefined
+    const lock = yield* Effect.makeSemaphore(1)
+
+    const remove = (subscriber: EventSubscriber) =>
+      Effect.suspend(() => {
+        subscribers.delete(subscriber)
+        return Queue.shutdown(subscriber.messages)
+      })
+
+    /** Queues `message` for every stream; a stream whose queue is full is dropped. */
+    const broadcast = (message: Uint8Array) => {
+      let behind: Array<EventSubscriber> | undefined
+      for (const subscriber of subscribers) {
+        if (!subscriber.messages.unsafeOffer(message)) (behind ??= []).push(subscriber)
+      }
+      return behind === undefined ? Effect.void : Effect.forEach(behind, (subscriber) =>
+        Effect.zipRight(
+          remove(subscriber),
+          Effect.sync(() => subscriber.drop()).pipe(
+            Effect.zipRight(Effect.logWarning(
+              `Repeater admin API: an event stream fell ${settings.bufferSize} messages behind and was ended`
+            ))
+          )
+        ), { discard: true })
+    }
+
+    /** Ends every stream: the events of the service have ended or failed. */
+    const endAll = Effect.suspend(() => Effect.forEach(Array.from(subscribers), remove, { discard: true }))
+
+    const run: Effect.Effect<void> = Stream.merge(
+      settings.events.pipe(Stream.map((event) => encoder.encode(eventToSse(event)))),
+      Stream.fromSchedule(Schedule.spaced(settings.keepAlive)).pipe(Stream.as(keepAliveMessage)),
+      { haltStrategy: "left" }
+    ).pipe(
+      Stream.runForEachChunk((chunk) => {
+        const messages = Chunk.toReadonlyArray(chunk)
+        const batches: Array<ReadonlyArray<Uint8Array>> = []
+        for (let i = 0; i < messages.length; i += BATCH) batches.push(messages.slice(i, i + BATCH))
+        return Effect.forEach(
+          batches,
+          (batch) => Effect.zipRight(Effect.forEach(batch, broadcast, { discard: true }), Effect.yieldNow()),
+          { discard: true }
+        )
+      }),
+      Effect.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause) ?
+          Effect.failCause(cause) :
+          Effect.logError("Repeater admin API: the event stream failed; its clients' streams are ended", cause)
+      ),
+      Effect.zipRight(lock.withPermits(1)(Effect.zipRight(endAll, Effect.sync(() => pump = undefined))))
+    )
+
+    const join = (drop: () => void): Effect.Effect<EventSubscriber | undefined, never, Scope.Scope> =>
+      Effect.acquireRelease(
+        lock.withPermits(1)(Effect.gen(function*() {
+          if (subscribers.size >= settings.maxStreams) return undefined
+          const subscriber: EventSubscriber = {
+            messages: yield* Queue.bounded<Uint8Array>(settings.bufferSize),
+            drop
+          }
+          subscribers.add(subscriber)
+          // (interruptible: a fiber forked while acquiring would inherit the acquisition's uninterruptible region)
+          if (pump === undefined) pump = yield* Effect.forkIn(Effect.interruptible(run), scope)
+          return subscriber
+        })),
+        (subscriber) =>
+          subscriber === undefined ? Effect.void : lock.withPermits(1)(Effect.gen(function*() {
+            yield* remove(subscriber)
+            if (subscribers.size === 0 && pump !== undefined) {
+              const running = pump
+              pump = undefined
+              yield* Fiber.interrupt(running)
+            }
+          }))
+      )
+
+    // the handlers go away: every stream ends, so that the server can close its connections
+    yield* Effect.addFinalizer(() =>
+      lock.withPermits(1)(Effect.suspend(() => {
+        const running = pump
+        pump = undefined
+        return Effect.zipRight(endAll, running === undefined ? Effect.void : Fiber.interrupt(running))
+      }))
+    )
+
+    return { join, size: () => subscribers.size }
+  })
+
+/**
+ * The body of one event stream: a first comment, then its messages until it
+ * is removed from the hub.
+ *
+ * @internal
+ */
+export const subscriberBody = (subscriber: EventSubscriber): Stream.Stream<Uint8Array> =>
+  Stream.concat(Stream.succeed(encoder.encode(": connected\n\n")), Stream.fromQueue(subscriber.messages))

@@ -278,11 +278,12 @@ const handlersKeys: ReadonlyArray<keyof HandlersOptions> = ["keepAlive", "maxStr
 const maxStreamsRange = { min: 1, max: 100_000 }
 
 /**
- * How many messages an event stream may have waiting for its connection: a
- * client that falls further behind has its stream ended (and its connection
- * closed), instead of the server buffering for it.
+ * How many batches of events (each the events of up to 50 ms, 64 at most) an
+ * event stream may have waiting for its connection: a client that falls
+ * further behind has its stream ended (and its connection closed), instead of
+ * the server buffering for it.
  */
-const streamBufferSize = 1024
+const streamBufferSize = 16
 
 /** The range of `keepAlive`. */
 const keepAliveRange = { min: Duration.seconds(1), max: Duration.hours(1) }

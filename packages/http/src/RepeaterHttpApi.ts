@@ -193,7 +193,7 @@ export const group = HttpApiGroup.make("repeaters")
         OpenApi.Description,
         "Server-Sent Events: one `data:` line of JSON per repeater event (its `_tag` names it, and so does `event:`), " +
           "and a comment line every 15 seconds to keep the connection open. At most 100 streams are open at a time " +
-          "(503 beyond); a client that falls 1024 messages behind has its stream ended"
+          "(503 beyond); a client that falls 16 batches of events (50 ms each) behind has its stream ended"
       )
   )
   .add(

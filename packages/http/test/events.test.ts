@@ -129,10 +129,10 @@ describe("event streams", () => {
       socket.pause()
       const fast = yield* fastClient(url)
 
-      // 40 batches of 100 events of 16 KiB: 64 MiB, more than the socket buffers and the stream's queue hold
+      // 50 batches of 100 events of 16 KiB: 80 MiB, more than the socket buffers and the stream's queue hold
       const name = "n".repeat(16 * 1024)
       const eventSize = encodedSize(`event: Completed\ndata: {"_tag":"Completed","name":"${name}","runs":1}\n\n`)
-      const batches = 40
+      const batches = 50
       for (let batch = 1; batch <= batches; batch++) {
         yield* publish(Array.from({ length: 100 }, () => completed(name)))
         yield* eventually(Effect.sync(() => assert.isAtLeast(fast.bytes, batch * 100 * eventSize)))

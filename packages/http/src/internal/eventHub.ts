@@ -43,15 +43,32 @@ export interface EventHubSettings {
   readonly events: Stream.Stream<RepeaterEvent>
   readonly keepAlive: Duration.Duration
   readonly maxStreams: number
-  /** How many messages a stream may have waiting for its connection before it is dropped. */
+  /** How many batches of messages a stream may have waiting for its connection before it is dropped. */
   readonly bufferSize: number
 }
 
 /**
- * How many events are queued at a time before the pump lets the streams'
- * writers run: a burst never fills a stream that keeps up.
+ * The events of up to 50 ms, 64 at most, go to the streams as one message:
+ * each stream's writer wakes once per batch, not once per event, and the
+ * pump lets the writers run between batches (a burst never fills a stream
+ * that keeps up).
  */
 const BATCH = 64
+const WINDOW = "50 millis"
+
+/** The messages of a batch as one array of bytes. */
+const concatenate = (batch: Chunk.Chunk<Uint8Array>): Uint8Array => {
+  if (batch.length === 1) return Chunk.unsafeHead(batch)
+  let size = 0
+  for (const message of batch) size += message.length
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const message of batch) {
+    bytes.set(message, offset)
+    offset += message.length
+  }
+  return bytes
+}
 
 const encoder = new TextEncoder()
 const keepAliveMessage = encoder.encode(": keep-alive\n\n")
@@ -75,7 +92,7 @@ export const makeEventHub = (settings: EventHubSettings): Effect.Effect<EventHub
         return Queue.shutdown(subscriber.messages)
       })
 
-    /** Queues `message` for every stream; a stream whose queue is full is dropped. */
+    /** Queues `message` (a batch) for every stream; a stream whose queue is full is dropped. */
     const broadcast = (message: Uint8Array) => {
       let behind: Array<EventSubscriber> | undefined
       for (const subscriber of subscribers) {
@@ -86,7 +103,7 @@ export const makeEventHub = (settings: EventHubSettings): Effect.Effect<EventHub
           remove(subscriber),
           Effect.sync(() => subscriber.drop()).pipe(
             Effect.zipRight(Effect.logWarning(
-              `Repeater admin API: an event stream fell ${settings.bufferSize} messages behind and was ended`
+              `Repeater admin API: an event stream fell ${settings.bufferSize} batches of events behind and was ended`
             ))
           )
         ), { discard: true })
@@ -100,16 +117,8 @@ export const makeEventHub = (settings: EventHubSettings): Effect.Effect<EventHub
       Stream.fromSchedule(Schedule.spaced(settings.keepAlive)).pipe(Stream.as(keepAliveMessage)),
       { haltStrategy: "left" }
     ).pipe(
-      Stream.runForEachChunk((chunk) => {
-        const messages = Chunk.toReadonlyArray(chunk)
-        const batches: Array<ReadonlyArray<Uint8Array>> = []
-        for (let i = 0; i < messages.length; i += BATCH) batches.push(messages.slice(i, i + BATCH))
-        return Effect.forEach(
-          batches,
-          (batch) => Effect.zipRight(Effect.forEach(batch, broadcast, { discard: true }), Effect.yieldNow()),
-          { discard: true }
-        )
-      }),
+      Stream.groupedWithin(BATCH, WINDOW),
+      Stream.runForEach((batch) => Effect.zipRight(broadcast(concatenate(batch)), Effect.yieldNow())),
       Effect.catchAllCause((cause) =>
         Cause.isInterruptedOnly(cause) ?
           Effect.failCause(cause) :

@@ -23,9 +23,10 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import { Readable } from "node:stream"
 import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
-import { makeEventHub, subscriberBody } from "./internal/eventHub.js"
+import { makeEventHub, queueSubscriber, readableSubscriber } from "./internal/eventHub.js"
 import { statusToJson } from "./internal/json.js"
 import {
   checkKeys,
@@ -285,6 +286,9 @@ const maxStreamsRange = { min: 1, max: 100_000 }
  */
 const streamBufferSize = 16
 
+/** The same on Node, in bytes. */
+const streamBufferBytes = 1024 * 1024
+
 /** The range of `keepAlive`. */
 const keepAliveRange = { min: Duration.seconds(1), max: Duration.hours(1) }
 
@@ -308,6 +312,12 @@ const validateHandlersOptions = (
       maxStreams: maxStreams.count ?? 100
     })
   })
+
+/** Whether the request came through Node's HTTP server: its source is an `IncomingMessage`. */
+const isNodeRequest = (request: HttpServerRequest.HttpServerRequest): boolean => {
+  const source: unknown = request.source
+  return typeof source === "object" && source !== null && "socket" in source && "destroy" in source
+}
 
 /**
  * Closes the connection of a request at once, data not yet sent included: on
@@ -366,7 +376,7 @@ export const handlersWith = (options: HandlersOptions = {}) => {
       const { keepAlive, maxStreams } = yield* validateHandlersOptions(options)
       const service = yield* Repeater
       // (ends the event streams when the handlers go away: the server closes only once its connections have ended)
-      const hub = yield* makeEventHub({ events: service.events, keepAlive, maxStreams, bufferSize: streamBufferSize })
+      const hub = yield* makeEventHub({ events: service.events, keepAlive, maxStreams })
       const withHandle = <A, R>(
         name: string,
         f: (handle: RepeaterHandle) => Effect.Effect<A, never, R>
@@ -422,19 +432,29 @@ export const handlersWith = (options: HandlersOptions = {}) => {
         .handleRaw("events", () =>
           Effect.gen(function*() {
             const request = yield* HttpServerRequest.HttpServerRequest
+            const drop = () => closeConnection(request)
+            // on Node, a Readable piped to the connection; elsewhere (a web handler) an Effect Stream
+            const { body, subscriber } = isNodeRequest(request) ?
+              readableSubscriber(streamBufferBytes, drop) :
+              yield* queueSubscriber(streamBufferSize, drop)
             // (the stream's place is held until the request is done: its Scope)
-            const subscriber = yield* hub.join(() => closeConnection(request))
-            if (subscriber === undefined) {
+            if (!(yield* hub.join(subscriber))) {
+              subscriber.end()
               return yield* new TooManyEventStreams({
                 maxStreams,
                 message: `${maxStreams} event streams are open already, as many as allowed: try again later`
               })
             }
-            return HttpServerResponse.stream(subscriberBody(subscriber), {
-              contentType: "text/event-stream",
+            const headers = {
+              "content-type": "text/event-stream",
+              "cache-control": "no-store",
+              "x-accel-buffering": "no",
               // (an event stream's connection is not reused: closing it at the end lets the server close at once)
-              headers: { "cache-control": "no-store", "x-accel-buffering": "no", "connection": "close" }
-            })
+              "connection": "close"
+            }
+            return body instanceof Readable ?
+              HttpServerResponse.raw(body, { contentType: "text/event-stream", headers }) :
+              HttpServerResponse.stream(body, { contentType: "text/event-stream", headers })
           }).pipe(guard("GET /repeaters/events")))
         .handleRaw(
           "openapi",

@@ -1,13 +1,17 @@
 import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
 import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpServer from "@effect/platform/HttpServer"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as PubSub from "effect/PubSub"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import { connect } from "node:net"
+import * as RepeaterHttp from "../src/RepeaterHttp.js"
 import { bearer, eventually, request, serve, token, tokenConfig } from "./support/server.js"
 
 /** A service whose events are published by the test; `open` counts the subscriptions to them. */
@@ -146,6 +150,41 @@ describe("event streams", () => {
       assert.isFalse(fast.done)
       yield* publish([completed("after")])
       yield* eventually(Effect.sync(() => assert.include(fast.text, "\"name\":\"after\"")))
+    }))
+
+  it.scopedLive("a web handler streams the events too (an Effect Stream instead of a Node Readable)", () =>
+    Effect.gen(function*() {
+      const { open, publish, service } = yield* withEvents
+      const { handler } = yield* Effect.acquireRelease(
+        Effect.sync(() =>
+          HttpApiBuilder.toWebHandler(
+            Layer.mergeAll(
+              RepeaterHttp.layer({ token: tokenConfig }).pipe(Layer.provide(Layer.succeed(Repeater, service))),
+              HttpServer.layerContext
+            )
+          )
+        ),
+        ({ dispose }) => Effect.promise(() => dispose())
+      )
+      const response = yield* Effect.promise(() =>
+        handler(new Request("http://app.example/repeaters/events", { headers: bearer() }))
+      )
+      assert.strictEqual(response.status, 200)
+      assert.strictEqual(response.headers.get("content-type"), "text/event-stream")
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
+      let text = ""
+      yield* eventually(Effect.gen(function*() {
+        assert.strictEqual(yield* Ref.get(open), 1)
+      }))
+      yield* publish([completed("via-web")])
+      while (!text.includes("\"name\":\"via-web\"")) {
+        const { done, value } = yield* Effect.promise(() => reader.read())
+        if (done) break
+        text += value
+      }
+      assert.isTrue(text.startsWith(": connected\n\n"))
+      assert.include(text, "event: Completed\ndata: {\"_tag\":\"Completed\",\"name\":\"via-web\",\"runs\":1}")
+      yield* Effect.promise(() => reader.cancel())
     }))
 
   it.scopedLive("when the service's events fail, the failure is logged and the streams end", () =>

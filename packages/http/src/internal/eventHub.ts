@@ -8,16 +8,20 @@ import * as Queue from "effect/Queue"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import { Readable } from "node:stream"
 import { eventToSse } from "./json.js"
 
 /**
- * One open event stream: the messages not yet handed to its connection, and
- * what ends its connection when it falls behind.
+ * One open event stream, as the hub sees it.
  *
  * @internal
  */
 export interface EventSubscriber {
-  readonly messages: Queue.Queue<Uint8Array>
+  /** Queues a message for the connection; `false`: the stream has too much waiting, it is dropped. */
+  readonly offer: (message: Uint8Array) => boolean
+  /** Ends the stream (what is queued may be discarded). */
+  readonly end: () => void
+  /** Ends the stream and closes its connection at once: it fell behind. */
   readonly drop: () => void
 }
 
@@ -30,10 +34,10 @@ export interface EventSubscriber {
  */
 export interface EventHub {
   /**
-   * Opens a stream in the current Scope (closed: the stream is gone), or
-   * answers `undefined` when `maxStreams` are open already.
+   * Adds a stream in the current Scope (closed: the stream is gone), or
+   * answers `false` when `maxStreams` are open already.
    */
-  readonly join: (drop: () => void) => Effect.Effect<EventSubscriber | undefined, never, Scope.Scope>
+  readonly join: (subscriber: EventSubscriber) => Effect.Effect<boolean, never, Scope.Scope>
   /** The number of open streams. */
   readonly size: () => number
 }
@@ -43,8 +47,6 @@ export interface EventHubSettings {
   readonly events: Stream.Stream<RepeaterEvent>
   readonly keepAlive: Duration.Duration
   readonly maxStreams: number
-  /** How many batches of messages a stream may have waiting for its connection before it is dropped. */
-  readonly bufferSize: number
 }
 
 /**
@@ -87,23 +89,22 @@ export const makeEventHub = (settings: EventHubSettings): Effect.Effect<EventHub
     const lock = yield* Effect.makeSemaphore(1)
 
     const remove = (subscriber: EventSubscriber) =>
-      Effect.suspend(() => {
-        subscribers.delete(subscriber)
-        return Queue.shutdown(subscriber.messages)
+      Effect.sync(() => {
+        if (subscribers.delete(subscriber)) subscriber.end()
       })
 
     /** Queues `message` (a batch) for every stream; a stream whose queue is full is dropped. */
     const broadcast = (message: Uint8Array) => {
       let behind: Array<EventSubscriber> | undefined
       for (const subscriber of subscribers) {
-        if (!subscriber.messages.unsafeOffer(message)) (behind ??= []).push(subscriber)
+        if (!subscriber.offer(message)) (behind ??= []).push(subscriber)
       }
       return behind === undefined ? Effect.void : Effect.forEach(behind, (subscriber) =>
         Effect.zipRight(
           remove(subscriber),
           Effect.sync(() => subscriber.drop()).pipe(
             Effect.zipRight(Effect.logWarning(
-              `Repeater admin API: an event stream fell ${settings.bufferSize} batches of events behind and was ended`
+              "Repeater admin API: an event stream fell too far behind (its client reads too slowly) and was ended"
             ))
           )
         ), { discard: true })
@@ -127,21 +128,17 @@ export const makeEventHub = (settings: EventHubSettings): Effect.Effect<EventHub
       Effect.zipRight(lock.withPermits(1)(Effect.zipRight(endAll, Effect.sync(() => pump = undefined))))
     )
 
-    const join = (drop: () => void): Effect.Effect<EventSubscriber | undefined, never, Scope.Scope> =>
+    const join = (subscriber: EventSubscriber): Effect.Effect<boolean, never, Scope.Scope> =>
       Effect.acquireRelease(
         lock.withPermits(1)(Effect.gen(function*() {
-          if (subscribers.size >= settings.maxStreams) return undefined
-          const subscriber: EventSubscriber = {
-            messages: yield* Queue.bounded<Uint8Array>(settings.bufferSize),
-            drop
-          }
+          if (subscribers.size >= settings.maxStreams) return false
           subscribers.add(subscriber)
           // (interruptible: a fiber forked while acquiring would inherit the acquisition's uninterruptible region)
           if (pump === undefined) pump = yield* Effect.forkIn(Effect.interruptible(run), scope)
-          return subscriber
+          return true
         })),
-        (subscriber) =>
-          subscriber === undefined ? Effect.void : lock.withPermits(1)(Effect.gen(function*() {
+        (joined) =>
+          !joined ? Effect.void : lock.withPermits(1)(Effect.gen(function*() {
             yield* remove(subscriber)
             if (subscribers.size === 0 && pump !== undefined) {
               const running = pump
@@ -163,11 +160,63 @@ export const makeEventHub = (settings: EventHubSettings): Effect.Effect<EventHub
     return { join, size: () => subscribers.size }
   })
 
+const connectedMessage = () => encoder.encode(": connected\n\n")
+
 /**
- * The body of one event stream: a first comment, then its messages until it
- * is removed from the hub.
+ * An event stream as an Effect `Stream`, for any platform: at most
+ * `bufferSize` messages wait for its connection.
  *
  * @internal
  */
-export const subscriberBody = (subscriber: EventSubscriber): Stream.Stream<Uint8Array> =>
-  Stream.concat(Stream.succeed(encoder.encode(": connected\n\n")), Stream.fromQueue(subscriber.messages))
+export const queueSubscriber = (
+  bufferSize: number,
+  drop: () => void
+): Effect.Effect<{ readonly subscriber: EventSubscriber; readonly body: Stream.Stream<Uint8Array> }> =>
+  Effect.map(Queue.bounded<Uint8Array>(bufferSize), (messages) => {
+    const end = () => Effect.runSync(Queue.shutdown(messages))
+    return {
+      subscriber: {
+        offer: (message) => messages.unsafeOffer(message),
+        end,
+        drop: () => {
+          end()
+          drop()
+        }
+      },
+      body: Stream.concat(Stream.succeed(connectedMessage()), Stream.fromQueue(messages))
+    }
+  })
+
+/**
+ * An event stream as a Node `Readable`, that `@effect/platform-node` pipes
+ * to the connection without an Effect step per message: at most
+ * `bufferBytes` wait for its connection.
+ *
+ * @internal
+ */
+export const readableSubscriber = (
+  bufferBytes: number,
+  drop: () => void
+): { readonly subscriber: EventSubscriber; readonly body: Readable } => {
+  const body = new Readable({ read() {} })
+  body.push(connectedMessage())
+  const end = () => {
+    if (!body.destroyed) body.push(null)
+  }
+  return {
+    subscriber: {
+      offer: (message) => {
+        if (body.destroyed) return true
+        if (body.readableLength > bufferBytes) return false
+        body.push(message)
+        return true
+      },
+      end,
+      drop: () => {
+        body.destroy()
+        drop()
+      }
+    },
+    body
+  }
+}

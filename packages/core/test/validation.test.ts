@@ -221,6 +221,57 @@ describe("validation: the trigger", () => {
 describe("validation: names", () => {
   it.scoped("an empty name is rejected", () => rejects({ name: "", every: "1 second" }, "name", "", ["\"\""]))
 
+  // every name accepted can be carried by a URL path segment (the HTTP admin API's /repeaters/:name)
+  it.scoped.each([
+    ["longer than 100 characters", "x".repeat(101), "at most 100 characters"],
+    ["of a million characters", "n".repeat(1_000_000), "this one has 1000000"],
+    ["\".\"", ".", "resolve away"],
+    ["\"..\"", "..", "resolve away"],
+    ["with a line break", "nightly\nreport", "control characters"],
+    ["with a NUL", "a\u0000", "control characters"],
+    ["with DEL", "a\u007f", "control characters"],
+    ["with a C1 control", "a\u0085b", "control characters"],
+    ["with a lone surrogate", "a\ud800", "lone surrogate"],
+    ["with a dotted capital I", "İstanbul", "U+0130"]
+  ])("a name %s is rejected", ([, name, reason]) =>
+    Effect.gen(function*() {
+      yield* rejects({ name, every: "1 second" }, "name", name, [reason!])
+      const validated = yield* Effect.flip(Repeater.validate({ name, every: "1 second" }))
+      assert.strictEqual(validated.field, "name")
+      assert.strictEqual(validated.value, name)
+    }))
+
+  it.scoped("names of up to 100 characters with any printable character are accepted", () =>
+    Effect.gen(function*() {
+      const names = [
+        "x".repeat(100),
+        "😀".repeat(50),
+        "a b",
+        " padded ",
+        "a/b",
+        "/",
+        "%",
+        "%41",
+        "a?b",
+        "a#b",
+        "a;b",
+        "a+b&c=d",
+        "a\\b",
+        "...",
+        ".hidden",
+        "ß",
+        "Ω",
+        "i\u0307",
+        "events",
+        "EVENTS"
+      ]
+      for (const name of names) {
+        const handle = yield* Repeater.fork({ name, every: "1 hour", waitFirst: true }, Effect.void)
+        assert.strictEqual(handle.name, name)
+      }
+      assert.strictEqual((yield* Repeater.list).length, names.length)
+    }).pipe(Effect.provide(Repeater.layer)))
+
   it.scoped("a taken name is rejected, and the repeater that holds it runs on", () =>
     Effect.gen(function*() {
       const first: Array<number> = []

@@ -17,20 +17,35 @@ import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
-import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
+import { Readable } from "node:stream"
 import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
-import { eventToSse, statusToJson } from "./internal/json.js"
+import { makeEventHub, queueSubscriber, readableSubscriber } from "./internal/eventHub.js"
+import { statusToJson } from "./internal/json.js"
+import {
+  checkKeys,
+  decodeCountSetting,
+  decodeDurationSetting,
+  formatGiven,
+  type SettingProblem
+} from "./internal/options.js"
 import type { group } from "./RepeaterHttpApi.js"
-import { Authorization, RepeaterAdminApi, RepeaterNotFound, StopResultJson, Unauthorized } from "./RepeaterHttpApi.js"
+import {
+  Authorization,
+  InternalError,
+  InvalidRepeaterName,
+  RepeaterAdminApi,
+  RepeaterNotFound,
+  StopResultJson,
+  TooManyEventStreams,
+  Unauthorized
+} from "./RepeaterHttpApi.js"
 
 // -----------------------------------------------------------------------------
 // errors
@@ -46,9 +61,13 @@ import { Authorization, RepeaterAdminApi, RepeaterNotFound, StopResultJson, Unau
  * @category errors
  */
 export class RepeaterHttpConfigError extends Data.TaggedError("RepeaterHttpConfigError")<{
-  /** The setting that is wrong: `"token"`, `"unauthenticated"` or `"keepAlive"`. */
+  /**
+   * The setting that is wrong: `"token"`, `"unauthenticated"`, `"keepAlive"`,
+   * an unknown key as it was given, or `"options"` for options that are not
+   * an object.
+   */
   readonly field: string
-  /** Its value (a token is never shown). */
+  /** Its value as given (a token is never shown). */
   readonly value: string
   /** What is wrong with it. */
   readonly reason: string
@@ -57,6 +76,8 @@ export class RepeaterHttpConfigError extends Data.TaggedError("RepeaterHttpConfi
     return `Invalid repeater admin API setting "${this.field}" (${this.value}): ${this.reason}`
   }
 }
+
+const configError = (problem: SettingProblem) => new RepeaterHttpConfigError(problem)
 
 // -----------------------------------------------------------------------------
 // security
@@ -90,6 +111,31 @@ export interface AuthorizationOptions {
 /** The environment variable read when `token` is not given. */
 const defaultTokenName = "REPEATER_ADMIN_TOKEN"
 
+const authorizationKeys: ReadonlyArray<keyof AuthorizationOptions> = ["token", "unauthenticated"]
+
+const checkAuthorizationOptions = (options: AuthorizationOptions): Effect.Effect<void, RepeaterHttpConfigError> =>
+  Effect.suspend(() => {
+    const keys = checkKeys(options, authorizationKeys, "layerAuthorization")
+    if (keys !== undefined) return Effect.fail(configError(keys))
+    const unauthenticated: unknown = options.unauthenticated
+    if (unauthenticated !== undefined && typeof unauthenticated !== "boolean") {
+      return Effect.fail(configError({
+        field: "unauthenticated",
+        value: formatGiven(unauthenticated),
+        reason: "must be true or false"
+      }))
+    }
+    const token: unknown = options.token
+    if (token !== undefined && !Config.isConfig(token)) {
+      return Effect.fail(configError({
+        field: "token",
+        value: typeof token === "string" ? "a string" : formatGiven(token),
+        reason: "must be a Config of the token, such as Config.redacted(\"ADMIN_TOKEN\") (never the token itself)"
+      }))
+    }
+    return Effect.void
+  })
+
 /**
  * Implements the `Authorization` middleware: requests must carry
  * `Authorization: Bearer <token>`, or get 401 with `WWW-Authenticate: Bearer`.
@@ -115,6 +161,7 @@ export const layerAuthorization = (
     Layer.effect(
       Authorization,
       Effect.gen(function*() {
+        yield* checkAuthorizationOptions(options)
         const configured = yield* Config.option(options.token ?? Config.redacted(defaultTokenName))
         if (Option.isNone(configured)) {
           if (options.unauthenticated !== true) {
@@ -214,10 +261,74 @@ export const layerAuthorization = (
 export interface HandlersOptions {
   /**
    * How often the event stream sends a comment line to keep the connection
-   * open. Default: 15 seconds. Zero fails the Layer with a
+   * open: from 1 second to 1 hour. Default: 15 seconds. A value out of range
+   * or that is not a duration fails the Layer with a
    * `RepeaterHttpConfigError`.
    */
   readonly keepAlive?: Duration.DurationInput | undefined
+  /**
+   * How many event streams may be open at a time: from 1 to 100,000. Default:
+   * 100. One more is answered 503 (`TooManyEventStreams`).
+   */
+  readonly maxStreams?: number | undefined
+}
+
+const handlersKeys: ReadonlyArray<keyof HandlersOptions> = ["keepAlive", "maxStreams"]
+
+/** The range of `maxStreams`. */
+const maxStreamsRange = { min: 1, max: 100_000 }
+
+/**
+ * How many batches of events (each the events of up to 50 ms, 64 at most) an
+ * event stream may have waiting for its connection: a client that falls
+ * further behind has its stream ended (and its connection closed), instead of
+ * the server buffering for it.
+ */
+const streamBufferSize = 16
+
+/** The same on Node, in bytes. */
+const streamBufferBytes = 1024 * 1024
+
+/** The range of `keepAlive`. */
+const keepAliveRange = { min: Duration.seconds(1), max: Duration.hours(1) }
+
+interface HandlersSettings {
+  readonly keepAlive: Duration.Duration
+  readonly maxStreams: number
+}
+
+const validateHandlersOptions = (
+  options: HandlersOptions
+): Effect.Effect<HandlersSettings, RepeaterHttpConfigError> =>
+  Effect.suspend(() => {
+    const keys = checkKeys(options, handlersKeys, "handlersWith")
+    if (keys !== undefined) return Effect.fail(configError(keys))
+    const keepAlive = decodeDurationSetting("keepAlive", options.keepAlive, keepAliveRange)
+    if ("problem" in keepAlive) return Effect.fail(configError(keepAlive.problem))
+    const maxStreams = decodeCountSetting("maxStreams", options.maxStreams, maxStreamsRange)
+    if ("problem" in maxStreams) return Effect.fail(configError(maxStreams.problem))
+    return Effect.succeed({
+      keepAlive: keepAlive.duration ?? Duration.seconds(15),
+      maxStreams: maxStreams.count ?? 100
+    })
+  })
+
+/** Whether the request came through Node's HTTP server: its source is an `IncomingMessage`. */
+const isNodeRequest = (request: HttpServerRequest.HttpServerRequest): boolean => {
+  const source: unknown = request.source
+  return typeof source === "object" && source !== null && "socket" in source && "destroy" in source
+}
+
+/**
+ * Closes the connection of a request at once, data not yet sent included: on
+ * Node (`@effect/platform-node`) the request's source is an `IncomingMessage`,
+ * whose `destroy` destroys its socket. A web handler's stream just ends.
+ */
+const closeConnection = (request: HttpServerRequest.HttpServerRequest): void => {
+  const source: unknown = request.source
+  if (typeof source === "object" && source !== null && "destroy" in source && typeof source.destroy === "function") {
+    source.destroy()
+  }
 }
 
 /** The endpoints of the group, whichever API it is mounted in. */
@@ -228,6 +339,25 @@ const notFound = (name: string) => new RepeaterNotFound({ name, message: `No rep
 const openApiDocument = OpenApi.fromApi(RepeaterAdminApi)
 
 /**
+ * What every handler of the group goes through: a defect (anything but its
+ * typed errors and an interruption) is logged at Error level with its whole
+ * Cause, annotated with the endpoint, and answered 500 with a JSON body.
+ */
+const guard = (endpoint: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | InternalError, R> =>
+  Effect.catchAllCause(
+    effect,
+    (cause): Effect.Effect<never, E | InternalError> =>
+      Cause.isInterruptedOnly(cause) || !Cause.isDie(cause) ?
+        Effect.failCause(cause) :
+        Effect.logError(`Repeater admin API: ${endpoint} failed`, cause).pipe(
+          Effect.annotateLogs({ endpoint }),
+          Effect.zipRight(
+            Effect.fail(new InternalError({ message: `${endpoint} failed; the error is logged on the server` }))
+          )
+        )
+  )
+
+/**
  * The handlers of the group, with options: pass the result to
  * `HttpApiBuilder.group(YourApi, "repeaters", …)`.
  *
@@ -235,7 +365,6 @@ const openApiDocument = OpenApi.fromApi(RepeaterAdminApi)
  * @category handlers
  */
 export const handlersWith = (options: HandlersOptions = {}) => {
-  const keepAlive = Duration.decode(options.keepAlive ?? Duration.seconds(15))
   return <E, P>(
     handlers: HttpApiBuilder.Handlers<E, P, never, Endpoints>
   ): Effect.Effect<
@@ -244,63 +373,93 @@ export const handlersWith = (options: HandlersOptions = {}) => {
     Repeater | Scope.Scope
   > =>
     Effect.gen(function*() {
-      if (!Duration.greaterThan(keepAlive, Duration.zero)) {
-        return yield* new RepeaterHttpConfigError({
-          field: "keepAlive",
-          value: Duration.format(keepAlive),
-          reason: "the event stream's keep-alive interval must be longer than zero"
-        })
-      }
+      const { keepAlive, maxStreams } = yield* validateHandlersOptions(options)
       const service = yield* Repeater
-      // Ends the event streams when the handlers go away: the server closes only once its connections have ended.
-      const closing = yield* Deferred.make<void>()
-      yield* Effect.addFinalizer(() => Deferred.succeed(closing, undefined))
+      // (ends the event streams when the handlers go away: the server closes only once its connections have ended)
+      const hub = yield* makeEventHub({ events: service.events, keepAlive, maxStreams })
       const withHandle = <A, R>(
         name: string,
         f: (handle: RepeaterHandle) => Effect.Effect<A, never, R>
-      ): Effect.Effect<A, RepeaterNotFound, R> =>
+      ): Effect.Effect<A, RepeaterNotFound | InvalidRepeaterName, R> =>
         service.get(name).pipe(
-          Effect.mapError(() => notFound(name)),
+          Effect.catchTag("RepeaterNotFoundError", () =>
+            // 400 for a name no repeater can have, by the core's own rule; 404 for a free one
+            Repeater.validate({ name, every: "1 hour" }).pipe(
+              Effect.matchEffect({
+                onFailure: (error): Effect.Effect<never, RepeaterNotFound | InvalidRepeaterName> =>
+                  error.field === "name" ?
+                    Effect.fail(new InvalidRepeaterName({ name, message: error.message })) :
+                    Effect.fail(notFound(name)),
+                onSuccess: () => Effect.fail(notFound(name))
+              })
+            )),
           Effect.flatMap(f)
         )
       const statusOf = (handle: RepeaterHandle) => Effect.map(handle.status, statusToJson)
       return handlers
-        .handle("list", () => Effect.map(service.list, (list) => list.map(statusToJson)))
-        .handle("get", ({ path }) => withHandle(path.name, statusOf))
+        .handle("list", () => Effect.map(service.list, (list) => list.map(statusToJson)).pipe(guard("GET /repeaters")))
+        .handle("get", ({ path }) => withHandle(path.name, statusOf).pipe(guard("GET /repeaters/:name")))
+        .handle(
+          "status",
+          ({ path }) => withHandle(path.name, statusOf).pipe(guard("GET /repeaters/:name/status"))
+        )
         .handle(
           "run",
-          ({ path }) => withHandle(path.name, (handle) => Effect.zipRight(handle.runNow, statusOf(handle)))
+          ({ path }) =>
+            withHandle(path.name, (handle) => Effect.zipRight(handle.runNow, statusOf(handle))).pipe(
+              guard("POST /repeaters/:name/run")
+            )
         )
         .handle(
           "pause",
-          ({ path }) => withHandle(path.name, (handle) => Effect.zipRight(handle.pause, statusOf(handle)))
+          ({ path }) =>
+            withHandle(path.name, (handle) => Effect.zipRight(handle.pause, statusOf(handle))).pipe(
+              guard("POST /repeaters/:name/pause")
+            )
         )
         .handle(
           "resume",
-          ({ path }) => withHandle(path.name, (handle) => Effect.zipRight(handle.resume, statusOf(handle)))
+          ({ path }) =>
+            withHandle(path.name, (handle) => Effect.zipRight(handle.resume, statusOf(handle))).pipe(
+              guard("POST /repeaters/:name/resume")
+            )
         )
         .handle("stop", ({ path }) =>
           withHandle(
             path.name,
             (handle) => Effect.map(handle.stop(), (result) => new StopResultJson({ name: handle.name, result }))
-          ))
+          ).pipe(guard("POST /repeaters/:name/stop")))
         .handleRaw("events", () =>
-          Effect.sync(() => {
-            const encoder = new TextEncoder()
-            const events = service.events.pipe(Stream.map(eventToSse))
-            const comments = Stream.fromSchedule(Schedule.spaced(keepAlive)).pipe(Stream.map(() => ": keep-alive\n\n"))
-            const body = Stream.make(": connected\n\n").pipe(
-              Stream.concat(Stream.merge(events, comments, { haltStrategy: "left" })),
-              Stream.interruptWhen(Deferred.await(closing)),
-              Stream.map((text) => encoder.encode(text))
-            )
-            return HttpServerResponse.stream(body, {
-              contentType: "text/event-stream",
+          Effect.gen(function*() {
+            const request = yield* HttpServerRequest.HttpServerRequest
+            const drop = () => closeConnection(request)
+            // on Node, a Readable piped to the connection; elsewhere (a web handler) an Effect Stream
+            const { body, subscriber } = isNodeRequest(request) ?
+              readableSubscriber(streamBufferBytes, drop) :
+              yield* queueSubscriber(streamBufferSize, drop)
+            // (the stream's place is held until the request is done: its Scope)
+            if (!(yield* hub.join(subscriber))) {
+              subscriber.end()
+              return yield* new TooManyEventStreams({
+                maxStreams,
+                message: `${maxStreams} event streams are open already, as many as allowed: try again later`
+              })
+            }
+            const headers = {
+              "content-type": "text/event-stream",
+              "cache-control": "no-store",
+              "x-accel-buffering": "no",
               // (an event stream's connection is not reused: closing it at the end lets the server close at once)
-              headers: { "cache-control": "no-store", "x-accel-buffering": "no", "connection": "close" }
-            })
-          }))
-        .handleRaw("openapi", () => HttpServerResponse.json(openApiDocument).pipe(Effect.orDie))
+              "connection": "close"
+            }
+            return body instanceof Readable ?
+              HttpServerResponse.raw(body, { contentType: "text/event-stream", headers }) :
+              HttpServerResponse.stream(body, { contentType: "text/event-stream", headers })
+          }).pipe(guard("GET /repeaters/events")))
+        .handleRaw(
+          "openapi",
+          () => HttpServerResponse.json(openApiDocument).pipe(Effect.orDie, guard("GET /repeaters/openapi.json"))
+        )
         .handleRaw("dashboardScript", () =>
           Effect.succeed(HttpServerResponse.text(dashboardScript, {
             contentType: "text/javascript; charset=utf-8",
@@ -372,7 +531,15 @@ export const layer = (
   RepeaterHttpConfigError | ConfigError.ConfigError,
   Repeater
 > =>
-  HttpApiBuilder.api(RepeaterAdminApi).pipe(
-    Layer.provide(HttpApiBuilder.group(RepeaterAdminApi, "repeaters", handlersWith(options))),
-    Layer.provide(layerAuthorization(options))
-  )
+  Layer.unwrapEffect(Effect.suspend(() => {
+    const keys = checkKeys(options, [...authorizationKeys, ...handlersKeys], "layer")
+    if (keys !== undefined) return Effect.fail(configError(keys))
+    const pick = <K extends string>(names: ReadonlyArray<K>) =>
+      Object.fromEntries(names.filter((name) => name in options).map((name) => [name, options[name as never]]))
+    return Effect.succeed(
+      HttpApiBuilder.api(RepeaterAdminApi).pipe(
+        Layer.provide(HttpApiBuilder.group(RepeaterAdminApi, "repeaters", handlersWith(pick(handlersKeys)))),
+        Layer.provide(layerAuthorization(pick(authorizationKeys)))
+      )
+    )
+  }))

@@ -71,6 +71,46 @@ export class RepeaterNotFound extends Schema.TaggedError<RepeaterNotFound>()(
 ) {}
 
 /**
+ * 400: the name in the path is one no repeater can have (see the core's
+ * name rule: 1 to 100 characters, no control characters, not `.` or `..`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRepeaterName extends Schema.TaggedError<InvalidRepeaterName>()(
+  "InvalidRepeaterName",
+  { name: Schema.String, message: Schema.String },
+  HttpApiSchema.annotations({ status: 400, description: "No repeater can have that name" })
+) {}
+
+/**
+ * 503: as many event streams are open as the handlers allow
+ * (`RepeaterHttp.handlersWith({ maxStreams })`); try again later.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TooManyEventStreams extends Schema.TaggedError<TooManyEventStreams>()(
+  "TooManyEventStreams",
+  { maxStreams: Schema.Number, message: Schema.String },
+  HttpApiSchema.annotations({ status: 503, description: "As many event streams are open as allowed" })
+) {}
+
+/**
+ * 500: the handler failed unexpectedly (a defect). The failure is logged with
+ * its whole Cause on the server; the answer says which endpoint failed and
+ * nothing more.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InternalError extends Schema.TaggedError<InternalError>()(
+  "InternalError",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 500, description: "The handler failed; its Cause is logged on the server" })
+) {}
+
+/**
  * 401: the request has no bearer token, or not the right one. The response
  * carries `WWW-Authenticate: Bearer`; the token is never echoed.
  *
@@ -116,11 +156,15 @@ const nameParam = HttpApiSchema.param("name", Schema.String)
  * | `openapi` | `GET /repeaters/openapi.json` |
  * | `dashboardScript` | `GET /repeaters/dashboard/app.js` |
  * | `get` | `GET /repeaters/:name` |
+ * | `status` | `GET /repeaters/:name/status` (the same, for every name) |
  * | `run`, `pause`, `resume`, `stop` | `POST /repeaters/:name/run` … |
  * | `dashboard` | `GET /repeaters/dashboard` (no token: a static page that asks for it) |
  *
  * Every endpoint but `dashboard` requires the bearer token. The names
- * `events`, `openapi.json` and `dashboard` cannot be reached by `GET /repeaters/:name`.
+ * `events`, `openapi.json` and `dashboard` (in any case) are shadowed for
+ * `GET /repeaters/:name` by the routes of those names: `GET
+ * /repeaters/:name/status` reaches every name. A name goes percent-encoded
+ * (`encodeURIComponent`); one no repeater can have gets 400.
  *
  * @example
  * ```ts
@@ -137,37 +181,58 @@ export const group = HttpApiGroup.make("repeaters")
   .add(
     HttpApiEndpoint.get("list", "/repeaters")
       .addSuccess(Schema.Array(RepeaterStatusJson))
+      .addError(InternalError)
       .annotate(OpenApi.Summary, "The status of every repeater")
   )
   .add(
     HttpApiEndpoint.get("events", "/repeaters/events")
       .addSuccess(HttpApiSchema.Text({ contentType: "text/event-stream" }))
+      .addError(InternalError)
+      .addError(TooManyEventStreams)
       .annotate(
         OpenApi.Description,
         "Server-Sent Events: one `data:` line of JSON per repeater event (its `_tag` names it, and so does `event:`), " +
-          "and a comment line every 15 seconds to keep the connection open"
+          "and a comment line every 15 seconds to keep the connection open. At most 100 streams are open at a time " +
+          "(503 beyond); a client that falls 16 batches of events (50 ms each) behind has its stream ended"
       )
   )
   .add(
     HttpApiEndpoint.get("openapi", "/repeaters/openapi.json")
       .addSuccess(Schema.Unknown)
+      .addError(InternalError)
       .annotate(OpenApi.Summary, "This OpenAPI document")
   )
   .add(
     HttpApiEndpoint.get("dashboardScript", "/repeaters/dashboard/app.js")
       .addSuccess(HttpApiSchema.Text({ contentType: "text/javascript" }))
+      .addError(InternalError)
       .annotate(OpenApi.Summary, "The dashboard's script, loaded by the dashboard page with the token")
   )
   .add(
     HttpApiEndpoint.get("get")`/repeaters/${nameParam}`
       .addSuccess(RepeaterStatusJson)
+      .addError(InternalError)
       .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
       .annotate(OpenApi.Summary, "The status of one repeater")
+  )
+  .add(
+    HttpApiEndpoint.get("status")`/repeaters/${nameParam}/status`
+      .addSuccess(RepeaterStatusJson)
+      .addError(InternalError)
+      .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
+      .annotate(
+        OpenApi.Summary,
+        "The status of one repeater, for every name (those of the routes above included, such as events)"
+      )
   )
   .add(
     HttpApiEndpoint.post("run")`/repeaters/${nameParam}/run`
       .addSuccess(RepeaterStatusJson)
+      .addError(InternalError)
       .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
       .annotate(
         OpenApi.Summary,
         "Start a run now (coalesced with an in-flight run, once while paused); answers the status"
@@ -176,19 +241,25 @@ export const group = HttpApiGroup.make("repeaters")
   .add(
     HttpApiEndpoint.post("pause")`/repeaters/${nameParam}/pause`
       .addSuccess(RepeaterStatusJson)
+      .addError(InternalError)
       .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
       .annotate(OpenApi.Summary, "Schedule no new run until resumed; answers the status")
   )
   .add(
     HttpApiEndpoint.post("resume")`/repeaters/${nameParam}/resume`
       .addSuccess(RepeaterStatusJson)
+      .addError(InternalError)
       .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
       .annotate(OpenApi.Summary, "Schedule runs again, without catching up; answers the status")
   )
   .add(
     HttpApiEndpoint.post("stop")`/repeaters/${nameParam}/stop`
       .addSuccess(StopResultJson)
+      .addError(InternalError)
       .addError(RepeaterNotFound)
+      .addError(InvalidRepeaterName)
       .annotate(
         OpenApi.Summary,
         "Stop the repeater: an in-flight run gets its grace period; answers once it has stopped"
@@ -198,6 +269,7 @@ export const group = HttpApiGroup.make("repeaters")
   .add(
     HttpApiEndpoint.get("dashboard", "/repeaters/dashboard")
       .addSuccess(HttpApiSchema.Text({ contentType: "text/html" }))
+      .addError(InternalError)
       .annotate(OpenApi.Summary, "The dashboard page: it asks for the token and keeps it for the browser tab")
   )
   .annotate(OpenApi.Title, "Repeaters")

@@ -163,6 +163,8 @@ export const validate = <E>(
   if (typeof name !== "string" || name.trim().length === 0) {
     return configError(undefined, "name", name, "is not a valid name: it must be a non-empty string")
   }
+  const nameProblem = checkName(name)
+  if (nameProblem !== undefined) return configError(undefined, "name", name, nameProblem)
   const given = (["every", "cron", "schedule"] as const).filter((key) => options[key] !== undefined)
   if (given.length !== 1) {
     return configError(
@@ -279,6 +281,37 @@ export const validate = <E>(
     jitterMillis,
     grace
   })
+}
+
+/**
+ * The longest name, in UTF-16 code units (`name.length`): the router of
+ * `@effect/platform`'s `HttpApi` matches a path parameter of at most 100, so
+ * that every name can be given in a URL (`/repeaters/:name`).
+ *
+ * @internal
+ */
+export const MAX_NAME_LENGTH = 100
+
+/**
+ * What keeps a non-blank name from being carried by a URL path segment, or
+ * `undefined`: every accepted name reaches its repeater through the HTTP
+ * admin API once percent-encoded (`encodeURIComponent`).
+ */
+const checkName = (name: string): string | undefined => {
+  if (name.length > MAX_NAME_LENGTH) {
+    return `is too long: a name has at most ${MAX_NAME_LENGTH} characters (UTF-16 code units), this one has ${name.length}`
+  }
+  if (name === "." || name === "..") {
+    return "is not a valid name: \".\" and \"..\" are path segments that URLs resolve away"
+  }
+  if (/\p{Cc}/u.test(name)) return "is not a valid name: it must not contain control characters"
+  if (/\p{Cs}/u.test(name)) return "is not a valid name: it contains a lone surrogate (it is not well-formed Unicode)"
+  // (the router matches case-insensitively on the lower-cased path: a name whose lower case has another length,
+  // with U+0130 "İ" in it, would be cut at the wrong place)
+  if (name.toLowerCase().length !== name.length) {
+    return "is not a valid name: \"İ\" (U+0130) has a lower case of two characters, which URL routing cannot match"
+  }
+  return undefined
 }
 
 const parseCron = (

@@ -30,9 +30,10 @@ export const serve = (
   }
 ): Effect.Effect<string, unknown, Scope.Scope> =>
   Effect.gen(function*() {
-    const server = NodeHttpServer.layer(createServer, { port: 0, host: options.host ?? "127.0.0.1" })
-    const app = HttpApiBuilder.serve(options.logRequests === true ? HttpMiddleware.logger : undefined).pipe(
-      Layer.provide(RepeaterHttp.layer(options)),
+    const { host, logRequests, ...layerOptions } = options
+    const server = NodeHttpServer.layer(createServer, { port: 0, host: host ?? "127.0.0.1" })
+    const app = HttpApiBuilder.serve(logRequests === true ? HttpMiddleware.logger : undefined).pipe(
+      Layer.provide(RepeaterHttp.layer(layerOptions)),
       Layer.provide(Layer.succeed(Repeater, service)),
       Layer.provideMerge(server)
     )

@@ -1,5 +1,6 @@
-import { Repeater, RepeaterConfigError, RepeaterTimeoutError } from "@effect-repeater/core"
+import { Repeater, RepeaterConfigError, type RepeaterTimeoutError } from "@effect-repeater/core"
 import type { RepeaterHandle, RepeaterOptions } from "@effect-repeater/core"
+import * as RunPolicy from "@effect-repeater/core/RunPolicy"
 import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -198,20 +199,10 @@ const hold = <A, E, R>(
     // the handle of the in-process repeater, once forked (read by its runs)
     const forked: { handle: RepeaterHandle<E | RepeaterTimeoutError> | undefined } = { handle: undefined }
 
-    const attempt = (run: number): Effect.Effect<A, E | RepeaterTimeoutError, R> => {
-      const { retry, timeout } = options
-      if (timeout === undefined && retry === undefined) return effect
-      // each attempt has a Scope of its own, as in core
-      const scoped: Effect.Effect<A, E, R> = Effect.scoped(effect)
-      let attempted: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
-      if (timeout !== undefined) {
-        const limit = Duration.decode(timeout)
-        attempted = Effect.timeoutFail(scoped, {
-          duration: limit,
-          onTimeout: () => new RepeaterTimeoutError({ repeater: name, run, timeout: limit })
-        })
-      }
-      return retry === undefined ? attempted : Effect.retry(attempted, retry)
+    // each run with core's run policy: its timeout (of any length) and retries, each attempt in a Scope of its own
+    const runPolicy: RunPolicy.RunPolicy<E> = {
+      retry: options.retry,
+      timeout: options.timeout === undefined ? undefined : Duration.decode(options.timeout)
     }
 
     const task = Effect.gen(function*() {
@@ -262,7 +253,7 @@ const hold = <A, E, R>(
       const claimedVersion = version
       const run = ++runIndex
       const tick: TickInfo = { name, scheduledAt: DateTime.unsafeMake(scheduledAt), holder, catchUp }
-      return yield* attempt(run).pipe(
+      return yield* RunPolicy.attempt(effect, runPolicy, name, run).pipe(
         Effect.provideService(CurrentTick, tick),
         Effect.onExit((exit) =>
           Effect.flatMap(Clock.currentTimeMillis, (end) =>

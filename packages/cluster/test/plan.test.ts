@@ -1,17 +1,18 @@
+import * as RunPolicy from "@effect-repeater/core/RunPolicy"
+import * as Triggers from "@effect-repeater/kernel/Trigger"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cron from "effect/Cron"
-import {
-  MISSED_COUNT_CAP,
-  planFirstStart,
-  planTakeover,
-  tickOf,
-  type Trigger,
-  triggerOf
-} from "../src/internal/plan.js"
+import * as Schedule from "effect/Schedule"
+import { MISSED_COUNT_CAP, planFirstStart, planTakeover, tickOf, type Timing, timingOf } from "../src/internal/plan.js"
 
-const rate: Trigger = { _tag: "Every", millis: 1000, mode: "rate" }
-const delay: Trigger = { _tag: "Every", millis: 1000, mode: "delay" }
-const hourly: Trigger = { _tag: "Cron", cron: Cron.unsafeParse("0 * * * *", "UTC") }
+const cronTiming = (cron: Cron.Cron): Timing => ({
+  trigger: Triggers.cron((wall) => Cron.next(cron, wall).getTime()),
+  cron
+})
+const rate: Timing = { trigger: Triggers.everyRate(1000), cron: undefined }
+const delay: Timing = { trigger: Triggers.everyDelay(1000), cron: undefined }
+const hourly = cronTiming(Cron.unsafeParse("0 * * * *", "UTC"))
+const schedule: Timing = timingOf({ schedule: Schedule.spaced("1 second") })
 const HOUR = 3_600_000
 const t0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 const none = { lastScheduled: undefined, lastStarted: undefined, lastFinished: undefined }
@@ -74,7 +75,7 @@ describe("where a new holder picks up the schedule", () => {
   })
 
   it("a frequent cron after a long outage: the latest missed match is caught up, the count is capped", () => {
-    const everySecond: Trigger = { _tag: "Cron", cron: Cron.unsafeParse("* * * * * *", "UTC") }
+    const everySecond = cronTiming(Cron.unsafeParse("* * * * * *", "UTC"))
     // down for two days: 172 800 matches missed
     const plan = planTakeover(everySecond, { ...none, lastScheduled: t0 - 48 * HOUR }, "runOnce", t0 + 500)
     assert.strictEqual(plan.catchUp, t0)
@@ -85,7 +86,7 @@ describe("where a new holder picks up the schedule", () => {
   })
 
   it("a Schedule starts over with its own options", () => {
-    const plan = planTakeover({ _tag: "Schedule" }, { ...none, lastScheduled: 10_000 }, "runOnce", 50_000)
+    const plan = planTakeover(schedule, { ...none, lastScheduled: 10_000 }, "runOnce", 50_000)
     assert.strictEqual(plan.initialDelayMillis, undefined)
     assert.strictEqual(plan.catchUp, undefined)
   })
@@ -118,17 +119,19 @@ describe("which tick a run stands for", () => {
 
   it("delay mode and schedules: the start itself", () => {
     assert.strictEqual(tickOf(delay, 10_000, 0, 13_420), 13_420)
-    assert.strictEqual(tickOf({ _tag: "Schedule" }, NaN, 0, 13_420), 13_420)
+    assert.strictEqual(tickOf(schedule, NaN, 0, 13_420), 13_420)
   })
 
-  it("triggerOf reads validated options", () => {
-    assert.deepStrictEqual(triggerOf({ every: "2 seconds", mode: "rate" }), {
-      _tag: "Every",
-      millis: 2000,
-      mode: "rate"
-    })
-    assert.deepStrictEqual(triggerOf({ every: "2 seconds" }), { _tag: "Every", millis: 2000, mode: "delay" })
-    assert.strictEqual(triggerOf({ cron: "0 * * * *", timeZone: "UTC" })._tag, "Cron")
-    assert.deepStrictEqual(triggerOf({}), { _tag: "Schedule" })
+  it("timingOf reads validated options: the kernel's triggers, cron in core's default time zone", () => {
+    const rate = timingOf({ every: "2 seconds", mode: "rate" })
+    assert.deepStrictEqual([rate.trigger._tag, rate.trigger.every, rate.cron], ["EveryRate", 2000, undefined])
+    const delay = timingOf({ every: "2 seconds" })
+    assert.deepStrictEqual([delay.trigger._tag, delay.trigger.every, delay.cron], ["EveryDelay", 2000, undefined])
+    const utc = timingOf({ cron: "0 * * * *", timeZone: "UTC" })
+    assert.strictEqual(utc.trigger._tag, "Cron")
+    assert.deepStrictEqual(utc.cron, Cron.unsafeParse("0 * * * *", "UTC"))
+    const local = timingOf({ cron: "0 * * * *" })
+    assert.deepStrictEqual(local.cron, Cron.unsafeParse("0 * * * *", RunPolicy.localTimeZone()))
+    assert.deepStrictEqual([schedule.trigger._tag, schedule.cron], ["Schedule", undefined])
   })
 })

@@ -23,8 +23,8 @@ import {
   planFirstStart,
   planTakeover,
   tickOf,
-  type Trigger,
-  triggerOf
+  type Timing,
+  timingOf
 } from "./plan.js"
 import * as storage from "./storage.js"
 
@@ -59,11 +59,11 @@ const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, Rep
 }
 
 /** The delay before the very first run, as core computes it from `initialDelay` / `waitFirst`. */
-const firstDelay = <E>(options: ClusterOptions<E>, trigger: Trigger): number =>
+const firstDelay = <E>(options: ClusterOptions<E>, { trigger }: Timing): number =>
   options.initialDelay !== undefined ?
     Duration.toMillis(Duration.decode(options.initialDelay)) :
-    options.waitFirst === true && trigger._tag === "Every" ?
-    trigger.millis :
+    options.waitFirst === true && trigger.every !== undefined ?
+    trigger.every :
     0
 
 const describePlan = (plan: Plan): string => {
@@ -96,7 +96,7 @@ export const layer = <A, E, R>(
     yield* Repeater.validate<E>(options)
     const name = options.name
     const holder = options.holder ?? defaultHolder()
-    const trigger = triggerOf(options)
+    const timing = timingOf(options)
     const policy: MissedPolicy = options.missed ?? "runOnce"
     yield* storage.ensureTable
     yield* storage.ensureRow(name)
@@ -104,7 +104,7 @@ export const layer = <A, E, R>(
     yield* sharding.registerSingleton(
       `effect-repeater/${name}`,
       // `@effect/cluster` neither logs nor restarts a singleton that fails: a defect is logged here
-      hold(options, effect, { name, holder, trigger, policy }).pipe(
+      hold(options, effect, { name, holder, timing, policy }).pipe(
         Effect.tapErrorCause((cause) =>
           Cause.isInterruptedOnly(cause) ?
             Effect.void :
@@ -118,7 +118,7 @@ export const layer = <A, E, R>(
 interface Setup {
   readonly name: string
   readonly holder: string
-  readonly trigger: Trigger
+  readonly timing: Timing
   readonly policy: MissedPolicy
 }
 
@@ -147,7 +147,8 @@ const hold = <A, E, R>(
   setup: Setup
 ): Effect.Effect<void, SqlError, SqlClient.SqlClient | Scope.Scope | Exclude<R, CurrentTick>> =>
   Effect.gen(function*() {
-    const { holder, name, policy, trigger } = setup
+    const { holder, name, policy, timing } = setup
+    const every = timing.trigger.every
     const loaded = yield* retried(
       name,
       "take hold of it",
@@ -169,18 +170,18 @@ const hold = <A, E, R>(
     const planNow = yield* Clock.currentTimeMillis
     const firstStart = state.lastScheduled === undefined && state.lastStarted === undefined
     let plan: Plan
-    if (!firstStart) plan = planTakeover(trigger, state, policy, planNow)
-    else if (trigger._tag === "Every" && state.firstDue !== undefined) {
+    if (!firstStart) plan = planTakeover(timing, state, policy, planNow)
+    else if (every !== undefined && state.firstDue !== undefined) {
       // restarted before the first tick (`initialDelay`, `waitFirst`): it stays where it was planned
       const none = { lastStarted: undefined, lastFinished: undefined }
-      plan = planTakeover(trigger, { ...none, lastScheduled: state.firstDue - trigger.millis }, policy, planNow)
+      plan = planTakeover(timing, { ...none, lastScheduled: state.firstDue - every }, policy, planNow)
     } else {
-      plan = planFirstStart(trigger, firstDelay(options, trigger), planNow)
-      if (trigger._tag === "Every" && plan.firstDue > planNow) {
+      plan = planFirstStart(timing, firstDelay(options, timing), planNow)
+      if (every !== undefined && plan.firstDue > planNow) {
         const stored = yield* retried(name, "record its first tick", storage.planFirst(name, plan.firstDue))
         if (stored !== plan.firstDue) {
           const none = { lastStarted: undefined, lastFinished: undefined }
-          plan = planTakeover(trigger, { ...none, lastScheduled: stored - trigger.millis }, policy, planNow)
+          plan = planTakeover(timing, { ...none, lastScheduled: stored - every }, policy, planNow)
         }
       }
     }
@@ -193,8 +194,8 @@ const hold = <A, E, R>(
     // Rate mode: the grid instant of core's last regular run, counted as core counts it (one tick per run, plus
     // the ticks its overrun rule skipped), so that a run that starts very late (a stalled event loop) still stands
     // for the tick core runs it for, not for a later one.
-    const counted = trigger._tag === "Every" && trigger.mode === "rate" && !Number.isNaN(plan.firstDue)
-    let lastGrid = plan.firstDue - (trigger._tag === "Every" ? trigger.millis : 0)
+    const counted = timing.trigger._tag === "EveryRate" && !Number.isNaN(plan.firstDue)
+    let lastGrid = plan.firstDue - (every ?? 0)
     let skippedSeen = 0
     // the handle of the in-process repeater, once forked (read by its runs)
     const forked: { handle: RepeaterHandle<E | RepeaterTimeoutError> | undefined } = { handle: undefined }
@@ -210,21 +211,21 @@ const hold = <A, E, R>(
       const catchUp = pendingCatchUp !== undefined
       let scheduledAt: number
       if (pendingCatchUp !== undefined) scheduledAt = pendingCatchUp
-      else if (counted && trigger._tag === "Every") {
+      else if (counted && every !== undefined) {
         const skipped = forked.handle === undefined ? skippedSeen : (yield* forked.handle.status).skippedTicks
         if (skipped > skippedSeen) {
           yield* Effect.logWarning(
             `Cluster repeater "${name}": ${skipped - skippedSeen} tick(s) skipped from ${
-              new Date(lastGrid + trigger.millis).toISOString()
+              new Date(lastGrid + every).toISOString()
             } (a run or the process was late by more than a period)`
           ).pipe(
-            Effect.annotateLogs({ skippedFrom: lastGrid + trigger.millis, skippedCount: skipped - skippedSeen })
+            Effect.annotateLogs({ skippedFrom: lastGrid + every, skippedCount: skipped - skippedSeen })
           )
         }
-        lastGrid += trigger.millis * (1 + skipped - skippedSeen)
+        lastGrid += every * (1 + skipped - skippedSeen)
         skippedSeen = skipped
         scheduledAt = lastGrid
-      } else scheduledAt = tickOf(trigger, plan.firstDue, jitterMillis, start)
+      } else scheduledAt = tickOf(timing, plan.firstDue, jitterMillis, start)
       pendingCatchUp = undefined
       const claimed = yield* storage.claim(name, version, scheduledAt, start, holder).pipe(
         Effect.catchAll((error) =>

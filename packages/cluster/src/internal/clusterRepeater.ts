@@ -1,5 +1,5 @@
-import { Repeater, RepeaterConfigError, type RepeaterTimeoutError } from "@effect-repeater/core"
-import type { RepeaterHandle, RepeaterOptions } from "@effect-repeater/core"
+import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
+import type { RepeaterOptions, RepeaterService } from "@effect-repeater/core"
 import * as RunPolicy from "@effect-repeater/core/RunPolicy"
 import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
@@ -12,8 +12,10 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import { hostname } from "node:os"
 import { CurrentTick, type TickInfo } from "../CurrentTick.js"
 import {
@@ -140,6 +142,46 @@ const retried = <A, R>(
     Effect.orDie
   )
 
+/**
+ * The ticks of a rate-mode repeater as core runs them, from the events of the
+ * holder's own service (the only repeater in it): before each run starts, core
+ * reports the tick it runs it for (`RunStarted`), named here on the durable
+ * grid anchored at `firstDue` (core's grid is the same, shifted by the few
+ * milliseconds between the plan and the fork), and the ticks its overrun rule
+ * skipped (`TickSkipped`), logged as a warning. Returns what a run takes its
+ * tick from.
+ */
+const ticksOfCore = (
+  service: RepeaterService,
+  name: string,
+  firstDue: number,
+  every: number
+): Effect.Effect<Effect.Effect<number>, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const started = yield* Queue.unbounded<number>()
+    const onGrid = (at: DateTime.Utc): number =>
+      firstDue + Math.round((DateTime.toEpochMillis(at) - firstDue) / every) * every
+    yield* Effect.forkScoped(Stream.runForEach(service.events, (event) => {
+      switch (event._tag) {
+        case "RunStarted":
+          return Queue.offer(started, onGrid(event.scheduledAt))
+        case "TickSkipped": {
+          const from = onGrid(event.scheduledAt)
+          return Effect.logWarning(
+            `Cluster repeater "${name}": ${event.count} tick(s) skipped from ${
+              new Date(from).toISOString()
+            } (a run or the process was late by more than a period)`
+          ).pipe(Effect.annotateLogs({ skippedFrom: from, skippedCount: event.count }))
+        }
+        default:
+          return Effect.void
+      }
+    }))
+    // the subscription is made before the repeater is forked: no report of a run is missed
+    yield* Effect.yieldNow()
+    return Queue.take(started)
+  })
+
 /** What the runner that holds the singleton runs, for as long as it holds it. */
 const hold = <A, E, R>(
   options: ClusterOptions<E>,
@@ -190,15 +232,10 @@ const hold = <A, E, R>(
     let version = state.version
     let pendingCatchUp = plan.catchUp
     let runIndex = state.runs
-    const jitterMillis = options.jitter === undefined ? 0 : Duration.toMillis(Duration.decode(options.jitter))
-    // Rate mode: the grid instant of core's last regular run, counted as core counts it (one tick per run, plus
-    // the ticks its overrun rule skipped), so that a run that starts very late (a stalled event loop) still stands
-    // for the tick core runs it for, not for a later one.
-    const counted = timing.trigger._tag === "EveryRate" && !Number.isNaN(plan.firstDue)
-    let lastGrid = plan.firstDue - (every ?? 0)
-    let skippedSeen = 0
-    // the handle of the in-process repeater, once forked (read by its runs)
-    const forked: { handle: RepeaterHandle<E | RepeaterTimeoutError> | undefined } = { handle: undefined }
+    // Rate mode: each run stands for the tick core runs it for, however late it starts (a stalled event loop)
+    const coreTick = timing.trigger._tag === "EveryRate" && every !== undefined && !Number.isNaN(plan.firstDue) ?
+      yield* ticksOfCore(service, name, plan.firstDue, every) :
+      undefined
 
     // each run with core's run policy: its timeout (of any length) and retries, each attempt in a Scope of its own
     const runPolicy: RunPolicy.RunPolicy<E> = {
@@ -209,23 +246,12 @@ const hold = <A, E, R>(
     const task = Effect.gen(function*() {
       const start = yield* Clock.currentTimeMillis
       const catchUp = pendingCatchUp !== undefined
+      // (taken for every run, a catch-up run too, so that each run takes its own)
+      const coreScheduledAt = coreTick === undefined ? undefined : yield* coreTick
       let scheduledAt: number
       if (pendingCatchUp !== undefined) scheduledAt = pendingCatchUp
-      else if (counted && every !== undefined) {
-        const skipped = forked.handle === undefined ? skippedSeen : (yield* forked.handle.status).skippedTicks
-        if (skipped > skippedSeen) {
-          yield* Effect.logWarning(
-            `Cluster repeater "${name}": ${skipped - skippedSeen} tick(s) skipped from ${
-              new Date(lastGrid + every).toISOString()
-            } (a run or the process was late by more than a period)`
-          ).pipe(
-            Effect.annotateLogs({ skippedFrom: lastGrid + every, skippedCount: skipped - skippedSeen })
-          )
-        }
-        lastGrid += every * (1 + skipped - skippedSeen)
-        skippedSeen = skipped
-        scheduledAt = lastGrid
-      } else scheduledAt = tickOf(timing, plan.firstDue, jitterMillis, start)
+      else if (coreScheduledAt !== undefined) scheduledAt = coreScheduledAt
+      else scheduledAt = tickOf(timing, start)
       pendingCatchUp = undefined
       const claimed = yield* storage.claim(name, version, scheduledAt, start, holder).pipe(
         Effect.catchAll((error) =>
@@ -287,7 +313,6 @@ const hold = <A, E, R>(
       },
       task
     ).pipe(Effect.orDie)
-    forked.handle = handle
     if (plan.catchUp !== undefined) yield* handle.runNow
     const ended = yield* Effect.exit(handle.join)
     const status = yield* handle.status

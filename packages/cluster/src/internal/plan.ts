@@ -154,21 +154,17 @@ export const planTakeover = (timing: Timing, state: PlanState, policy: MissedPol
 }
 
 /**
- * The scheduled instant a run that started at `start` stands for: the tick of
- * the rate grid anchored at `firstDue`, or the cron match, at or just before
- * `start` (runs start a little late, never early by more than `tolerance`);
- * with `every` in delay mode and with `schedule`, the start itself.
+ * The scheduled instant a run that started at `start` stands for, where core
+ * does not report it: the cron match at or just before `start` (runs start a
+ * little late, never early by more than 50 ms); with `every` in delay mode and
+ * with `schedule`, the start itself. (In rate mode, a run stands for the tick
+ * core runs it for.)
  *
  * @internal
  */
-export const tickOf = ({ cron, trigger }: Timing, firstDue: number, jitterMillis: number, start: number): number => {
-  if (cron !== undefined) {
+export const tickOf = ({ cron }: Timing, start: number): number =>
+  cron === undefined ?
+    start :
     // `Cron.prev` gives the last match strictly before the whole second of its input: cron matches
     // fall on whole seconds, so this is the last match at or before `start` (+ 50 ms of tolerance)
-    return Cron.prev(cron, start + 50 + 1000).getTime()
-  }
-  const every = trigger.every
-  if (trigger._tag !== "EveryRate" || every === undefined || Number.isNaN(firstDue)) return start
-  const tolerance = Math.min(100, Math.max(0, (every - jitterMillis) / 4))
-  return firstDue + Math.floor((start + tolerance - firstDue) / every) * every
-}
+    Cron.prev(cron, start + 50 + 1000).getTime()

@@ -1,17 +1,18 @@
+import * as RunPolicy from "@effect-repeater/core/RunPolicy"
+import * as Triggers from "@effect-repeater/kernel/Trigger"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cron from "effect/Cron"
-import {
-  MISSED_COUNT_CAP,
-  planFirstStart,
-  planTakeover,
-  tickOf,
-  type Trigger,
-  triggerOf
-} from "../src/internal/plan.js"
+import * as Schedule from "effect/Schedule"
+import { MISSED_COUNT_CAP, planFirstStart, planTakeover, tickOf, type Timing, timingOf } from "../src/internal/plan.js"
 
-const rate: Trigger = { _tag: "Every", millis: 1000, mode: "rate" }
-const delay: Trigger = { _tag: "Every", millis: 1000, mode: "delay" }
-const hourly: Trigger = { _tag: "Cron", cron: Cron.unsafeParse("0 * * * *", "UTC") }
+const cronTiming = (cron: Cron.Cron): Timing => ({
+  trigger: Triggers.cron((wall) => Cron.next(cron, wall).getTime()),
+  cron
+})
+const rate: Timing = { trigger: Triggers.everyRate(1000), cron: undefined }
+const delay: Timing = { trigger: Triggers.everyDelay(1000), cron: undefined }
+const hourly = cronTiming(Cron.unsafeParse("0 * * * *", "UTC"))
+const schedule: Timing = timingOf({ schedule: Schedule.spaced("1 second") })
 const HOUR = 3_600_000
 const t0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 const none = { lastScheduled: undefined, lastStarted: undefined, lastFinished: undefined }
@@ -74,7 +75,7 @@ describe("where a new holder picks up the schedule", () => {
   })
 
   it("a frequent cron after a long outage: the latest missed match is caught up, the count is capped", () => {
-    const everySecond: Trigger = { _tag: "Cron", cron: Cron.unsafeParse("* * * * * *", "UTC") }
+    const everySecond = cronTiming(Cron.unsafeParse("* * * * * *", "UTC"))
     // down for two days: 172 800 matches missed
     const plan = planTakeover(everySecond, { ...none, lastScheduled: t0 - 48 * HOUR }, "runOnce", t0 + 500)
     assert.strictEqual(plan.catchUp, t0)
@@ -85,7 +86,7 @@ describe("where a new holder picks up the schedule", () => {
   })
 
   it("a Schedule starts over with its own options", () => {
-    const plan = planTakeover({ _tag: "Schedule" }, { ...none, lastScheduled: 10_000 }, "runOnce", 50_000)
+    const plan = planTakeover(schedule, { ...none, lastScheduled: 10_000 }, "runOnce", 50_000)
     assert.strictEqual(plan.initialDelayMillis, undefined)
     assert.strictEqual(plan.catchUp, undefined)
   })
@@ -102,33 +103,27 @@ describe("where a new holder picks up the schedule", () => {
 })
 
 describe("which tick a run stands for", () => {
-  it("rate mode: the tick of the grid at or just before the start, jitter and lateness included", () => {
-    assert.strictEqual(tickOf(rate, 10_000, 0, 13_000), 13_000)
-    assert.strictEqual(tickOf(rate, 10_000, 0, 13_420), 13_000)
-    // a timer that fires a few milliseconds early still names its tick
-    assert.strictEqual(tickOf(rate, 10_000, 0, 12_998), 13_000)
-    assert.strictEqual(tickOf(rate, 10_000, 300, 13_299), 13_000)
-  })
-
   it("cron: the match at or just before the start", () => {
-    assert.strictEqual(tickOf(hourly, NaN, 0, t0 + HOUR + 30), t0 + HOUR)
-    assert.strictEqual(tickOf(hourly, NaN, 0, t0 + HOUR - 3), t0 + HOUR)
-    assert.strictEqual(tickOf(hourly, NaN, 0, t0 + HOUR + 40 * 60_000), t0 + HOUR)
+    assert.strictEqual(tickOf(hourly, t0 + HOUR + 30), t0 + HOUR)
+    assert.strictEqual(tickOf(hourly, t0 + HOUR - 3), t0 + HOUR)
+    assert.strictEqual(tickOf(hourly, t0 + HOUR + 40 * 60_000), t0 + HOUR)
   })
 
   it("delay mode and schedules: the start itself", () => {
-    assert.strictEqual(tickOf(delay, 10_000, 0, 13_420), 13_420)
-    assert.strictEqual(tickOf({ _tag: "Schedule" }, NaN, 0, 13_420), 13_420)
+    assert.strictEqual(tickOf(delay, 13_420), 13_420)
+    assert.strictEqual(tickOf(schedule, 13_420), 13_420)
   })
 
-  it("triggerOf reads validated options", () => {
-    assert.deepStrictEqual(triggerOf({ every: "2 seconds", mode: "rate" }), {
-      _tag: "Every",
-      millis: 2000,
-      mode: "rate"
-    })
-    assert.deepStrictEqual(triggerOf({ every: "2 seconds" }), { _tag: "Every", millis: 2000, mode: "delay" })
-    assert.strictEqual(triggerOf({ cron: "0 * * * *", timeZone: "UTC" })._tag, "Cron")
-    assert.deepStrictEqual(triggerOf({}), { _tag: "Schedule" })
+  it("timingOf reads validated options: the kernel's triggers, cron in core's default time zone", () => {
+    const rate = timingOf({ every: "2 seconds", mode: "rate" })
+    assert.deepStrictEqual([rate.trigger._tag, rate.trigger.every, rate.cron], ["EveryRate", 2000, undefined])
+    const delay = timingOf({ every: "2 seconds" })
+    assert.deepStrictEqual([delay.trigger._tag, delay.trigger.every, delay.cron], ["EveryDelay", 2000, undefined])
+    const utc = timingOf({ cron: "0 * * * *", timeZone: "UTC" })
+    assert.strictEqual(utc.trigger._tag, "Cron")
+    assert.deepStrictEqual(utc.cron, Cron.unsafeParse("0 * * * *", "UTC"))
+    const local = timingOf({ cron: "0 * * * *" })
+    assert.deepStrictEqual(local.cron, Cron.unsafeParse("0 * * * *", RunPolicy.localTimeZone()))
+    assert.deepStrictEqual([schedule.trigger._tag, schedule.cron], ["Schedule", undefined])
   })
 })

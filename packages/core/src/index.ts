@@ -34,3 +34,8 @@ export type * from "./RepeaterEvent.js"
  * @since 0.1.0
  */
 export type * from "./RepeaterHandle.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RunPolicy from "./RunPolicy.js"

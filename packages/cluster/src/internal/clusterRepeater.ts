@@ -1,5 +1,6 @@
-import { Repeater, RepeaterConfigError, RepeaterTimeoutError } from "@effect-repeater/core"
-import type { RepeaterHandle, RepeaterOptions } from "@effect-repeater/core"
+import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
+import type { RepeaterOptions, RepeaterService } from "@effect-repeater/core"
+import * as RunPolicy from "@effect-repeater/core/RunPolicy"
 import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -11,8 +12,10 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import { hostname } from "node:os"
 import { CurrentTick, type TickInfo } from "../CurrentTick.js"
 import {
@@ -22,8 +25,8 @@ import {
   planFirstStart,
   planTakeover,
   tickOf,
-  type Trigger,
-  triggerOf
+  type Timing,
+  timingOf
 } from "./plan.js"
 import * as storage from "./storage.js"
 
@@ -58,11 +61,11 @@ const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, Rep
 }
 
 /** The delay before the very first run, as core computes it from `initialDelay` / `waitFirst`. */
-const firstDelay = <E>(options: ClusterOptions<E>, trigger: Trigger): number =>
+const firstDelay = <E>(options: ClusterOptions<E>, { trigger }: Timing): number =>
   options.initialDelay !== undefined ?
     Duration.toMillis(Duration.decode(options.initialDelay)) :
-    options.waitFirst === true && trigger._tag === "Every" ?
-    trigger.millis :
+    options.waitFirst === true && trigger.every !== undefined ?
+    trigger.every :
     0
 
 const describePlan = (plan: Plan): string => {
@@ -95,7 +98,7 @@ export const layer = <A, E, R>(
     yield* Repeater.validate<E>(options)
     const name = options.name
     const holder = options.holder ?? defaultHolder()
-    const trigger = triggerOf(options)
+    const timing = timingOf(options)
     const policy: MissedPolicy = options.missed ?? "runOnce"
     yield* storage.ensureTable
     yield* storage.ensureRow(name)
@@ -103,7 +106,7 @@ export const layer = <A, E, R>(
     yield* sharding.registerSingleton(
       `effect-repeater/${name}`,
       // `@effect/cluster` neither logs nor restarts a singleton that fails: a defect is logged here
-      hold(options, effect, { name, holder, trigger, policy }).pipe(
+      hold(options, effect, { name, holder, timing, policy }).pipe(
         Effect.tapErrorCause((cause) =>
           Cause.isInterruptedOnly(cause) ?
             Effect.void :
@@ -117,7 +120,7 @@ export const layer = <A, E, R>(
 interface Setup {
   readonly name: string
   readonly holder: string
-  readonly trigger: Trigger
+  readonly timing: Timing
   readonly policy: MissedPolicy
 }
 
@@ -139,6 +142,46 @@ const retried = <A, R>(
     Effect.orDie
   )
 
+/**
+ * The ticks of a rate-mode repeater as core runs them, from the events of the
+ * holder's own service (the only repeater in it): before each run starts, core
+ * reports the tick it runs it for (`RunStarted`), named here on the durable
+ * grid anchored at `firstDue` (core's grid is the same, shifted by the few
+ * milliseconds between the plan and the fork), and the ticks its overrun rule
+ * skipped (`TickSkipped`), logged as a warning. Returns what a run takes its
+ * tick from.
+ */
+const ticksOfCore = (
+  service: RepeaterService,
+  name: string,
+  firstDue: number,
+  every: number
+): Effect.Effect<Effect.Effect<number>, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const started = yield* Queue.unbounded<number>()
+    const onGrid = (at: DateTime.Utc): number =>
+      firstDue + Math.round((DateTime.toEpochMillis(at) - firstDue) / every) * every
+    yield* Effect.forkScoped(Stream.runForEach(service.events, (event) => {
+      switch (event._tag) {
+        case "RunStarted":
+          return Queue.offer(started, onGrid(event.scheduledAt))
+        case "TickSkipped": {
+          const from = onGrid(event.scheduledAt)
+          return Effect.logWarning(
+            `Cluster repeater "${name}": ${event.count} tick(s) skipped from ${
+              new Date(from).toISOString()
+            } (a run or the process was late by more than a period)`
+          ).pipe(Effect.annotateLogs({ skippedFrom: from, skippedCount: event.count }))
+        }
+        default:
+          return Effect.void
+      }
+    }))
+    // the subscription is made before the repeater is forked: no report of a run is missed
+    yield* Effect.yieldNow()
+    return Queue.take(started)
+  })
+
 /** What the runner that holds the singleton runs, for as long as it holds it. */
 const hold = <A, E, R>(
   options: ClusterOptions<E>,
@@ -146,7 +189,8 @@ const hold = <A, E, R>(
   setup: Setup
 ): Effect.Effect<void, SqlError, SqlClient.SqlClient | Scope.Scope | Exclude<R, CurrentTick>> =>
   Effect.gen(function*() {
-    const { holder, name, policy, trigger } = setup
+    const { holder, name, policy, timing } = setup
+    const every = timing.trigger.every
     const loaded = yield* retried(
       name,
       "take hold of it",
@@ -168,18 +212,18 @@ const hold = <A, E, R>(
     const planNow = yield* Clock.currentTimeMillis
     const firstStart = state.lastScheduled === undefined && state.lastStarted === undefined
     let plan: Plan
-    if (!firstStart) plan = planTakeover(trigger, state, policy, planNow)
-    else if (trigger._tag === "Every" && state.firstDue !== undefined) {
+    if (!firstStart) plan = planTakeover(timing, state, policy, planNow)
+    else if (every !== undefined && state.firstDue !== undefined) {
       // restarted before the first tick (`initialDelay`, `waitFirst`): it stays where it was planned
       const none = { lastStarted: undefined, lastFinished: undefined }
-      plan = planTakeover(trigger, { ...none, lastScheduled: state.firstDue - trigger.millis }, policy, planNow)
+      plan = planTakeover(timing, { ...none, lastScheduled: state.firstDue - every }, policy, planNow)
     } else {
-      plan = planFirstStart(trigger, firstDelay(options, trigger), planNow)
-      if (trigger._tag === "Every" && plan.firstDue > planNow) {
+      plan = planFirstStart(timing, firstDelay(options, timing), planNow)
+      if (every !== undefined && plan.firstDue > planNow) {
         const stored = yield* retried(name, "record its first tick", storage.planFirst(name, plan.firstDue))
         if (stored !== plan.firstDue) {
           const none = { lastStarted: undefined, lastFinished: undefined }
-          plan = planTakeover(trigger, { ...none, lastScheduled: stored - trigger.millis }, policy, planNow)
+          plan = planTakeover(timing, { ...none, lastScheduled: stored - every }, policy, planNow)
         }
       }
     }
@@ -188,52 +232,26 @@ const hold = <A, E, R>(
     let version = state.version
     let pendingCatchUp = plan.catchUp
     let runIndex = state.runs
-    const jitterMillis = options.jitter === undefined ? 0 : Duration.toMillis(Duration.decode(options.jitter))
-    // Rate mode: the grid instant of core's last regular run, counted as core counts it (one tick per run, plus
-    // the ticks its overrun rule skipped), so that a run that starts very late (a stalled event loop) still stands
-    // for the tick core runs it for, not for a later one.
-    const counted = trigger._tag === "Every" && trigger.mode === "rate" && !Number.isNaN(plan.firstDue)
-    let lastGrid = plan.firstDue - (trigger._tag === "Every" ? trigger.millis : 0)
-    let skippedSeen = 0
-    // the handle of the in-process repeater, once forked (read by its runs)
-    const forked: { handle: RepeaterHandle<E | RepeaterTimeoutError> | undefined } = { handle: undefined }
+    // Rate mode: each run stands for the tick core runs it for, however late it starts (a stalled event loop)
+    const coreTick = timing.trigger._tag === "EveryRate" && every !== undefined && !Number.isNaN(plan.firstDue) ?
+      yield* ticksOfCore(service, name, plan.firstDue, every) :
+      undefined
 
-    const attempt = (run: number): Effect.Effect<A, E | RepeaterTimeoutError, R> => {
-      const { retry, timeout } = options
-      if (timeout === undefined && retry === undefined) return effect
-      // each attempt has a Scope of its own, as in core
-      const scoped: Effect.Effect<A, E, R> = Effect.scoped(effect)
-      let attempted: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
-      if (timeout !== undefined) {
-        const limit = Duration.decode(timeout)
-        attempted = Effect.timeoutFail(scoped, {
-          duration: limit,
-          onTimeout: () => new RepeaterTimeoutError({ repeater: name, run, timeout: limit })
-        })
-      }
-      return retry === undefined ? attempted : Effect.retry(attempted, retry)
+    // each run with core's run policy: its timeout (of any length) and retries, each attempt in a Scope of its own
+    const runPolicy: RunPolicy.RunPolicy<E> = {
+      retry: options.retry,
+      timeout: options.timeout === undefined ? undefined : Duration.decode(options.timeout)
     }
 
     const task = Effect.gen(function*() {
       const start = yield* Clock.currentTimeMillis
       const catchUp = pendingCatchUp !== undefined
+      // (taken for every run, a catch-up run too, so that each run takes its own)
+      const coreScheduledAt = coreTick === undefined ? undefined : yield* coreTick
       let scheduledAt: number
       if (pendingCatchUp !== undefined) scheduledAt = pendingCatchUp
-      else if (counted && trigger._tag === "Every") {
-        const skipped = forked.handle === undefined ? skippedSeen : (yield* forked.handle.status).skippedTicks
-        if (skipped > skippedSeen) {
-          yield* Effect.logWarning(
-            `Cluster repeater "${name}": ${skipped - skippedSeen} tick(s) skipped from ${
-              new Date(lastGrid + trigger.millis).toISOString()
-            } (a run or the process was late by more than a period)`
-          ).pipe(
-            Effect.annotateLogs({ skippedFrom: lastGrid + trigger.millis, skippedCount: skipped - skippedSeen })
-          )
-        }
-        lastGrid += trigger.millis * (1 + skipped - skippedSeen)
-        skippedSeen = skipped
-        scheduledAt = lastGrid
-      } else scheduledAt = tickOf(trigger, plan.firstDue, jitterMillis, start)
+      else if (coreScheduledAt !== undefined) scheduledAt = coreScheduledAt
+      else scheduledAt = tickOf(timing, start)
       pendingCatchUp = undefined
       const claimed = yield* storage.claim(name, version, scheduledAt, start, holder).pipe(
         Effect.catchAll((error) =>
@@ -262,7 +280,7 @@ const hold = <A, E, R>(
       const claimedVersion = version
       const run = ++runIndex
       const tick: TickInfo = { name, scheduledAt: DateTime.unsafeMake(scheduledAt), holder, catchUp }
-      return yield* attempt(run).pipe(
+      return yield* RunPolicy.attempt(effect, runPolicy, name, run).pipe(
         Effect.provideService(CurrentTick, tick),
         Effect.onExit((exit) =>
           Effect.flatMap(Clock.currentTimeMillis, (end) =>
@@ -295,7 +313,6 @@ const hold = <A, E, R>(
       },
       task
     ).pipe(Effect.orDie)
-    forked.handle = handle
     if (plan.catchUp !== undefined) yield* handle.runNow
     const ended = yield* Effect.exit(handle.join)
     const status = yield* handle.status

@@ -3,15 +3,24 @@
  * schedule from the durable state, and which scheduled instant a run stands
  * for. Times are wall-clock epoch milliseconds.
  */
+import * as RunPolicy from "@effect-repeater/core/RunPolicy"
+import * as Triggers from "@effect-repeater/kernel/Trigger"
 import * as Cron from "effect/Cron"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
+import type * as Schedule from "effect/Schedule"
 
-/** @internal */
-export type Trigger =
-  | { readonly _tag: "Every"; readonly millis: number; readonly mode: "delay" | "rate" }
-  | { readonly _tag: "Cron"; readonly cron: Cron.Cron }
-  | { readonly _tag: "Schedule" }
+/**
+ * When a cluster repeater runs: the kernel's trigger (an `every` trigger
+ * carries its period), with a cron repeater's rule, whose matches before an
+ * instant name the ticks a new holder missed and the tick a run stands for.
+ *
+ * @internal
+ */
+export interface Timing {
+  readonly trigger: Triggers.Trigger<unknown> & { readonly every?: number | undefined }
+  readonly cron: Cron.Cron | undefined
+}
 
 /** @internal */
 export type MissedPolicy = "skip" | "runOnce"
@@ -43,31 +52,35 @@ export interface Plan {
 }
 
 /**
- * The trigger as the cluster package needs it, from options that core's
- * `Repeater.validate` has accepted.
+ * The timing of options that core's `Repeater.validate` has accepted: the
+ * kernel's triggers, cron in core's default time zone when none is given.
  *
  * @internal
  */
-export const triggerOf = (options: {
+export const timingOf = (options: {
   readonly every?: Duration.DurationInput | undefined
   readonly mode?: "delay" | "rate" | undefined
   readonly cron?: string | undefined
   readonly timeZone?: string | undefined
-}): Trigger => {
+  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+}): Timing => {
   if (options.every !== undefined) {
-    return { _tag: "Every", millis: Duration.toMillis(Duration.decode(options.every)), mode: options.mode ?? "delay" }
+    const millis = Duration.toMillis(Duration.decode(options.every))
+    const trigger = options.mode === "rate" ? Triggers.everyRate(millis) : Triggers.everyDelay(millis)
+    return { trigger, cron: undefined }
   }
   if (options.cron !== undefined) {
-    const parsed = Cron.parse(options.cron, options.timeZone ?? localTimeZone())
-    if (Either.isRight(parsed)) return { _tag: "Cron", cron: parsed.right }
+    const parsed = Cron.parse(options.cron, options.timeZone ?? RunPolicy.localTimeZone())
+    if (Either.isRight(parsed)) {
+      const cron = parsed.right
+      return { trigger: Triggers.cron((wall) => Cron.next(cron, wall).getTime()), cron }
+    }
   }
-  return { _tag: "Schedule" }
-}
-
-/** The process's named local time zone, as core uses for cron without `timeZone`. @internal */
-export const localTimeZone = (): string => {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
-  return typeof zone === "string" && zone.length > 0 ? zone : "UTC"
+  const schedule = options.schedule
+  return {
+    trigger: Triggers.schedule(schedule?.initial, (wallNow, state) => schedule?.step(wallNow, undefined, state)),
+    cron: undefined
+  }
 }
 
 /**
@@ -76,12 +89,15 @@ export const localTimeZone = (): string => {
  *
  * @internal
  */
-export const planFirstStart = (trigger: Trigger, initialDelayMillis: number, now: number): Plan => ({
-  initialDelayMillis: trigger._tag === "Every" ? initialDelayMillis : undefined,
-  firstDue: trigger._tag === "Every" ? now + initialDelayMillis : NaN,
-  catchUp: undefined,
-  missed: 0
-})
+export const planFirstStart = ({ trigger }: Timing, initialDelayMillis: number, now: number): Plan => {
+  const every = trigger.every !== undefined
+  return {
+    initialDelayMillis: every ? initialDelayMillis : undefined,
+    firstDue: every ? now + initialDelayMillis : NaN,
+    catchUp: undefined,
+    missed: 0
+  }
+}
 
 /**
  * Where a new holder continues a schedule that has run before: the next tick
@@ -90,75 +106,65 @@ export const planFirstStart = (trigger: Trigger, initialDelayMillis: number, now
  *
  * @internal
  */
-export const planTakeover = (trigger: Trigger, state: PlanState, policy: MissedPolicy, now: number): Plan => {
-  switch (trigger._tag) {
-    case "Every": {
-      const every = trigger.millis
-      const base = trigger.mode === "rate" ?
-        state.lastScheduled :
-        state.lastFinished ?? state.lastStarted ?? state.lastScheduled
-      if (base === undefined) return planFirstStart(trigger, 0, now)
-      const due = base + every
-      if (due > now) return { initialDelayMillis: due - now, firstDue: due, catchUp: undefined, missed: 0 }
-      const missed = Math.floor((now - due) / every) + 1
-      const latest = due + (missed - 1) * every
-      const next = latest + every
-      return {
-        initialDelayMillis: next - now,
-        firstDue: next,
-        catchUp: policy === "runOnce" ? latest : undefined,
-        missed
-      }
+export const planTakeover = (timing: Timing, state: PlanState, policy: MissedPolicy, now: number): Plan => {
+  const { cron, trigger } = timing
+  const every = trigger.every
+  if (every !== undefined) {
+    const base = trigger._tag === "EveryRate" ?
+      state.lastScheduled :
+      state.lastFinished ?? state.lastStarted ?? state.lastScheduled
+    if (base === undefined) return planFirstStart(timing, 0, now)
+    const due = base + every
+    if (due > now) return { initialDelayMillis: due - now, firstDue: due, catchUp: undefined, missed: 0 }
+    const missed = Math.floor((now - due) / every) + 1
+    const latest = due + (missed - 1) * every
+    const next = latest + every
+    return {
+      initialDelayMillis: next - now,
+      firstDue: next,
+      catchUp: policy === "runOnce" ? latest : undefined,
+      missed
     }
-    case "Cron": {
-      const last = state.lastScheduled
-      const next = Cron.next(trigger.cron, now).getTime()
-      if (last === undefined) return { initialDelayMillis: 0, firstDue: next, catchUp: undefined, missed: 0 }
-      // the latest match at or before now (matches fall on whole seconds; `Cron.prev` is strictly before the
-      // whole second of its input)
-      const previous = Cron.prev(trigger.cron, now + 1000).getTime()
-      const latest = previous > last ? previous : undefined
-      let missed = 0
-      // counted up to the cap only: a long outage of a frequent cron would block the runner (and its shard locks)
-      if (latest !== undefined) {
-        for (let match = Cron.next(trigger.cron, last).getTime(); match <= latest && missed < MISSED_COUNT_CAP;) {
-          missed++
-          match = Cron.next(trigger.cron, match).getTime()
-        }
-      }
-      return {
-        initialDelayMillis: 0,
-        firstDue: next,
-        catchUp: policy === "runOnce" ? latest : undefined,
-        missed
-      }
-    }
-    case "Schedule":
-      return { initialDelayMillis: undefined, firstDue: NaN, catchUp: undefined, missed: 0 }
   }
+  if (cron !== undefined) {
+    const last = state.lastScheduled
+    const next = Cron.next(cron, now).getTime()
+    if (last === undefined) return { initialDelayMillis: 0, firstDue: next, catchUp: undefined, missed: 0 }
+    // the latest match at or before now (matches fall on whole seconds; `Cron.prev` is strictly before the
+    // whole second of its input)
+    const previous = Cron.prev(cron, now + 1000).getTime()
+    const latest = previous > last ? previous : undefined
+    let missed = 0
+    // counted up to the cap only: a long outage of a frequent cron would block the runner (and its shard locks)
+    if (latest !== undefined) {
+      for (let match = Cron.next(cron, last).getTime(); match <= latest && missed < MISSED_COUNT_CAP;) {
+        missed++
+        match = Cron.next(cron, match).getTime()
+      }
+    }
+    return {
+      initialDelayMillis: 0,
+      firstDue: next,
+      catchUp: policy === "runOnce" ? latest : undefined,
+      missed
+    }
+  }
+  // a schedule cannot be stored: it starts over with its own options
+  return { initialDelayMillis: undefined, firstDue: NaN, catchUp: undefined, missed: 0 }
 }
 
 /**
- * The scheduled instant a run that started at `start` stands for: the tick of
- * the rate grid anchored at `firstDue`, or the cron match, at or just before
- * `start` (runs start a little late, never early by more than `tolerance`);
- * with `every` in delay mode and with `schedule`, the start itself.
+ * The scheduled instant a run that started at `start` stands for, where core
+ * does not report it: the cron match at or just before `start` (runs start a
+ * little late, never early by more than 50 ms); with `every` in delay mode and
+ * with `schedule`, the start itself. (In rate mode, a run stands for the tick
+ * core runs it for.)
  *
  * @internal
  */
-export const tickOf = (trigger: Trigger, firstDue: number, jitterMillis: number, start: number): number => {
-  switch (trigger._tag) {
-    case "Every": {
-      if (trigger.mode === "delay" || Number.isNaN(firstDue)) return start
-      const every = trigger.millis
-      const tolerance = Math.min(100, Math.max(0, (every - jitterMillis) / 4))
-      return firstDue + Math.floor((start + tolerance - firstDue) / every) * every
-    }
-    case "Cron":
-      // `Cron.prev` gives the last match strictly before the whole second of its input: cron matches
-      // fall on whole seconds, so this is the last match at or before `start` (+ 50 ms of tolerance)
-      return Cron.prev(trigger.cron, start + 50 + 1000).getTime()
-    case "Schedule":
-      return start
-  }
-}
+export const tickOf = ({ cron }: Timing, start: number): number =>
+  cron === undefined ?
+    start :
+    // `Cron.prev` gives the last match strictly before the whole second of its input: cron matches
+    // fall on whole seconds, so this is the last match at or before `start` (+ 50 ms of tolerance)
+    Cron.prev(cron, start + 50 + 1000).getTime()

@@ -4,22 +4,10 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import type * as Schedule from "effect/Schedule"
 import { RepeaterTimeoutError } from "../RepeaterError.js"
 import type { StopResult } from "../RepeaterEvent.js"
+import type { RunPolicy } from "../RunPolicy.js"
 import { timeoutFail, timeoutOption } from "./sleep.js"
-
-/**
- * How a run is run, whatever decides when it runs (the kernel's triggers): its
- * timeout, its retries, a stop's grace, and its finalizers' failures. One
- * place, so that every binding runs a run the same way.
- *
- * @internal
- */
-export interface RunPolicy<E> {
-  readonly retry: Schedule.Schedule<unknown, E | RepeaterTimeoutError> | undefined
-  readonly timeout: Duration.Duration | undefined
-}
 
 /**
  * The task with its timeout (of any length: see `sleep.ts`) and retries; with

@@ -29,8 +29,8 @@ export const layer = Layer.unwrapEffect(
     Layer.scopedDiscard(Effect.gen(function*() {
       yield* Effect.addFinalizer(() => Effect.log("token cleanup stopped"))
       yield* Repeater.fork(
-        { name, every: cleanupInterval, timeout: "1 minute", grace: "5 seconds" },
-        removeExpiredTokens
+        removeExpiredTokens,
+        { name, every: cleanupInterval, timeout: "1 minute", grace: "5 seconds" }
       )
     })))
 )

@@ -52,7 +52,7 @@ export const TokensLive = HttpApiBuilder.group(TokenApi, "tokens", (handlers) =>
 export const HealthLive = HttpApiBuilder.group(TokenApi, "health", (handlers) =>
   Effect.gen(function*() {
     const repo = yield* TokenRepo
-    const repeaters = yield* Repeater
+    const repeaters = yield* Repeater.Repeater
     return handlers.handle("health", () =>
       Effect.gen(function*() {
         yield* repo.ping.pipe(

@@ -5,8 +5,9 @@
  *
  * @since 0.1.0
  */
-import { RepeaterNotFoundError } from "@effect-repeater/core"
-import type { RepeaterConfigError, RepeaterOptions } from "@effect-repeater/core"
+import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
+import { RepeaterNotFoundError } from "@effect-repeater/core/RepeaterError"
+import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import type { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -24,13 +25,22 @@ import * as storage from "./internal/storage.js"
 // -----------------------------------------------------------------------------
 
 /**
- * The options of a cluster repeater: those of core's `Repeater.fork`, plus
- * what a cluster needs. `maxRepetitions` counts runs across the cluster.
+ * The options of a cluster repeater: those of core's `Repeater.fork` (one
+ * trigger: `every`, `cron` or `schedule`), plus what a cluster needs
+ * (`ClusterOptions`). `maxRepetitions` counts runs across the cluster.
  *
  * @since 0.1.0
  * @category models
  */
-export interface ClusterRepeaterOptions<E = never> extends RepeaterOptions<E> {
+export type ClusterRepeaterOptions<E = never> = RepeaterOptions<E> & ClusterOptions
+
+/**
+ * What a cluster repeater adds to core's options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClusterOptions {
   /**
    * What a runner that takes the repeater over does with the ticks that fell
    * due while no runner held it (between the last tick and the takeover):

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { RepeaterConfigError } from "@effect-repeater/core"
+import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import * as RunnerAddress from "@effect/cluster/RunnerAddress"
 import type { Runners } from "@effect/cluster/Runners"
 import type { Sharding } from "@effect/cluster/Sharding"

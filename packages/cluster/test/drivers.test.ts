@@ -1,4 +1,4 @@
-import { RepeaterConfigError } from "@effect-repeater/core"
+import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

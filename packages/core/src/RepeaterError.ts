@@ -16,7 +16,7 @@ import { formatValue } from "./internal/format.js"
  * import { Repeater } from "@effect-repeater/core"
  * import { Effect } from "effect"
  *
- * const program = Repeater.fork({ name: "bad", every: "-5 seconds" }, Effect.void).pipe(
+ * const program = Repeater.fork(Effect.void, { name: "bad", every: "-5 seconds" }).pipe(
  *   Effect.catchTag("RepeaterConfigError", (error) => Effect.logError(error.message))
  * )
  * ```

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Repeater } from "@effect-repeater/core/Repeater"
+import { Repeater } from "@effect-repeater/core"
 import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
 import type * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
@@ -241,7 +241,7 @@ export const handlersWith = (options: HandlersOptions = {}) => {
   ): Effect.Effect<
     HttpApiBuilder.Handlers<E, P, Exclude<Authorization, P>, never>,
     RepeaterHttpConfigError,
-    Repeater | Scope.Scope
+    Repeater.Repeater | Scope.Scope
   > =>
     Effect.gen(function*() {
       if (!Duration.greaterThan(keepAlive, Duration.zero)) {
@@ -251,7 +251,7 @@ export const handlersWith = (options: HandlersOptions = {}) => {
           reason: "the event stream's keep-alive interval must be longer than zero"
         })
       }
-      const service = yield* Repeater
+      const service = yield* Repeater.Repeater
       // Ends the event streams when the handlers go away: the server closes only once its connections have ended.
       const closing = yield* Deferred.make<void>()
       yield* Effect.addFinalizer(() => Deferred.succeed(closing, undefined))
@@ -370,7 +370,7 @@ export const layer = (
 ): Layer.Layer<
   HttpApi.Api,
   RepeaterHttpConfigError | ConfigError.ConfigError,
-  Repeater
+  Repeater.Repeater
 > =>
   HttpApiBuilder.api(RepeaterAdminApi).pipe(
     Layer.provide(HttpApiBuilder.group(RepeaterAdminApi, "repeaters", handlersWith(options))),

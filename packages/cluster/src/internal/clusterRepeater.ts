@@ -1,5 +1,7 @@
-import { Repeater, RepeaterConfigError, RepeaterTimeoutError } from "@effect-repeater/core"
-import type { RepeaterHandle, RepeaterOptions } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
+import { RepeaterConfigError, RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
+import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
 import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -28,7 +30,7 @@ import {
 import * as storage from "./storage.js"
 
 /** @internal */
-export interface ClusterOptions<E> extends RepeaterOptions<E> {
+export type ClusterOptions<E> = RepeaterOptions<E> & {
   readonly missed?: MissedPolicy | undefined
   readonly shardGroup?: string | undefined
   readonly holder?: string | undefined
@@ -284,6 +286,7 @@ const hold = <A, E, R>(
     })
 
     const handle = yield* service.fork(
+      task,
       {
         ...options,
         retry: undefined,
@@ -292,8 +295,7 @@ const hold = <A, E, R>(
         ...(plan.initialDelayMillis === undefined
           ? {}
           : { initialDelay: plan.initialDelayMillis, waitFirst: undefined })
-      },
-      task
+      }
     ).pipe(Effect.orDie)
     forked.handle = handle
     if (plan.catchUp !== undefined) yield* handle.runNow

@@ -1,4 +1,4 @@
-import { Repeater } from "@effect-repeater/core/Repeater"
+import { Repeater } from "@effect-repeater/core"
 import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import { makeRunMain } from "@effect/platform/Runtime"
 import * as Duration from "effect/Duration"
@@ -38,10 +38,10 @@ const isLayer = <ROut, E, R>(program: Effect.Effect<unknown, E, R> | Layer.Layer
 
 /** @internal */
 export const runMain = <ROut, E>(
-  program: Effect.Effect<unknown, E, Repeater> | Layer.Layer<ROut, E, Repeater>,
+  program: Effect.Effect<unknown, E, Repeater.Repeater> | Layer.Layer<ROut, E, Repeater.Repeater>,
   options: NodeRepeater.RunMainOptions = {}
 ): void => {
-  const main: Effect.Effect<unknown, E, Repeater> = isLayer(program) ? Layer.launch(program) : program
+  const main: Effect.Effect<unknown, E, Repeater.Repeater> = isLayer(program) ? Layer.launch(program) : program
   const shutdownTimeout = Option.flatMap(
     Option.fromNullable(options.shutdownTimeout),
     Duration.decodeUnknown

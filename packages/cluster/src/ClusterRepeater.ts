@@ -177,7 +177,7 @@ export const status = (
     storage.ensureTable,
     Effect.flatMap(storage.load(name), (row) =>
       Option.match(row, {
-        onNone: () => Effect.fail(new RepeaterNotFoundError({ name })),
+        onNone: () => Effect.fail(new RepeaterNotFoundError({ repeater: name })),
         onSome: (row) => Effect.succeed(toStatus(row))
       }))
   )

@@ -42,15 +42,26 @@ export class RepeaterConfigError extends Data.TaggedError("RepeaterConfigError")
 
 /**
  * No repeater with that name is running in this `Repeater` service.
+ * `repeater` is the name that was asked for (`name` stays the error's class
+ * name, as for every `Error`).
+ *
+ * @example
+ * ```ts
+ * import { RepeaterError } from "@effect-repeater/core"
+ *
+ * const error = new RepeaterError.RepeaterNotFoundError({ repeater: "nightly" })
+ * String(error) // 'RepeaterNotFoundError: No repeater named "nightly"'
+ * ```
  *
  * @since 0.1.0
  * @category errors
  */
 export class RepeaterNotFoundError extends Data.TaggedError("RepeaterNotFoundError")<{
-  readonly name: string
+  /** The name that was asked for. */
+  readonly repeater: string
 }> {
   override get message(): string {
-    return `No repeater named "${this.name}"`
+    return `No repeater named "${this.repeater}"`
   }
 }
 

@@ -603,9 +603,13 @@ describe("get and list", () => {
       const missing = yield* Effect.flip(Repeater.get("a"))
       assert.instanceOf(missing, RepeaterNotFoundError)
       assert.strictEqual(missing._tag, "RepeaterNotFoundError")
-      assert.strictEqual(missing.name, "a")
+      assert.strictEqual(missing.repeater, "a")
       const unknown = yield* Effect.flip(Repeater.get("nobody"))
-      assert.strictEqual(unknown.name, "nobody")
+      assert.strictEqual(unknown.repeater, "nobody")
+      // the name asked for does not overwrite Error's name
+      assert.strictEqual(unknown.name, "RepeaterNotFoundError")
+      assert.strictEqual(unknown.message, "No repeater named \"nobody\"")
+      assert.strictEqual(String(unknown), "RepeaterNotFoundError: No repeater named \"nobody\"")
 
       assert.deepStrictEqual((yield* Repeater.list).map((s) => s.name), ["b"])
       assert.strictEqual(yield* b.stop(), "idle")

@@ -230,7 +230,9 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
     const get = (name: string): Effect.Effect<RepeaterHandle, RepeaterNotFoundError> =>
       Effect.suspend(() => {
         const repeater = repeaters.get(name)
-        return repeater === undefined ? Effect.fail(new RepeaterNotFoundError({ name })) : Effect.succeed(repeater)
+        return repeater === undefined
+          ? Effect.fail(new RepeaterNotFoundError({ repeater: name }))
+          : Effect.succeed(repeater)
       })
 
     const events: Stream.Stream<RepeaterEvent> = Stream.unwrapScoped(

@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import type { ClusterRepeaterConfigError } from "./ClusterError.js"
 import type { CurrentTick } from "./CurrentTick.js"
 import * as internal from "./internal/clusterRepeater.js"
 import * as storage from "./internal/storage.js"
@@ -146,7 +147,7 @@ export const layer: <A, E, R>(
   effect: Effect.Effect<A, E, R>
 ) => Layer.Layer<
   never,
-  RepeaterConfigError | SqlError,
+  RepeaterConfigError | ClusterRepeaterConfigError | SqlError,
   Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
 > = internal.layer
 

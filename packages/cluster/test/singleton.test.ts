@@ -424,12 +424,16 @@ describe("bad options fail when the layer is built, naming the option and the va
         { name: "bad", every: "1 second", missed: "replay" },
         Effect.void
       )))
-      assert.strictEqual(missed._tag, "RepeaterConfigError")
-      assert.strictEqual(missed._tag === "RepeaterConfigError" ? missed.field : "", "missed")
-      assert.strictEqual(missed._tag === "RepeaterConfigError" ? missed.value : "", "replay")
+      // the cluster's own option: the cluster's error
+      assert.strictEqual(missed._tag, "ClusterRepeaterConfigError")
+      assert.strictEqual(missed._tag === "ClusterRepeaterConfigError" ? missed.field : "", "missed")
+      assert.strictEqual(missed._tag === "ClusterRepeaterConfigError" ? missed.value : "", "replay")
+      assert.strictEqual(missed._tag === "ClusterRepeaterConfigError" ? missed.repeater : "", "bad")
       const every = yield* Effect.flip(
         startRunner(ClusterRepeater.layer({ name: "bad", every: "-1 second" }, Effect.void))
       )
+      // an option core checks (Repeater.validate): core's error
+      assert.strictEqual(every._tag, "RepeaterConfigError")
       assert.strictEqual(every._tag === "RepeaterConfigError" ? every.field : "", "every")
       assert.strictEqual(every._tag === "RepeaterConfigError" ? every.value : "", "-1 second")
       // the state table keeps at most 255 characters of a holder's name (PostgreSQL enforces it)
@@ -437,7 +441,7 @@ describe("bad options fail when the layer is built, naming the option and the va
       const holder = yield* Effect.flip(
         startRunner(ClusterRepeater.layer({ name: "bad", every: "1 second", holder: long }, Effect.void))
       )
-      assert.strictEqual(holder._tag === "RepeaterConfigError" ? holder.field : "", "holder")
-      assert.strictEqual(holder._tag === "RepeaterConfigError" ? holder.value : "", long)
+      assert.strictEqual(holder._tag === "ClusterRepeaterConfigError" ? holder.field : "", "holder")
+      assert.strictEqual(holder._tag === "ClusterRepeaterConfigError" ? holder.value : "", long)
     }).pipe(Effect.provide(Sqlite)))
 })

@@ -1,6 +1,7 @@
 import { Repeater } from "@effect-repeater/core"
 import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
-import { RepeaterConfigError, RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
+import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
+import { RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
 import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
 import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
@@ -16,6 +17,7 @@ import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import { hostname } from "node:os"
+import { ClusterRepeaterConfigError } from "../ClusterError.js"
 import { CurrentTick, type TickInfo } from "../CurrentTick.js"
 import {
   MISSED_COUNT_CAP,
@@ -38,9 +40,9 @@ export type ClusterOptions<E> = RepeaterOptions<E> & {
 
 const defaultHolder = (): string => `${hostname()}:${process.pid}`
 
-const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, RepeaterConfigError> => {
+const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, ClusterRepeaterConfigError> => {
   const fail = (field: string, value: unknown, reason: string) =>
-    Effect.fail(new RepeaterConfigError({ repeater: options.name, field, value, reason }))
+    Effect.fail(new ClusterRepeaterConfigError({ repeater: options.name, field, value, reason }))
   if (options.missed !== undefined && options.missed !== "skip" && options.missed !== "runOnce") {
     return fail("missed", options.missed, "is not valid: it must be \"skip\" or \"runOnce\"")
   }
@@ -89,7 +91,7 @@ export const layer = <A, E, R>(
   effect: Effect.Effect<A, E, R>
 ): Layer.Layer<
   never,
-  RepeaterConfigError | SqlError,
+  RepeaterConfigError | ClusterRepeaterConfigError | SqlError,
   Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
 > =>
   Layer.scopedDiscard(Effect.gen(function*() {

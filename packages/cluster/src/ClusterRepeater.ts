@@ -133,8 +133,8 @@ const toStatus = (row: storage.StateRow): ClusterRepeaterStatus => ({
  * import { Effect, Layer } from "effect"
  *
  * const Cleanup = ClusterRepeater.layer(
- *   { name: "cleanup", cron: "0 3 * * *", timeZone: "Europe/Berlin", missed: "runOnce" },
- *   Effect.log("removing expired tokens")
+ *   Effect.log("removing expired tokens"),
+ *   { name: "cleanup", cron: "0 3 * * *", timeZone: "Europe/Berlin", missed: "runOnce" }
  * )
  * const Runner = Cleanup.pipe(Layer.provide(ClusterRunner.layer({ storage: { sqlite: "cluster.db" }, port: 34431 })))
  * ```
@@ -142,14 +142,25 @@ const toStatus = (row: storage.StateRow): ClusterRepeaterStatus => ({
  * @since 0.1.0
  * @category layers
  */
-export const layer: <A, E, R>(
-  options: ClusterRepeaterOptions<NoInfer<E>>,
-  effect: Effect.Effect<A, E, R>
-) => Layer.Layer<
-  never,
-  RepeaterConfigError | ClusterRepeaterConfigError | SqlError,
-  Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
-> = internal.layer
+export const layer: {
+  <In>(
+    options: ClusterRepeaterOptions<In>
+  ): <A, E extends In, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Layer.Layer<
+    never,
+    RepeaterConfigError | ClusterRepeaterConfigError | SqlError,
+    Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
+  >
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    options: ClusterRepeaterOptions<NoInfer<E>>
+  ): Layer.Layer<
+    never,
+    RepeaterConfigError | ClusterRepeaterConfigError | SqlError,
+    Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
+  >
+} = internal.layer
 
 // -----------------------------------------------------------------------------
 // accessors

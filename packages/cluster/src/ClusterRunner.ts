@@ -296,7 +296,7 @@ function isSqlCause(cause: Cause.Cause<unknown>): boolean {
  * import { NodeRuntime } from "@effect/platform-node"
  * import { Effect, Layer } from "effect"
  *
- * const Cleanup = ClusterRepeater.layer({ name: "cleanup", every: "1 hour", mode: "rate" }, Effect.log("cleaning"))
+ * const Cleanup = ClusterRepeater.layer(Effect.log("cleaning"), { name: "cleanup", every: "1 hour", mode: "rate" })
  *
  * Layer.launch(Cleanup.pipe(
  *   Layer.provide(ClusterRunner.layer({ storage: { sqlite: "cluster.db" }, port: 34431 }))

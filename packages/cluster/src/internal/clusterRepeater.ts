@@ -12,6 +12,7 @@ import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
@@ -81,12 +82,26 @@ const describePlan = (plan: Plan): string => {
   return parts.join(", ")
 }
 
+type LayerOf<R> = Layer.Layer<
+  never,
+  RepeaterConfigError | ClusterRepeaterConfigError | SqlError,
+  Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
+>
+
 /**
- * The repeater as an `@effect/cluster` singleton.
+ * The repeater as an `@effect/cluster` singleton: self first, or pipeable.
  *
  * @internal
  */
-export const layer = <A, E, R>(
+export const layer: {
+  <In>(options: ClusterOptions<In>): <A, E extends In, R>(self: Effect.Effect<A, E, R>) => LayerOf<R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, options: ClusterOptions<NoInfer<E>>): LayerOf<R>
+} = dual(
+  2,
+  <A, E, R>(effect: Effect.Effect<A, E, R>, options: ClusterOptions<E>): LayerOf<R> => layerWith(options, effect)
+)
+
+const layerWith = <A, E, R>(
   options: ClusterOptions<E>,
   effect: Effect.Effect<A, E, R>
 ): Layer.Layer<

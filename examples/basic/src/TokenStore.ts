@@ -38,8 +38,8 @@ export class TokenStore extends Context.Tag("example/TokenStore")<TokenStore, {
 
 /** Removes expired tokens every 5 seconds and logs how many went, for the lifetime of the layer. */
 export const TokenCleanup = Repeater.background(
-  { name: "token-cleanup", every: "5 seconds" },
   Effect.flatMap(TokenStore, (store) => store.removeExpired).pipe(
     Effect.flatMap((removed) => Effect.log(`removed ${removed} expired tokens`))
-  )
+  ),
+  { name: "token-cleanup", every: "5 seconds" }
 )

@@ -4,7 +4,8 @@
  * SIGTERM stops them gracefully at any time: the in-flight run of "slow-report"
  * gets its grace period to finish.
  */
-import { Repeater, type RepeaterStatus } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import { NodeRuntime } from "@effect/platform-node"
 import { Console, DateTime, Duration, Effect, Layer, Logger, Option, Random } from "effect"
 
@@ -12,44 +13,44 @@ const DEMO_LENGTH = Duration.seconds(Number(process.env.DEMO_SECONDS ?? 15))
 
 // Every 2 seconds, measured from the end of the previous run (the default "delay" mode).
 const heartbeat = Repeater.fork(
-  { name: "heartbeat", every: "2 seconds" },
-  Effect.log("still alive")
+  Effect.log("still alive"),
+  { name: "heartbeat", every: "2 seconds" }
 )
 
 // On the grid 0, 1, 2, ... s without drift ("rate" mode). A run takes 2.5 s, so runs never
 // overlap: each overrun is followed at once by exactly one run, the other missed ticks are skipped.
 const slowReport = Repeater.fork(
-  { name: "slow-report", every: "1 second", mode: "rate", grace: "3 seconds" },
   Effect.log("building a slow report...").pipe(
     Effect.zipRight(Effect.sleep("2500 millis")),
     Effect.zipRight(Effect.log("report done")),
     Effect.onInterrupt(() => Effect.log("report interrupted: cleaning up"))
-  )
+  ),
+  { name: "slow-report", every: "1 second", mode: "rate", grace: "3 seconds" }
 )
 
 // Fails now and then: every failure is logged with its full Cause, and the schedule goes on.
 const flaky = Repeater.fork(
-  { name: "flaky-sync", every: "3 seconds", initialDelay: "1 second" },
   Effect.flatMap(Random.nextBoolean, (ok) =>
     ok ?
       Effect.log("synced") :
-      Effect.fail(new Error("upstream answered 503")))
+      Effect.fail(new Error("upstream answered 503"))),
+  { name: "flaky-sync", every: "3 seconds", initialDelay: "1 second" }
 )
 
 // A cron expression with seconds, in a named time zone.
 const cron = Repeater.fork(
-  { name: "cron-every-5s", cron: "*/5 * * * * *", timeZone: "Europe/Berlin" },
   Effect.flatMap(
     DateTime.now,
     (now) =>
       Effect.log(`cron tick, Berlin time ${DateTime.formatIsoZoned(DateTime.unsafeSetZoneNamed(now, "Europe/Berlin"))}`)
-  )
+  ),
+  { name: "cron-every-5s", cron: "*/5 * * * * *", timeZone: "Europe/Berlin" }
 )
 
 // Three runs, then it completes and `join` returns.
 const countdown = Repeater.fork(
-  { name: "countdown", every: "4 seconds", maxRepetitions: 3 },
-  Effect.log("countdown")
+  Effect.log("countdown"),
+  { name: "countdown", every: "4 seconds", maxRepetitions: 3 }
 )
 
 const formatStatus = (status: RepeaterStatus) =>

@@ -20,7 +20,7 @@ const report = Effect.flatMap(
   (tick) => say("run", { scheduledAt: tick.scheduledAt.epochMillis, catchUp: tick.catchUp })
 )
 
-const Report = ClusterRepeater.layer({ name: "report", every: "1 second", mode: "rate", missed: "runOnce" }, report)
+const Report = ClusterRepeater.layer(report, { name: "report", every: "1 second", mode: "rate", missed: "runOnce" })
 
 const Runner = ClusterRunner.layer({ storage: { sqlite: filename }, port })
 

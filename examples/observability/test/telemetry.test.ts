@@ -64,7 +64,7 @@ describe("OpenTelemetry export", () => {
       })
 
       yield* Effect.gen(function*() {
-        const handle = yield* Repeater.fork({ name: "import-orders", every: "10 millis", maxRepetitions: 3 }, task)
+        const handle = yield* Repeater.fork(task, { name: "import-orders", every: "10 millis", maxRepetitions: 3 })
         yield* handle.join
 
         // spans: one "Repeater.run" per run, with the repeater's attributes; the failed run is an error

@@ -25,7 +25,9 @@ export const removeExpiredTokens = Effect.gen(function*() {
  * repeaters that have not ended, it still gives the status once the repeater
  * is stopped (through the admin API) or has failed: `GET /health` reports it.
  */
-export class CleanupRepeater extends Context.Tag("token-cleanup/CleanupRepeater")<CleanupRepeater, RepeaterHandle>() {}
+export class CleanupRepeater
+  extends Context.Tag("token-cleanup/CleanupRepeater")<CleanupRepeater, RepeaterHandle.RepeaterHandle>()
+{}
 
 /**
  * Runs `removeExpiredTokens` at once and then every `cleanupInterval` after
@@ -39,8 +41,8 @@ export const layer = Layer.unwrapEffect(
       Effect.gen(function*() {
         yield* Effect.addFinalizer(() => Effect.log("token cleanup stopped"))
         return yield* Repeater.fork(
-          { name, every: cleanupInterval, timeout: "1 minute", grace: "5 seconds" },
-          removeExpiredTokens
+          removeExpiredTokens,
+          { name, every: cleanupInterval, timeout: "1 minute", grace: "5 seconds" }
         )
       })
     ))

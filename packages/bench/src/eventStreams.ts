@@ -54,8 +54,8 @@ const server = (streams: number, rate: number) => {
     (handlers) => handlers.handle("health", () => Effect.succeed("ok"))
   )
   const Ticker = Repeater.background(
-    { name: "ticker", every: `${Math.round(2000 / rate)} millis`, mode: "rate" },
-    Effect.void
+    Effect.void,
+    { name: "ticker", every: `${Math.round(2000 / rate)} millis`, mode: "rate" }
   )
   const Port = Layer.effectDiscard(
     HttpServer.addressWith((address) =>

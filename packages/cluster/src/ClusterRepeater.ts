@@ -5,8 +5,9 @@
  *
  * @since 0.1.0
  */
-import { RepeaterNotFoundError } from "@effect-repeater/core"
-import type { RepeaterConfigError, RepeaterOptions } from "@effect-repeater/core"
+import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
+import { RepeaterNotFoundError } from "@effect-repeater/core/RepeaterError"
+import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import type { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -15,6 +16,7 @@ import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import type { ClusterRepeaterConfigError } from "./ClusterError.js"
 import type { CurrentTick } from "./CurrentTick.js"
 import * as internal from "./internal/clusterRepeater.js"
 import * as storage from "./internal/storage.js"
@@ -24,13 +26,22 @@ import * as storage from "./internal/storage.js"
 // -----------------------------------------------------------------------------
 
 /**
- * The options of a cluster repeater: those of core's `Repeater.fork`, plus
- * what a cluster needs. `maxRepetitions` counts runs across the cluster.
+ * The options of a cluster repeater: those of core's `Repeater.fork` (one
+ * trigger: `every`, `cron` or `schedule`), plus what a cluster needs
+ * (`ClusterOptions`). `maxRepetitions` counts runs across the cluster.
  *
  * @since 0.1.0
  * @category models
  */
-export interface ClusterRepeaterOptions<E = never> extends RepeaterOptions<E> {
+export type ClusterRepeaterOptions<E = never> = RepeaterOptions<E> & ClusterOptions
+
+/**
+ * What a cluster repeater adds to core's options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClusterOptions {
   /**
    * What a runner that takes the repeater over does with the ticks that fell
    * due while no runner held it (between the last tick and the takeover):
@@ -122,8 +133,8 @@ const toStatus = (row: storage.StateRow): ClusterRepeaterStatus => ({
  * import { Effect, Layer } from "effect"
  *
  * const Cleanup = ClusterRepeater.layer(
- *   { name: "cleanup", cron: "0 3 * * *", timeZone: "Europe/Berlin", missed: "runOnce" },
- *   Effect.log("removing expired tokens")
+ *   Effect.log("removing expired tokens"),
+ *   { name: "cleanup", cron: "0 3 * * *", timeZone: "Europe/Berlin", missed: "runOnce" }
  * )
  * const Runner = Cleanup.pipe(Layer.provide(ClusterRunner.layer({ storage: { sqlite: "cluster.db" }, port: 34431 })))
  * ```
@@ -131,14 +142,25 @@ const toStatus = (row: storage.StateRow): ClusterRepeaterStatus => ({
  * @since 0.1.0
  * @category layers
  */
-export const layer: <A, E, R>(
-  options: ClusterRepeaterOptions<NoInfer<E>>,
-  effect: Effect.Effect<A, E, R>
-) => Layer.Layer<
-  never,
-  RepeaterConfigError | SqlError,
-  Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
-> = internal.layer
+export const layer: {
+  <In>(
+    options: ClusterRepeaterOptions<In>
+  ): <A, E extends In, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Layer.Layer<
+    never,
+    RepeaterConfigError | ClusterRepeaterConfigError | SqlError,
+    Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
+  >
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    options: ClusterRepeaterOptions<NoInfer<E>>
+  ): Layer.Layer<
+    never,
+    RepeaterConfigError | ClusterRepeaterConfigError | SqlError,
+    Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
+  >
+} = internal.layer
 
 // -----------------------------------------------------------------------------
 // accessors
@@ -167,7 +189,7 @@ export const status = (
     storage.ensureTable,
     Effect.flatMap(storage.load(name), (row) =>
       Option.match(row, {
-        onNone: () => Effect.fail(new RepeaterNotFoundError({ name })),
+        onNone: () => Effect.fail(new RepeaterNotFoundError({ repeater: name })),
         onSome: (row) => Effect.succeed(toStatus(row))
       }))
   )

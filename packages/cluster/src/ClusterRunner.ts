@@ -5,7 +5,6 @@
  *
  * @since 0.1.0
  */
-import { RepeaterConfigError } from "@effect-repeater/core"
 import * as RunnerAddress from "@effect/cluster/RunnerAddress"
 import type { Runners } from "@effect/cluster/Runners"
 import type { Sharding } from "@effect/cluster/Sharding"
@@ -25,6 +24,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type { ConnectionOptions } from "node:tls"
+import { ClusterRepeaterConfigError } from "./ClusterError.js"
 import { pgLayer, sqliteLayer } from "./internal/drivers.js"
 
 /**
@@ -78,7 +78,7 @@ export const fastTakeover: Required<{ readonly [K in keyof ClusterTimings]: Dura
  * The drivers are optional peer dependencies, loaded only for the storage
  * chosen: `{ sqlite }` needs `@effect/sql-sqlite-node`, `{ pg }` needs
  * `@effect/sql-pg`. When the one needed is not installed, the layer fails
- * with a `RepeaterConfigError` that names the package to install.
+ * with a `ClusterRepeaterConfigError` that names the package to install.
  *
  * @since 0.1.0
  * @category models
@@ -134,12 +134,12 @@ export interface ClusterRunnerOptions<E = never> {
 }
 
 const invalid = (field: string, value: unknown, reason: string) =>
-  new RepeaterConfigError({ repeater: undefined, field, value, reason })
+  new ClusterRepeaterConfigError({ repeater: undefined, field, value, reason })
 
 const decodeTiming = (
   field: keyof ClusterTimings,
   value: Duration.DurationInput | undefined
-): Effect.Effect<Duration.Duration, RepeaterConfigError> => {
+): Effect.Effect<Duration.Duration, ClusterRepeaterConfigError> => {
   if (value === undefined) return Effect.succeed(fastTakeover[field])
   const decoded = Duration.decodeUnknown(value)
   if (Option.isNone(decoded) || !Duration.isFinite(decoded.value) || Duration.toMillis(decoded.value) <= 0) {
@@ -150,14 +150,14 @@ const decodeTiming = (
 
 /**
  * The sharding settings of a runner from its options, checked: a wrong value
- * fails with a `RepeaterConfigError` naming the option and the value.
+ * fails with a `ClusterRepeaterConfigError` naming the option and the value.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const shardingConfig = <E>(
   options: ClusterRunnerOptions<E>
-): Effect.Effect<Partial<ShardingConfig.ShardingConfig["Type"]>, RepeaterConfigError> =>
+): Effect.Effect<Partial<ShardingConfig.ShardingConfig["Type"]>, ClusterRepeaterConfigError> =>
   Effect.gen(function*() {
     const port: unknown = options.port
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
@@ -214,7 +214,7 @@ const isObject = (value: unknown): value is object => typeof value === "object" 
  * (`":memory:"`, `""`) are private to one process, so every runner would be a
  * cluster of its own and run every singleton.
  */
-const validateStorage = <E>(storage: ClusterStorage<E>): Effect.Effect<void, RepeaterConfigError> => {
+const validateStorage = <E>(storage: ClusterStorage<E>): Effect.Effect<void, ClusterRepeaterConfigError> => {
   const value: unknown = storage
   if (!isObject(value) || !("sqlite" in value || "pg" in value || "sql" in value)) {
     return Effect.fail(invalid("storage", value, "is not valid: it must be { sqlite }, { pg } or { sql }"))
@@ -241,7 +241,7 @@ const validateStorage = <E>(storage: ClusterStorage<E>): Effect.Effect<void, Rep
 
 const storageLayer = <E>(
   storage: ClusterStorage<E>
-): Layer.Layer<SqlClient.SqlClient, E | SqlError | ConfigError.ConfigError | RepeaterConfigError> =>
+): Layer.Layer<SqlClient.SqlClient, E | SqlError | ConfigError.ConfigError | ClusterRepeaterConfigError> =>
   "sqlite" in storage ?
     sqliteLayer(storage.sqlite) :
     "pg" in storage ?
@@ -296,7 +296,7 @@ function isSqlCause(cause: Cause.Cause<unknown>): boolean {
  * import { NodeRuntime } from "@effect/platform-node"
  * import { Effect, Layer } from "effect"
  *
- * const Cleanup = ClusterRepeater.layer({ name: "cleanup", every: "1 hour", mode: "rate" }, Effect.log("cleaning"))
+ * const Cleanup = ClusterRepeater.layer(Effect.log("cleaning"), { name: "cleanup", every: "1 hour", mode: "rate" })
  *
  * Layer.launch(Cleanup.pipe(
  *   Layer.provide(ClusterRunner.layer({ storage: { sqlite: "cluster.db" }, port: 34431 }))
@@ -310,7 +310,7 @@ export const layer = <E = never>(
   options: ClusterRunnerOptions<E>
 ): Layer.Layer<
   Sharding | Runners | SqlClient.SqlClient,
-  E | SqlError | ConfigError.ConfigError | SocketServer.SocketServerError | RepeaterConfigError
+  E | SqlError | ConfigError.ConfigError | SocketServer.SocketServerError | ClusterRepeaterConfigError
 > =>
   Layer.unwrapEffect(Effect.map(
     Effect.zipRight(validateStorage(options.storage), shardingConfig(options)),

@@ -33,7 +33,7 @@ export interface TickInfo {
  *   const tick = yield* CurrentTick
  *   yield* Effect.log(`report for ${DateTime.formatIso(tick.scheduledAt)}`)
  * })
- * const Report = ClusterRepeater.layer({ name: "report", cron: "0 * * * *", timeZone: "UTC" }, report)
+ * const Report = ClusterRepeater.layer(report, { name: "report", cron: "0 * * * *", timeZone: "UTC" })
  * ```
  *
  * @since 0.1.0

@@ -5,6 +5,11 @@
 /**
  * @since 0.1.0
  */
+export * as ClusterError from "./ClusterError.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as ClusterRepeater from "./ClusterRepeater.js"
 
 /**

@@ -1,7 +1,7 @@
-import { RepeaterConfigError } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { ClusterRepeaterConfigError } from "../src/ClusterError.js"
 import { driver } from "../src/internal/drivers.js"
 
 // A package that is not installed, imported for real: Node's own ERR_MODULE_NOT_FOUND.
@@ -9,12 +9,13 @@ const missingPackage = "@effect-repeater/no-such-sql-driver"
 const importMissing = () => import(/* @vite-ignore */ missingPackage)
 
 describe("SQL drivers (optional peer dependencies)", () => {
-  it.effect("a driver that is not installed fails with a RepeaterConfigError naming the package to install", () =>
+  it.effect("a driver that is not installed fails with a ClusterRepeaterConfigError naming the package to install", () =>
     Effect.gen(function*() {
       const result = yield* Effect.either(driver("storage.sqlite", missingPackage, "^1.2.3", importMissing))
       assert.isTrue(Either.isLeft(result))
       if (Either.isLeft(result)) {
-        assert.instanceOf(result.left, RepeaterConfigError)
+        assert.instanceOf(result.left, ClusterRepeaterConfigError)
+        assert.isTrue(ClusterRepeaterConfigError.is(result.left))
         assert.strictEqual(result.left.field, "storage.sqlite")
         assert.strictEqual(result.left.value, missingPackage)
         assert.include(result.left.message, `npm install ${missingPackage}@^1.2.3`)

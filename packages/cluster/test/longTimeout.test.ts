@@ -77,11 +77,11 @@ describe("a cluster repeater's timeout longer than a timer can hold", () => {
           const starts: Array<number> = []
           const ends: Array<number> = []
           const Hung = ClusterRepeater.layer(
-            { name: `hung-${days}`, every: "1000 days", onError: "stop", timeout: `${days} days` },
             Effect.zipRight(
               Effect.sync(() => starts.push(testClock.unsafeCurrentTimeMillis())),
               Effect.onInterrupt(Effect.never, () => Effect.sync(() => ends.push(testClock.unsafeCurrentTimeMillis())))
-            )
+            ),
+            { name: `hung-${days}`, every: "1000 days", onError: "stop", timeout: `${days} days` }
           )
           const scope = yield* Scope.make()
           yield* Layer.buildWithScope(Layer.provide(Hung, QuietRunner), scope)

@@ -40,7 +40,7 @@ describe("ClusterRunner settings", () => {
       assert.strictEqual(Option.getOrThrow(config.runnerListenAddress!).host, "0.0.0.0")
     }))
 
-  it.effect("bad values fail with a RepeaterConfigError naming the option and the value", () =>
+  it.effect("bad values fail with a ClusterRepeaterConfigError naming the option and the value", () =>
     Effect.gen(function*() {
       const port = yield* Effect.flip(ClusterRunner.shardingConfig({ storage: sqlite, port: 0 }))
       assert.deepStrictEqual([port.field, port.value], ["port", 0])
@@ -61,12 +61,12 @@ describe("ClusterRunner settings", () => {
       assert.deepStrictEqual([refresh.field, refresh.value], ["timings.lockRefresh", "5 seconds"])
     }))
 
-  it.scoped("a storage or a host that cannot work fails the layer with a RepeaterConfigError, before anything starts", () =>
+  it.scoped("a storage or a host that cannot work fails the layer with a ClusterRepeaterConfigError, before anything starts", () =>
     Effect.gen(function*() {
       const failure = (options: ClusterRunner.ClusterRunnerOptions) =>
         Effect.map(
           Effect.flip(Layer.build(ClusterRunner.layer(options))),
-          (error) => error._tag === "RepeaterConfigError" ? [error.field, error.value] : [error._tag, error]
+          (error) => error._tag === "ClusterRepeaterConfigError" ? [error.field, error.value] : [error._tag, error]
         )
       // SQLite's in-memory and temporary databases are private to one process: every runner would be a cluster of its own
       assert.deepStrictEqual(yield* failure({ storage: { sqlite: ":memory:" }, port: 40001 }), [

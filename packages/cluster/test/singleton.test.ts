@@ -42,7 +42,7 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
       yield* TestClock.setTime(T0)
       const ticks: Array<number> = []
       const job = Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
-      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+      const Periodic = ClusterRepeater.layer(job, { name: "periodic", every: "10 seconds", mode: "rate" })
 
       const first = yield* startRunner(Periodic)
       yield* TestClock.adjust("0 millis")
@@ -74,7 +74,7 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
             Effect.sync(() => ticks.push([tick.scheduledAt.epochMillis, tick.catchUp, clock.unsafeCurrentTimeMillis()]))
           )
       )
-      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+      const Periodic = ClusterRepeater.layer(job, { name: "periodic", every: "10 seconds", mode: "rate" })
       const first = yield* startRunner(Periodic)
       yield* TestClock.adjust("0 millis")
       yield* TestClock.adjust("10 seconds")
@@ -99,8 +99,8 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
       const ticks: Array<number> = []
       const job = Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
       const Periodic = ClusterRepeater.layer(
-        { name: "periodic", every: "10 seconds", mode: "rate", missed: "skip" },
-        job
+        job,
+        { name: "periodic", every: "10 seconds", mode: "rate", missed: "skip" }
       )
       const first = yield* startRunner(Periodic)
       yield* TestClock.adjust("0 millis")
@@ -124,7 +124,7 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
           // the first run ends 50 ms before T0 + 2P: core runs the tick of T0 + P at once, then T0 + 2P
           ticks.length === 0 ? Effect.sleep("19950 millis") : Effect.void
         ))
-      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+      const Periodic = ClusterRepeater.layer(job, { name: "periodic", every: "10 seconds", mode: "rate" })
       const runner = yield* startRunner(Periodic)
       yield* TestClock.adjust("0 millis")
       yield* TestClock.adjust("30 seconds")
@@ -149,7 +149,7 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
           Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)),
           ticks.length === 0 ? Effect.sleep("35 seconds") : Effect.void
         ))
-      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+      const Periodic = ClusterRepeater.layer(job, { name: "periodic", every: "10 seconds", mode: "rate" })
       const runner = yield* startRunner(Periodic).pipe(Effect.provide(Capture))
       yield* TestClock.adjust("0 millis")
       yield* TestClock.adjust("40 seconds")
@@ -166,8 +166,8 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
       yield* TestClock.setTime(T0)
       let count = 0
       const Periodic = ClusterRepeater.layer(
-        { name: "limited", every: "10 seconds", mode: "rate", maxRepetitions: 3 },
-        Effect.sync(() => count++)
+        Effect.sync(() => count++),
+        { name: "limited", every: "10 seconds", mode: "rate", maxRepetitions: 3 }
       )
       const first = yield* startRunner(Periodic)
       yield* TestClock.adjust("0 millis")
@@ -192,8 +192,8 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
       yield* TestClock.setTime(T0)
       let count = 0
       const Failing = ClusterRepeater.layer(
-        { name: "failing", every: "10 seconds", mode: "rate", onError: "stop", timeout: "1 second" },
-        Effect.zipRight(Effect.sync(() => count++), Effect.sleep("5 seconds"))
+        Effect.zipRight(Effect.sync(() => count++), Effect.sleep("5 seconds")),
+        { name: "failing", every: "10 seconds", mode: "rate", onError: "stop", timeout: "1 second" }
       )
       const first = yield* startRunner(Failing)
       yield* TestClock.adjust("0 millis")
@@ -215,12 +215,12 @@ describe("ClusterRepeater on one runner (TestRunner, real SQLite, TestClock)", (
       yield* TestClock.setTime(T0)
       const attempts: Array<number> = []
       const Flaky = ClusterRepeater.layer(
-        { name: "flaky", every: "10 seconds", mode: "rate", retry: Schedule.recurs(2) },
         Effect.flatMap(CurrentTick, (tick) =>
           Effect.suspend(() => {
             attempts.push(tick.scheduledAt.epochMillis)
             return attempts.length < 3 ? Effect.fail("flaky" as const) : Effect.void
-          }))
+          })),
+        { name: "flaky", every: "10 seconds", mode: "rate", retry: Schedule.recurs(2) }
       )
       const first = yield* startRunner(Flaky)
       yield* TestClock.adjust("0 millis")
@@ -237,8 +237,8 @@ describe("a restart before the first tick (TestRunner, real SQLite, TestClock)",
       yield* TestClock.setTime(T0)
       const ticks: Array<number> = []
       const Minutely = ClusterRepeater.layer(
-        { name: "minutely", every: "1 minute", mode: "rate", waitFirst: true },
-        Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+        Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis))),
+        { name: "minutely", every: "1 minute", mode: "rate", waitFirst: true }
       )
       const MINUTE = 60_000
       const first = yield* startRunner(Minutely)
@@ -265,8 +265,8 @@ describe("a restart before the first tick (TestRunner, real SQLite, TestClock)",
       yield* TestClock.setTime(T0)
       const starts: Array<number> = []
       const Delayed = ClusterRepeater.layer(
-        { name: "delayed", every: "10 seconds", initialDelay: "30 seconds", missed: "skip" },
-        Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis())))
+        Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis()))),
+        { name: "delayed", every: "10 seconds", initialDelay: "30 seconds", missed: "skip" }
       )
       const first = yield* startRunner(Delayed)
       yield* TestClock.adjust("0 millis")
@@ -290,7 +290,7 @@ describe("ClusterRepeater with cron and delay mode (TestRunner, real SQLite, Tes
         CurrentTick,
         (tick) => Effect.sync(() => ticks.push([tick.scheduledAt.epochMillis, tick.catchUp]))
       )
-      const EveryTen = ClusterRepeater.layer({ name: "cron", cron: "*/10 * * * * *", timeZone: "UTC" }, job)
+      const EveryTen = ClusterRepeater.layer(job, { name: "cron", cron: "*/10 * * * * *", timeZone: "UTC" })
       const first = yield* startRunner(EveryTen)
       yield* TestClock.adjust("0 millis")
       yield* TestClock.adjust("17 seconds") // T0 + 20 s
@@ -312,7 +312,7 @@ describe("ClusterRepeater with cron and delay mode (TestRunner, real SQLite, Tes
         Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis()))),
         Effect.sleep("2 seconds")
       )
-      const Delayed = ClusterRepeater.layer({ name: "delay", every: "10 seconds" }, job)
+      const Delayed = ClusterRepeater.layer(job, { name: "delay", every: "10 seconds" })
       const first = yield* startRunner(Delayed)
       yield* TestClock.adjust("0 millis")
       yield* TestClock.adjust("3 seconds") // the first run ended at T0 + 2 s
@@ -334,7 +334,7 @@ describe("two runners that both hold the repeater (TestRunner each, one SQLite f
       yield* TestClock.setTime(T0)
       const ticks: Array<number> = []
       const job = Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
-      const Periodic = ClusterRepeater.layer({ name: "periodic", every: "10 seconds", mode: "rate" }, job)
+      const Periodic = ClusterRepeater.layer(job, { name: "periodic", every: "10 seconds", mode: "rate" })
       // two separate in-memory clusters: each runner believes it holds the singleton
       const a = yield* startRunner(Periodic)
       const b = yield* startRunner(Periodic)
@@ -370,8 +370,8 @@ describe("a storage failure when a runner takes the repeater (TestRunner, real S
         BEGIN SELECT RAISE(ABORT, 'storage is down'); END`
       let count = 0
       const Guarded = ClusterRepeater.layer(
-        { name: "guarded", every: "10 seconds", mode: "rate" },
-        Effect.sync(() => count++)
+        Effect.sync(() => count++),
+        { name: "guarded", every: "10 seconds", mode: "rate" }
       )
       const runner = yield* startRunner(Guarded).pipe(Effect.provide(Capture))
       yield* TestClock.adjust("0 millis")
@@ -400,8 +400,8 @@ describe("a tick that cannot be claimed (TestRunner, real SQLite, TestClock)", (
         BEGIN SELECT RAISE(ABORT, 'storage is down'); END`
       const ticks: Array<number> = []
       const Limited = ClusterRepeater.layer(
-        { name: "limited", every: "10 seconds", mode: "rate", maxRepetitions: 2, missed: "skip" },
-        Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+        Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis))),
+        { name: "limited", every: "10 seconds", mode: "rate", maxRepetitions: 2, missed: "skip" }
       )
       const runner = yield* startRunner(Limited)
       yield* TestClock.adjust("0 millis")
@@ -420,24 +420,28 @@ describe("bad options fail when the layer is built, naming the option and the va
   it.scoped("a cluster option and a core option", () =>
     Effect.gen(function*() {
       const missed = yield* Effect.flip(startRunner(ClusterRepeater.layer(
+        Effect.void,
         // @ts-expect-error: not a policy
-        { name: "bad", every: "1 second", missed: "replay" },
-        Effect.void
+        { name: "bad", every: "1 second", missed: "replay" }
       )))
-      assert.strictEqual(missed._tag, "RepeaterConfigError")
-      assert.strictEqual(missed._tag === "RepeaterConfigError" ? missed.field : "", "missed")
-      assert.strictEqual(missed._tag === "RepeaterConfigError" ? missed.value : "", "replay")
+      // the cluster's own option: the cluster's error
+      assert.strictEqual(missed._tag, "ClusterRepeaterConfigError")
+      assert.strictEqual(missed._tag === "ClusterRepeaterConfigError" ? missed.field : "", "missed")
+      assert.strictEqual(missed._tag === "ClusterRepeaterConfigError" ? missed.value : "", "replay")
+      assert.strictEqual(missed._tag === "ClusterRepeaterConfigError" ? missed.repeater : "", "bad")
       const every = yield* Effect.flip(
-        startRunner(ClusterRepeater.layer({ name: "bad", every: "-1 second" }, Effect.void))
+        startRunner(ClusterRepeater.layer(Effect.void, { name: "bad", every: "-1 second" }))
       )
+      // an option core checks (Repeater.validate): core's error
+      assert.strictEqual(every._tag, "RepeaterConfigError")
       assert.strictEqual(every._tag === "RepeaterConfigError" ? every.field : "", "every")
       assert.strictEqual(every._tag === "RepeaterConfigError" ? every.value : "", "-1 second")
       // the state table keeps at most 255 characters of a holder's name (PostgreSQL enforces it)
       const long = "h".repeat(256)
       const holder = yield* Effect.flip(
-        startRunner(ClusterRepeater.layer({ name: "bad", every: "1 second", holder: long }, Effect.void))
+        startRunner(ClusterRepeater.layer(Effect.void, { name: "bad", every: "1 second", holder: long }))
       )
-      assert.strictEqual(holder._tag === "RepeaterConfigError" ? holder.field : "", "holder")
-      assert.strictEqual(holder._tag === "RepeaterConfigError" ? holder.value : "", long)
+      assert.strictEqual(holder._tag === "ClusterRepeaterConfigError" ? holder.field : "", "holder")
+      assert.strictEqual(holder._tag === "ClusterRepeaterConfigError" ? holder.value : "", long)
     }).pipe(Effect.provide(Sqlite)))
 })

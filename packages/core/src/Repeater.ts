@@ -2,22 +2,23 @@
  * The `Repeater` service: runs effects periodically, every interval, on a cron
  * expression or on any `Schedule`, with the lifetime of a Scope or a Layer.
  *
+ * Import the module as a namespace: `Repeater.Repeater` is the service's Tag
+ * (and its type), `Repeater.fork`, `Repeater.background` and
+ * `Repeater.layer` are the functions and layers that use it.
+ *
  * @since 0.1.0
  */
-import * as Config from "effect/Config"
+import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Layer from "effect/Layer"
+import type * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import { validate, validateGrace } from "./internal/config.js"
+import type * as Stream from "effect/Stream"
 import * as internal from "./internal/service.js"
-import { RepeaterConfigError } from "./RepeaterError.js"
-import type { RepeaterNotFoundError, RepeaterTimeoutError } from "./RepeaterError.js"
+import type { RepeaterConfigError, RepeaterNotFoundError, RepeaterTimeoutError } from "./RepeaterError.js"
 import type { RepeaterEvent } from "./RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterStatus } from "./RepeaterHandle.js"
 
@@ -26,45 +27,95 @@ import type { RepeaterHandle, RepeaterStatus } from "./RepeaterHandle.js"
 // -----------------------------------------------------------------------------
 
 /**
- * The options of one repeater. Give exactly one of `every`, `cron` and
- * `schedule`. Every option is checked when the repeater is started: a wrong
- * value fails with a `RepeaterConfigError` that names the option and the value.
+ * The options of one repeater: exactly one trigger (`every`, `cron` or
+ * `schedule`) and the options every trigger shares. Giving two triggers is a
+ * type error; untyped callers get a `RepeaterConfigError` for it.
+ *
+ * Every option is checked when the repeater is started: a wrong value fails
+ * with a `RepeaterConfigError` that names the option and the value.
+ *
+ * `E` is the error of the repeated effect: `retry` receives `E` or a
+ * `RepeaterTimeoutError`.
  *
  * @since 0.1.0
  * @category models
  */
-export interface RepeaterOptions<E = never> {
-  /** Unique within the service while the repeater runs. */
-  readonly name: string
+export type RepeaterOptions<E = never> = EveryOptions<E> | CronOptions<E> | ScheduleOptions<E>
+
+/**
+ * Runs every interval.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EveryOptions<E = never> extends CommonOptions<E> {
   /** Run every interval; see `mode`. */
-  readonly every?: Duration.DurationInput | undefined
+  readonly every: Duration.DurationInput
   /**
-   * With `every`:
    * - `"delay"` (default): each run starts `every` after the previous one ended;
    * - `"rate"`: runs start on the grid t0 + k·every (t0 is the first run's
    *   scheduled start), without drift. A run that overruns is followed at once
    *   by exactly one run; the other missed ticks are skipped and counted.
    */
   readonly mode?: "delay" | "rate" | undefined
+  readonly cron?: never
+  readonly timeZone?: never
+  readonly schedule?: never
+}
+
+/**
+ * Runs on a cron expression.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CronOptions<E = never> extends CommonOptions<E> {
   /**
    * A cron expression (5 fields, or 6 with seconds first). The first run is at
    * the first match after the start; matches missed during a run are skipped
    * and counted, never replayed.
    */
-  readonly cron?: string | undefined
+  readonly cron: string
   /**
    * The IANA time zone of `cron`, such as `"Europe/Berlin"`. Defaults to the
    * process's named local zone, so that daylight-saving changes neither
    * double-fire nor skip a day.
    */
   readonly timeZone?: string | undefined
+  readonly every?: never
+  readonly mode?: never
+  readonly schedule?: never
+}
+
+/**
+ * Runs on any Effect `Schedule`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ScheduleOptions<E = never> extends CommonOptions<E> {
   /**
    * Any Effect `Schedule`: the first run starts at once (unless `initialDelay`
    * or `waitFirst`), each later delay comes from stepping the schedule after a
    * run ends, as `Effect.repeat` does; the repeater completes when the
    * schedule is done. The schedule's input is `undefined`.
    */
-  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+  readonly schedule: Schedule.Schedule<unknown, unknown>
+  readonly every?: never
+  readonly mode?: never
+  readonly cron?: never
+  readonly timeZone?: never
+}
+
+/**
+ * The options every trigger shares.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommonOptions<E = never> {
+  /** Unique within the service while the repeater runs. */
+  readonly name: string
   /** Delay before the first run; default 0: the first run starts at once. */
   readonly initialDelay?: Duration.DurationInput | undefined
   /**
@@ -85,8 +136,11 @@ export interface RepeaterOptions<E = never> {
    * not a failure.
    */
   readonly onError?: "continue" | "stop" | undefined
-  /** Retries within one run before it counts as failed. */
-  readonly retry?: Schedule.Schedule<unknown, NoInfer<E> | RepeaterTimeoutError> | undefined
+  /**
+   * Retries within one run before it counts as failed. The schedule's input
+   * is the run's error: `E` or a `RepeaterTimeoutError`.
+   */
+  readonly retry?: Schedule.Schedule<unknown, E | RepeaterTimeoutError> | undefined
   /**
    * Longest duration of a run (of each retry attempt): the run is interrupted
    * and fails with a `RepeaterTimeoutError`; the schedule goes on.
@@ -118,19 +172,24 @@ export interface RepeaterSettings {
 }
 
 /**
- * The service's operations.
+ * The `Repeater` service. It owns every repeater started through it: when its
+ * Layer's scope closes, all of them are stopped gracefully before the release
+ * completes.
+ *
+ * Most programs never use it directly: `fork`, `background`, `list`, `get`
+ * and `events` of this module read it from the context.
  *
  * @since 0.1.0
  * @category models
  */
-export interface RepeaterService {
+export interface Repeater {
   /**
    * Starts a repeater in the current Scope and returns at once with its
    * handle; closing the Scope stops it gracefully.
    */
   readonly fork: <A, E, R>(
-    options: RepeaterOptions<NoInfer<E>>,
-    effect: Effect.Effect<A, E, R>
+    self: Effect.Effect<A, E, R>,
+    options: RepeaterOptions<NoInfer<E>>
   ) => Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R>
   /** The status of every repeater of this service that has not ended. */
   readonly list: Effect.Effect<ReadonlyArray<RepeaterStatus>>
@@ -141,37 +200,38 @@ export interface RepeaterService {
 }
 
 // -----------------------------------------------------------------------------
-// the service
+// tags
 // -----------------------------------------------------------------------------
 
-const defaultSettings: internal.ServiceSettings = { defaultGrace: Duration.seconds(30), eventBufferSize: 4096 }
+/**
+ * The Tag of the `Repeater` service.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { Effect } from "effect"
+ *
+ * const count = Effect.gen(function*() {
+ *   const service = yield* Repeater.Repeater
+ *   const statuses = yield* service.list
+ *   return statuses.length
+ * })
+ *
+ * Effect.runPromise(count.pipe(Effect.provide(Repeater.layer)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const Repeater: Context.Tag<Repeater, Repeater> = internal.tag
 
-const validateSettings = (settings: RepeaterSettings): Effect.Effect<internal.ServiceSettings, RepeaterConfigError> =>
-  Effect.suspend(() => {
-    let defaultGrace = defaultSettings.defaultGrace
-    if (settings.defaultGrace !== undefined) {
-      const decoded = validateGrace(undefined, settings.defaultGrace, "defaultGrace")
-      if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
-      defaultGrace = decoded.right
-    }
-    const eventBufferSize = settings.eventBufferSize ?? defaultSettings.eventBufferSize
-    if (!Number.isSafeInteger(eventBufferSize) || eventBufferSize < 1) {
-      return Effect.fail(
-        new RepeaterConfigError({
-          repeater: undefined,
-          field: "eventBufferSize",
-          value: settings.eventBufferSize,
-          reason: "is not valid: it must be a whole number, 1 or more"
-        })
-      )
-    }
-    return Effect.succeed({ defaultGrace, eventBufferSize })
-  })
+// -----------------------------------------------------------------------------
+// constructors
+// -----------------------------------------------------------------------------
 
 /**
- * The `Repeater` service. It owns every repeater started through it: when its
- * Layer's scope closes, all of them are stopped gracefully before the release
- * completes.
+ * Makes a `Repeater` service in the current Scope; closing the Scope stops
+ * its repeaters. Invalid settings fail with a `RepeaterConfigError`.
  *
  * @example
  * ```ts
@@ -179,10 +239,66 @@ const validateSettings = (settings: RepeaterSettings): Effect.Effect<internal.Se
  * import { Effect } from "effect"
  *
  * const program = Effect.gen(function*() {
- *   const handle = yield* Repeater.fork(
- *     { name: "cleanup", every: "1 hour" },
- *     Effect.log("removing expired tokens")
- *   )
+ *   const service = yield* Repeater.make({ defaultGrace: "5 seconds" })
+ *   yield* service.fork(Effect.log("alive"), { name: "heartbeat", every: "5 seconds" })
+ * })
+ *
+ * Effect.runFork(Effect.scoped(program))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (settings?: RepeaterSettings) => Effect.Effect<Repeater, RepeaterConfigError, Scope.Scope> =
+  internal.make
+
+/**
+ * Starts a repeater of `self` in the current Scope and returns at once with
+ * its handle. Closing that Scope stops it gracefully.
+ *
+ * The repeated effect comes first, as in `Effect.repeat(self, schedule)`, or
+ * from a pipe.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { Effect } from "effect"
+ *
+ * // data-first
+ * Repeater.fork(Effect.log("alive"), { name: "heartbeat", every: "5 seconds" })
+ * // pipeable
+ * Effect.log("alive").pipe(Repeater.fork({ name: "heartbeat", every: "5 seconds" }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fork: {
+  <In>(
+    options: RepeaterOptions<In>
+  ): <A, E extends In, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater | Scope.Scope | R>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    options: RepeaterOptions<NoInfer<E>>
+  ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater | Scope.Scope | R>
+} = internal.fork
+
+// -----------------------------------------------------------------------------
+// layers
+// -----------------------------------------------------------------------------
+
+/**
+ * The service with its default settings (30 seconds of stop grace).
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const handle = yield* Repeater.fork(Effect.log("removing expired tokens"), { name: "cleanup", every: "1 hour" })
  *   yield* handle.join
  * })
  *
@@ -190,219 +306,156 @@ const validateSettings = (settings: RepeaterSettings): Effect.Effect<internal.Se
  * ```
  *
  * @since 0.1.0
- * @category tags
+ * @category layers
  */
-export class Repeater extends Context.Tag("@effect-repeater/core/Repeater")<Repeater, RepeaterService>() {
-  /**
-   * Makes a `Repeater` service in the current Scope.
-   *
-   * @since 0.1.0
-   * @category constructors
-   */
-  static readonly make = (
-    settings: RepeaterSettings = {}
-  ): Effect.Effect<RepeaterService, RepeaterConfigError, Scope.Scope> =>
-    Effect.flatMap(validateSettings(settings), internal.make)
+export const layer: Layer.Layer<Repeater> = internal.layer
 
-  /**
-   * The service with its default settings (30 seconds of stop grace).
-   *
-   * @since 0.1.0
-   * @category layers
-   */
-  static readonly layer: Layer.Layer<Repeater> = Layer.scoped(Repeater, internal.make(defaultSettings))
+/**
+ * The service with the given settings; invalid settings fail the Layer
+ * with a `RepeaterConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ *
+ * const RepeaterLive = Repeater.layerWith({ defaultGrace: "10 seconds", eventBufferSize: 1024 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith: (settings: RepeaterSettings) => Layer.Layer<Repeater, RepeaterConfigError> = internal.layerWith
 
-  /**
-   * The service with the given settings; invalid settings fail the Layer
-   * with a `RepeaterConfigError`.
-   *
-   * @since 0.1.0
-   * @category layers
-   */
-  static readonly layerWith = (settings: RepeaterSettings): Layer.Layer<Repeater, RepeaterConfigError> =>
-    Layer.scoped(Repeater, Repeater.make(settings))
+/**
+ * The service with settings read from Effect `Config`; a missing or invalid
+ * value fails the Layer with a `ConfigError` or a `RepeaterConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { Config } from "effect"
+ *
+ * // REPEATER_DEFAULT_GRACE="10 seconds"
+ * const RepeaterLive = Repeater.layerConfig({
+ *   defaultGrace: Config.duration("REPEATER_DEFAULT_GRACE").pipe(Config.withDefault("30 seconds"))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig: (
+  settings: Config.Config.Wrap<RepeaterSettings>
+) => Layer.Layer<Repeater, ConfigError.ConfigError | RepeaterConfigError> = internal.layerConfig
 
-  /**
-   * The service with settings read from Effect `Config`; a missing or invalid
-   * value fails the Layer with a `ConfigError` or a `RepeaterConfigError`.
-   *
-   * @example
-   * ```ts
-   * import { Repeater } from "@effect-repeater/core"
-   * import { Config } from "effect"
-   *
-   * // REPEATER_DEFAULT_GRACE="10 seconds"
-   * const RepeaterLive = Repeater.layerConfig({
-   *   defaultGrace: Config.duration("REPEATER_DEFAULT_GRACE").pipe(Config.withDefault("30 seconds"))
-   * })
-   * ```
-   *
-   * @since 0.1.0
-   * @category layers
-   */
-  static readonly layerConfig = (
-    settings: Config.Config.Wrap<RepeaterSettings>
-  ): Layer.Layer<Repeater, ConfigError.ConfigError | RepeaterConfigError> =>
-    Layer.scoped(
-      Repeater,
-      // (`Config.unwrap` cannot take an empty record: every setting is optional)
-      Effect.flatMap(
-        Config.isConfig(settings) || Object.keys(settings).length > 0 ?
-          Config.unwrap(settings) :
-          Config.succeed<RepeaterSettings>({}),
-        Repeater.make
-      )
-    )
+/**
+ * A Layer that runs a repeater of `self` for the Layer's lifetime: for apps
+ * made of layers (`Layer.launch`, `ManagedRuntime`, `NodeRuntime.runMain`).
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { Effect, Layer } from "effect"
+ *
+ * const Cleanup = Repeater.background(Effect.log("cleaning"), {
+ *   name: "cleanup",
+ *   cron: "0 3 * * *",
+ *   timeZone: "Europe/Berlin"
+ * })
+ * const App = Cleanup.pipe(Layer.provide(Repeater.layer))
+ * // Layer.launch(App)
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const background: {
+  <In>(
+    options: RepeaterOptions<In>
+  ): <A, E extends In, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Layer.Layer<never, RepeaterConfigError, Repeater | Exclude<R, Scope.Scope>>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    options: RepeaterOptions<NoInfer<E>>
+  ): Layer.Layer<never, RepeaterConfigError, Repeater | Exclude<R, Scope.Scope>>
+} = internal.background
 
-  /**
-   * Starts a repeater in the current Scope and returns at once with its
-   * handle. Closing that Scope stops it gracefully.
-   *
-   * @example
-   * ```ts
-   * import { Repeater } from "@effect-repeater/core"
-   * import { Effect } from "effect"
-   *
-   * // data-first
-   * Repeater.fork({ name: "heartbeat", every: "5 seconds" }, Effect.log("alive"))
-   * // pipeable
-   * Effect.log("alive").pipe(Repeater.fork({ name: "heartbeat", every: "5 seconds" }))
-   * ```
-   *
-   * @since 0.1.0
-   * @category constructors
-   */
-  static readonly fork: {
-    <E>(
-      options: RepeaterOptions<NoInfer<E>>
-    ): <A, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<
-      RepeaterHandle<E>,
-      RepeaterConfigError,
-      Repeater | Scope.Scope | R
-    >
-    <A, E, R>(
-      options: RepeaterOptions<NoInfer<E>>,
-      effect: Effect.Effect<A, E, R>
-    ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater | Scope.Scope | R>
-  } = fork
+// -----------------------------------------------------------------------------
+// accessors
+// -----------------------------------------------------------------------------
 
-  /**
-   * Checks a repeater's options as `fork` does, without starting anything:
-   * for libraries that start the repeater later (or elsewhere) and want bad
-   * options reported at once. Fails with the `RepeaterConfigError` that
-   * `fork` would fail with.
-   *
-   * @example
-   * ```ts
-   * import { Repeater } from "@effect-repeater/core"
-   *
-   * // fails with RepeaterConfigError: Invalid option "every" of repeater "bad": ...
-   * Repeater.validate({ name: "bad", every: "-5 seconds" })
-   * ```
-   *
-   * @since 0.1.0
-   * @category validation
-   */
-  static readonly validate = <E>(options: RepeaterOptions<E>): Effect.Effect<void, RepeaterConfigError> =>
-    Effect.clockWith((clock) =>
-      Effect.suspend(() => {
-        const validated = validate(options, defaultSettings.defaultGrace, clock.unsafeCurrentTimeMillis())
-        return Either.isLeft(validated) ? Effect.fail(validated.left) : Effect.void
-      })
-    )
+/**
+ * The status of every repeater that has not ended.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { Effect } from "effect"
+ *
+ * const names = Effect.map(Repeater.list, (statuses) => statuses.map((status) => status.name))
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const list: Effect.Effect<ReadonlyArray<RepeaterStatus>, never, Repeater> = internal.list
 
-  /**
-   * A Layer that runs the repeater for the Layer's lifetime: for apps made of
-   * layers (`Layer.launch`, `ManagedRuntime`, `NodeRuntime.runMain`).
-   *
-   * @example
-   * ```ts
-   * import { Repeater } from "@effect-repeater/core"
-   * import { Effect, Layer } from "effect"
-   *
-   * const Cleanup = Repeater.background({ name: "cleanup", cron: "0 3 * * *", timeZone: "Europe/Berlin" }, Effect.log("cleaning"))
-   * const App = Cleanup.pipe(Layer.provide(Repeater.layer))
-   * // Layer.launch(App)
-   * ```
-   *
-   * @since 0.1.0
-   * @category layers
-   */
-  static readonly background: {
-    <E>(
-      options: RepeaterOptions<NoInfer<E>>
-    ): <A, R>(
-      effect: Effect.Effect<A, E, R>
-    ) => Layer.Layer<never, RepeaterConfigError, Repeater | Exclude<R, Scope.Scope>>
-    <A, E, R>(
-      options: RepeaterOptions<NoInfer<E>>,
-      effect: Effect.Effect<A, E, R>
-    ): Layer.Layer<never, RepeaterConfigError, Repeater | Exclude<R, Scope.Scope>>
-  } = background
+/**
+ * The handle of a repeater by name; fails with a `RepeaterNotFoundError`
+ * when no repeater of that name is running.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { Effect } from "effect"
+ *
+ * const runNightlyNow = Effect.flatMap(Repeater.get("nightly"), (handle) => handle.runNow)
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const get: (name: string) => Effect.Effect<RepeaterHandle, RepeaterNotFoundError, Repeater> = internal.get
 
-  /**
-   * The status of every repeater that has not ended.
-   *
-   * @since 0.1.0
-   * @category accessors
-   */
-  static readonly list: Effect.Effect<ReadonlyArray<RepeaterStatus>, never, Repeater> = Effect.flatMap(
-    Repeater,
-    (service) => service.list
-  )
+/**
+ * Every repeater's events, from the moment of subscription.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { Effect, Stream } from "effect"
+ *
+ * const logFailures = Repeater.events.pipe(
+ *   Stream.filter((event) => event._tag === "RunFailed"),
+ *   Stream.runForEach((event) => Effect.logWarning(`${event.name} failed`))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const events: Stream.Stream<RepeaterEvent, never, Repeater> = internal.events
 
-  /**
-   * The handle of a repeater by name.
-   *
-   * @since 0.1.0
-   * @category accessors
-   */
-  static readonly get = (name: string): Effect.Effect<RepeaterHandle, RepeaterNotFoundError, Repeater> =>
-    Effect.flatMap(Repeater, (service) => service.get(name))
+// -----------------------------------------------------------------------------
+// validation
+// -----------------------------------------------------------------------------
 
-  /**
-   * Every repeater's events, from the moment of subscription.
-   *
-   * @since 0.1.0
-   * @category accessors
-   */
-  static readonly events: Stream.Stream<RepeaterEvent, never, Repeater> = Stream.unwrap(
-    Effect.map(Repeater, (service) => service.events)
-  )
-}
-
-const forkWith = <A, E, R>(
-  options: RepeaterOptions<E>,
-  effect: Effect.Effect<A, E, R>
-): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater | Scope.Scope | R> =>
-  Effect.flatMap(Repeater, (service) => service.fork(options, effect))
-
-function fork<E>(
-  options: RepeaterOptions<E>
-): <A, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<
-  RepeaterHandle<E>,
-  RepeaterConfigError,
-  Repeater | Scope.Scope | R
->
-function fork<A, E, R>(
-  options: RepeaterOptions<E>,
-  effect: Effect.Effect<A, E, R>
-): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater | Scope.Scope | R>
-function fork<A, E, R>(options: RepeaterOptions<E>, effect?: Effect.Effect<A, E, R>) {
-  return effect === undefined ?
-    <A1, R1>(effect: Effect.Effect<A1, E, R1>) => forkWith(options, effect) :
-    forkWith(options, effect)
-}
-
-function background<E>(
-  options: RepeaterOptions<E>
-): <A, R>(effect: Effect.Effect<A, E, R>) => Layer.Layer<never, RepeaterConfigError, Repeater | Exclude<R, Scope.Scope>>
-function background<A, E, R>(
-  options: RepeaterOptions<E>,
-  effect: Effect.Effect<A, E, R>
-): Layer.Layer<never, RepeaterConfigError, Repeater | Exclude<R, Scope.Scope>>
-function background<A, E, R>(options: RepeaterOptions<E>, effect?: Effect.Effect<A, E, R>) {
-  return effect === undefined ?
-    <A1, R1>(effect: Effect.Effect<A1, E, R1>) => Layer.scopedDiscard(forkWith(options, effect)) :
-    Layer.scopedDiscard(forkWith(options, effect))
-}
+/**
+ * Checks a repeater's options as `fork` does, without starting anything:
+ * for libraries that start the repeater later (or elsewhere) and want bad
+ * options reported at once. Fails with the `RepeaterConfigError` that
+ * `fork` would fail with.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ *
+ * // fails with RepeaterConfigError: Invalid option "every" of repeater "bad": ...
+ * Repeater.validate({ name: "bad", every: "-5 seconds" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validate: <E>(options: RepeaterOptions<E>) => Effect.Effect<void, RepeaterConfigError> = internal.validate

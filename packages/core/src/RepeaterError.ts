@@ -16,7 +16,7 @@ import { formatValue } from "./internal/format.js"
  * import { Repeater } from "@effect-repeater/core"
  * import { Effect } from "effect"
  *
- * const program = Repeater.fork({ name: "bad", every: "-5 seconds" }, Effect.void).pipe(
+ * const program = Repeater.fork(Effect.void, { name: "bad", every: "-5 seconds" }).pipe(
  *   Effect.catchTag("RepeaterConfigError", (error) => Effect.logError(error.message))
  * )
  * ```
@@ -42,15 +42,26 @@ export class RepeaterConfigError extends Data.TaggedError("RepeaterConfigError")
 
 /**
  * No repeater with that name is running in this `Repeater` service.
+ * `repeater` is the name that was asked for (`name` stays the error's class
+ * name, as for every `Error`).
+ *
+ * @example
+ * ```ts
+ * import { RepeaterError } from "@effect-repeater/core"
+ *
+ * const error = new RepeaterError.RepeaterNotFoundError({ repeater: "nightly" })
+ * String(error) // 'RepeaterNotFoundError: No repeater named "nightly"'
+ * ```
  *
  * @since 0.1.0
  * @category errors
  */
 export class RepeaterNotFoundError extends Data.TaggedError("RepeaterNotFoundError")<{
-  readonly name: string
+  /** The name that was asked for. */
+  readonly repeater: string
 }> {
   override get message(): string {
-    return `No repeater named "${this.name}"`
+    return `No repeater named "${this.repeater}"`
   }
 }
 

@@ -1,39 +1,33 @@
 /**
+ * The `Repeater` service: runs effects periodically, every interval, on a
+ * cron expression or on any `Schedule`, with the lifetime of a Scope or a
+ * Layer.
+ *
  * @since 0.1.0
  */
-export {
-  /**
-   * @since 0.1.0
-   */
-  Repeater,
-  /**
-   * @since 0.1.0
-   */
-  type RepeaterOptions,
-  /**
-   * @since 0.1.0
-   */
-  type RepeaterService,
-  /**
-   * @since 0.1.0
-   */
-  type RepeaterSettings
-} from "./Repeater.js"
+export * as Repeater from "./Repeater.js"
 
 /**
+ * The typed errors of the `Repeater` service.
+ *
  * @since 0.1.0
  */
-export * from "./RepeaterError.js"
+export * as RepeaterError from "./RepeaterError.js"
 
 /**
+ * What a `Repeater` service reports on its `events` stream.
+ *
  * @since 0.1.0
  */
-export type * from "./RepeaterEvent.js"
+export * as RepeaterEvent from "./RepeaterEvent.js"
 
 /**
+ * The handle of one running repeater: see it, trigger it, pause, resume,
+ * stop and join it.
+ *
  * @since 0.1.0
  */
-export type * from "./RepeaterHandle.js"
+export * as RepeaterHandle from "./RepeaterHandle.js"
 
 /**
  * @since 0.1.0

@@ -4,7 +4,8 @@
  * absorbed (queued cron runs move with them, cron `resume` recomputed from the
  * wall clock), and `Repeater.layerConfig`.
  */
-import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import { assert, describe, it } from "@effect/vitest"
 import {
   Config,
@@ -39,11 +40,11 @@ const steppableService = (scope: Scope.Scope) =>
   Effect.gen(function*() {
     const base = yield* Effect.clock
     const stepper = steppableClock(base)
-    const context: Context.Context<Repeater> = yield* Layer.buildWithScope(
+    const context: Context.Context<Repeater.Repeater> = yield* Layer.buildWithScope(
       Repeater.layerWith({ defaultGrace: 0 }),
       scope
     ).pipe(Effect.withClock(stepper.clock))
-    const onService = <A, E>(effect: Effect.Effect<A, E, Repeater | Scope.Scope>) =>
+    const onService = <A, E>(effect: Effect.Effect<A, E, Repeater.Repeater | Scope.Scope>) =>
       effect.pipe(Effect.provide(context), Scope.extend(scope), Effect.withClock(stepper.clock))
     return { ...stepper, onService }
   })
@@ -62,7 +63,7 @@ describe("clock steps and stops: wall-clock steps back and cron", () => {
       const { onService, step, wall } = yield* steppableService(scope)
       const starts: Array<string> = []
       const task = Effect.zipRight(Effect.sync(() => void starts.push(wall())), Effect.sleep("10 minutes"))
-      yield* onService(Repeater.fork({ name: "nightly", cron: "0 3 * * *", timeZone: "UTC" }, task))
+      yield* onService(Repeater.fork(task, { name: "nightly", cron: "0 3 * * *", timeZone: "UTC" }))
       yield* TestClock.adjust(Duration.millis(65 * minute)) // wall 03:05: the 03:00 run is in flight
       step(-hour) // wall 02:05; the run ends at 02:10 by the wall clock
       yield* TestClock.adjust(Duration.millis(25 * hour)) // wall: 02:05 -> 03:05 the next day
@@ -79,7 +80,7 @@ describe("clock steps and stops: wall-clock steps back and cron", () => {
       const { onService, step, wall } = yield* steppableService(scope)
       const starts: Array<string> = []
       const task = Effect.zipRight(Effect.sync(() => void starts.push(wall())), Effect.sleep("10 minutes"))
-      yield* onService(Repeater.fork({ name: "nightly", cron: "0 3 * * *", timeZone: "UTC" }, task))
+      yield* onService(Repeater.fork(task, { name: "nightly", cron: "0 3 * * *", timeZone: "UTC" }))
       yield* TestClock.adjust(Duration.millis(90 * minute)) // wall 03:30: the run ended at 03:10
       step(-hour) // wall 02:30
       yield* TestClock.adjust(Duration.millis(25 * hour)) // wall: 02:30 -> 03:30 the next day
@@ -95,8 +96,8 @@ describe("clock steps and stops: wall-clock steps back and cron", () => {
       const starts: Array<string> = []
       const handle = yield* onService(
         Repeater.fork(
-          { name: "nightly", cron: "0 3 * * *", timeZone: "UTC" },
-          Effect.sync(() => void starts.push(wall()))
+          Effect.sync(() => void starts.push(wall())),
+          { name: "nightly", cron: "0 3 * * *", timeZone: "UTC" }
         )
       )
       yield* TestClock.adjust(Duration.millis(90 * minute)) // wall 03:30: ran at 03:00
@@ -114,8 +115,8 @@ describe("clock steps and stops: wall-clock steps back and cron", () => {
       yield* TestClock.setTime(Date.parse("2026-03-10T02:00:00Z"))
       const starts: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "nightly", cron: "0 3 * * *", timeZone: "UTC" },
-        Effect.flatMap(now, (t) => Effect.sync(() => void starts.push(new Date(t).toISOString())))
+        Effect.flatMap(now, (t) => Effect.sync(() => void starts.push(new Date(t).toISOString()))),
+        { name: "nightly", cron: "0 3 * * *", timeZone: "UTC" }
       )
       yield* TestClock.adjust("30 minutes")
       yield* handle.pause
@@ -136,8 +137,8 @@ describe("clock steps and stops: wall-clock steps back and cron", () => {
       const starts: Array<string> = []
       yield* onService(
         Repeater.fork(
-          { name: "nightly", schedule: Schedule.cron("0 3 * * *", "UTC") },
-          Effect.sync(() => void starts.push(wall()))
+          Effect.sync(() => void starts.push(wall())),
+          { name: "nightly", schedule: Schedule.cron("0 3 * * *", "UTC") }
         )
       )
       yield* TestClock.adjust(Duration.millis(hour)) // wall 13:00
@@ -163,12 +164,12 @@ describe("clock steps and stops: wall-clock steps back and cron", () => {
       const starts: Array<string> = []
       const nightly = yield* onService(
         Repeater.fork(
-          { name: "nightly", cron: "0 3 * * *", timeZone: "UTC" },
-          Effect.sync(() => void starts.push(wall()))
+          Effect.sync(() => void starts.push(wall())),
+          { name: "nightly", cron: "0 3 * * *", timeZone: "UTC" }
         )
       )
       // a neighbour in the same service reads the dispatcher's time every 10 minutes
-      yield* onService(Repeater.fork({ name: "frequent", every: "10 minutes" }, Effect.void))
+      yield* onService(Repeater.fork(Effect.void, { name: "frequent", every: "10 minutes" }))
       yield* TestClock.adjust(Duration.millis(hour)) // wall 13:00
       step(-5 * hour) // wall 08:00
       yield* TestClock.adjust(Duration.millis(10 * minute)) // the neighbour notices the step
@@ -193,8 +194,8 @@ describe("clock steps and stops: wall-clock steps back and intervals", () => {
       const elapsed: Array<number> = []
       yield* onService(
         Repeater.fork(
-          { name: "steady", every: "10 minutes" },
-          Effect.sync(() => void elapsed.push(base.unsafeCurrentTimeMillis()))
+          Effect.sync(() => void elapsed.push(base.unsafeCurrentTimeMillis())),
+          { name: "steady", every: "10 minutes" }
         )
       )
       yield* TestClock.adjust(Duration.millis(5 * minute))
@@ -212,8 +213,8 @@ describe("clock steps and stops: wall-clock steps back and intervals", () => {
       const elapsed: Array<number> = []
       yield* onService(
         Repeater.fork(
-          { name: "steady", every: "10 minutes" },
-          Effect.sync(() => void elapsed.push(base.unsafeCurrentTimeMillis()))
+          Effect.sync(() => void elapsed.push(base.unsafeCurrentTimeMillis())),
+          { name: "steady", every: "10 minutes" }
         )
       )
       yield* TestClock.adjust(Duration.millis(5 * minute))
@@ -232,12 +233,12 @@ describe("clock steps and stops: wall-clock steps back and intervals", () => {
       const elapsed: Array<number> = []
       yield* onService(
         Repeater.fork(
-          { name: "steady", every: "10 minutes" },
-          // the wall clock goes back 500 ms during the first run, right after its start was read
           Effect.sync(() => {
             elapsed.push(base.unsafeCurrentTimeMillis())
             if (elapsed.length === 1) step(-500)
-          })
+          }),
+          // the wall clock goes back 500 ms during the first run, right after its start was read
+          { name: "steady", every: "10 minutes" }
         )
       )
       yield* TestClock.adjust(Duration.millis(21 * minute))
@@ -263,8 +264,8 @@ describe("clock steps and stops: stop results", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "self", every: "10 seconds" },
-        selfStopping(log, Effect.sleep("1 hour"))
+        selfStopping(log, Effect.sleep("1 hour")),
+        { name: "self", every: "10 seconds" }
       )
       yield* TestClock.adjust("1 second")
       const first = yield* Effect.fork(timedStop(handle.stop({ grace: "5 seconds" })))
@@ -284,8 +285,8 @@ describe("clock steps and stops: stop results", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "self", every: "10 seconds" },
-        selfStopping(log, Effect.zipRight(Effect.sleep("1500 millis"), mark(log, "end")))
+        selfStopping(log, Effect.zipRight(Effect.sleep("1500 millis"), mark(log, "end"))),
+        { name: "self", every: "10 seconds" }
       )
       yield* TestClock.adjust("1 second")
       const outside = yield* Effect.fork(timedStop(handle.stop({ grace: "2 seconds" })))
@@ -301,8 +302,8 @@ describe("clock steps and stops: stop results", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "self", every: "10 seconds" },
-        selfStopping(log, Effect.uninterruptible(Effect.zipRight(Effect.sleep("5 seconds"), mark(log, "end"))))
+        selfStopping(log, Effect.uninterruptible(Effect.zipRight(Effect.sleep("5 seconds"), mark(log, "end")))),
+        { name: "self", every: "10 seconds" }
       )
       yield* TestClock.adjust("1 second")
       const outside = yield* Effect.fork(timedStop(handle.stop({ grace: "1 second" })))
@@ -321,8 +322,8 @@ describe("clock steps and stops: stop results", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "busy", every: "10 seconds" },
-        Effect.zipRight(mark(log, "start"), Effect.never).pipe(Effect.onInterrupt(() => mark(log, "interrupted")))
+        Effect.zipRight(mark(log, "start"), Effect.never).pipe(Effect.onInterrupt(() => mark(log, "interrupted"))),
+        { name: "busy", every: "10 seconds" }
       )
       yield* TestClock.adjust("0 millis")
       const first = yield* Effect.fork(timedStop(handle.stop({ grace: "3 seconds" })))
@@ -341,11 +342,11 @@ describe("clock steps and stops: stop results", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "self", every: "10 seconds" },
         Effect.zipRight(
           Effect.sleep("1 second"),
           selfStopping(log, Effect.sleep("1 hour"))
-        )
+        ),
+        { name: "self", every: "10 seconds" }
       )
       yield* TestClock.adjust("0 millis")
       const outside = yield* Effect.fork(timedStop(handle.stop({ grace: "3 seconds" })))
@@ -365,10 +366,10 @@ describe("clock steps and stops: scopes", () => {
       const log: Array<string> = []
       const one = yield* Scope.make()
       const two = yield* Scope.make()
-      const old = yield* Repeater.fork({ name: "job", every: "1 second" }, mark(log, "old")).pipe(Scope.extend(one))
+      const old = yield* Repeater.fork(mark(log, "old"), { name: "job", every: "1 second" }).pipe(Scope.extend(one))
       yield* TestClock.adjust("500 millis")
       assert.strictEqual(yield* old.stop(), "idle")
-      const fresh = yield* Repeater.fork({ name: "job", every: "1 second" }, mark(log, "new")).pipe(Scope.extend(two))
+      const fresh = yield* Repeater.fork(mark(log, "new"), { name: "job", every: "1 second" }).pipe(Scope.extend(two))
       yield* TestClock.adjust("0 millis")
       yield* Scope.close(one, Exit.void)
       yield* TestClock.adjust("1 second")
@@ -387,7 +388,7 @@ describe("clock steps and stops: scopes", () => {
         yield* mark(log, `self stop ${yield* self.stop()}`)
         yield* Effect.sleep("2 seconds")
       })
-      const handle = yield* Repeater.fork({ name: "self", every: "10 seconds", grace: "1 minute" }, task).pipe(
+      const handle = yield* Repeater.fork(task, { name: "self", every: "10 seconds", grace: "1 minute" }).pipe(
         Scope.extend(scope)
       )
       yield* TestClock.adjust("3 seconds")
@@ -411,8 +412,8 @@ describe("clock steps and stops: Repeater.layerConfig", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "busy", every: "1 minute" },
-        Effect.zipRight(mark(log, "start"), Effect.never).pipe(Effect.onInterrupt(() => mark(log, "interrupted")))
+        Effect.zipRight(mark(log, "start"), Effect.never).pipe(Effect.onInterrupt(() => mark(log, "interrupted"))),
+        { name: "busy", every: "1 minute" }
       )
       yield* TestClock.adjust("0 millis")
       const stopping = yield* Effect.fork(timedStop(handle.stop()))

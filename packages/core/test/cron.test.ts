@@ -1,4 +1,5 @@
-import { Repeater, type RepeaterOptions } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
 import { DateTime, type Duration, Effect, Fiber, Option, TestClock } from "effect"
 
@@ -24,7 +25,7 @@ const runsOf = (start: string, options: RepeaterOptions<never>, window: Duration
   Effect.gen(function*() {
     yield* TestClock.setTime(at(start))
     const { starts, task } = recorder()
-    const handle = yield* Repeater.fork(options, task)
+    const handle = yield* Repeater.fork(task, options)
     yield* TestClock.adjust(window)
     const status = yield* handle.status
     assert.strictEqual(status.skippedTicks, 0)
@@ -37,7 +38,7 @@ describe("cron: the first run", () => {
     Effect.gen(function*() {
       yield* TestClock.setTime(at("2026-01-15T10:00:00Z"))
       const { starts, task } = recorder()
-      const handle = yield* Repeater.fork({ name: "hourly", cron: "0 * * * *", timeZone: "UTC" }, task)
+      const handle = yield* Repeater.fork(task, { name: "hourly", cron: "0 * * * *", timeZone: "UTC" })
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(starts, [])
       const status = yield* handle.status
@@ -122,7 +123,7 @@ describe("cron: matches missed during a long run", () => {
         yield* Effect.sleep("35 seconds")
         ends.push(yield* now)
       })
-      const handle = yield* Repeater.fork({ name: "slow", cron: "*/10 * * * * *", timeZone: "UTC" }, task)
+      const handle = yield* Repeater.fork(task, { name: "slow", cron: "*/10 * * * * *", timeZone: "UTC" })
       // Run 1: 00:10 to 00:45 misses 00:20, 00:30, 00:40; run 2: 00:50 to 01:25 misses 01:00, 01:10, 01:20.
       yield* TestClock.adjust("46 seconds")
       assert.deepStrictEqual(starts, ["2026-01-15T00:00:10.000Z"])
@@ -159,7 +160,7 @@ describe("cron: pause", () => {
         starts.push(yield* now)
         if (starts.length === 2) yield* Effect.sleep("25 seconds")
       })
-      const handle = yield* Repeater.fork({ name: "paused-cron", cron: "*/10 * * * * *", timeZone: "UTC" }, task)
+      const handle = yield* Repeater.fork(task, { name: "paused-cron", cron: "*/10 * * * * *", timeZone: "UTC" })
       yield* TestClock.adjust("15 seconds")
       yield* handle.pause
       yield* TestClock.adjust("2 seconds")
@@ -272,8 +273,8 @@ describe("cron: the default time zone", () => {
       yield* TestClock.setTime(at(start))
       const byDefault = recorder()
       const explicit = recorder()
-      const a = yield* Repeater.fork({ name: "default", cron }, byDefault.task)
-      const b = yield* Repeater.fork({ name: "explicit", cron, timeZone: localZone }, explicit.task)
+      const a = yield* Repeater.fork(byDefault.task, { name: "default", cron })
+      const b = yield* Repeater.fork(explicit.task, { name: "explicit", cron, timeZone: localZone })
       assert.deepStrictEqual((yield* a.status).nextRun, (yield* b.status).nextRun)
       yield* TestClock.adjust(window)
       assert.isAbove(explicit.starts.length, 0)

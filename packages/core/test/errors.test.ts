@@ -1,4 +1,5 @@
-import { Repeater, RepeaterTimeoutError } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import { RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Data, Duration, Effect, Exit, Fiber, HashMap, Logger, Option, Schedule, TestClock } from "effect"
 import { mark, now } from "./support/time.js"
@@ -46,8 +47,8 @@ describe("onError \"continue\" (the default)", () => {
       const error = new TaskError({ message: "the database is gone" })
       const starts: Array<number> = []
       const handle = yield* Repeater.fork(
-        { name: "typed", every: "10 seconds" },
-        scriptedTask(starts, (run) => run === 2 ? Effect.fail(error) : Effect.void)
+        scriptedTask(starts, (run) => run === 2 ? Effect.fail(error) : Effect.void),
+        { name: "typed", every: "10 seconds" }
       )
       yield* TestClock.adjust("25 seconds")
       assert.deepStrictEqual(starts, [0, 10_000, 20_000])
@@ -80,8 +81,8 @@ describe("onError \"continue\" (the default)", () => {
       const defect = new Error("out of cheese")
       const starts: Array<number> = []
       const handle = yield* Repeater.fork(
-        { name: "defect", every: "10 seconds" },
-        scriptedTask(starts, (run) => run === 2 ? Effect.die(defect) : Effect.void)
+        scriptedTask(starts, (run) => run === 2 ? Effect.die(defect) : Effect.void),
+        { name: "defect", every: "10 seconds" }
       )
       yield* TestClock.adjust("25 seconds")
       assert.deepStrictEqual(starts, [0, 10_000, 20_000])
@@ -112,11 +113,11 @@ describe("onError \"continue\" (the default)", () => {
     return Effect.gen(function*() {
       const starts: Array<number> = []
       const handle = yield* Repeater.fork(
-        { name: "thrown", every: "10 seconds" },
         scriptedTask(starts, () =>
           Effect.sync(() => {
             throw new Error("thrown in sync")
-          }))
+          })),
+        { name: "thrown", every: "10 seconds" }
       )
       yield* TestClock.adjust("15 seconds")
       assert.deepStrictEqual(starts, [0, 10_000])
@@ -138,8 +139,8 @@ describe("onError \"stop\"", () => {
       const error = new TaskError({ message: "stop here" })
       const starts: Array<number> = []
       const handle = yield* Repeater.fork(
-        { name: "typed", every: "10 seconds", onError: "stop" },
-        scriptedTask(starts, (run) => run === 2 ? Effect.fail(error) : Effect.void)
+        scriptedTask(starts, (run) => run === 2 ? Effect.fail(error) : Effect.void),
+        { name: "typed", every: "10 seconds", onError: "stop" }
       )
       yield* TestClock.adjust("1 minute")
       assert.deepStrictEqual(starts, [0, 10_000])
@@ -161,8 +162,8 @@ describe("onError \"stop\"", () => {
       const defect = new Error("fatal")
       const starts: Array<number> = []
       const handle = yield* Repeater.fork(
-        { name: "defect", every: "10 seconds", onError: "stop" },
-        scriptedTask(starts, (run) => run === 2 ? Effect.die(defect) : Effect.void)
+        scriptedTask(starts, (run) => run === 2 ? Effect.die(defect) : Effect.void),
+        { name: "defect", every: "10 seconds", onError: "stop" }
       )
       yield* TestClock.adjust("1 minute")
       assert.deepStrictEqual(starts, [0, 10_000])
@@ -184,8 +185,8 @@ describe("interrupted runs", () => {
     return Effect.gen(function*() {
       const starts: Array<number> = []
       const handle = yield* Repeater.fork(
-        { name: "interrupted", every: "10 seconds", onError: "stop" },
-        scriptedTask(starts, (run) => run === 2 ? Effect.interrupt : Effect.void)
+        scriptedTask(starts, (run) => run === 2 ? Effect.interrupt : Effect.void),
+        { name: "interrupted", every: "10 seconds", onError: "stop" }
       )
       yield* TestClock.adjust("25 seconds")
       assert.deepStrictEqual(starts, [0, 10_000, 20_000])
@@ -213,12 +214,12 @@ describe("retry", () => {
           return attempts.length % 3 === 0 ? Effect.void : Effect.fail(new TaskError({ message: "flaky" }))
         }))
       const handle = yield* Repeater.fork(
+        task,
         {
           name: "retried",
           every: "10 seconds",
           retry: Schedule.intersect(Schedule.recurs(2), Schedule.spaced("1 second"))
-        },
-        task
+        }
       )
       yield* TestClock.adjust("15 seconds")
       // run 1: attempts at 0, 1 s, 2 s; it ends at 2 s, so run 2 starts at 12 s
@@ -243,12 +244,12 @@ describe("retry", () => {
           return Effect.fail(error)
         }))
       const handle = yield* Repeater.fork(
+        task,
         {
           name: "exhausted",
           every: "10 seconds",
           retry: Schedule.intersect(Schedule.recurs(2), Schedule.spaced("1 second"))
-        },
-        task
+        }
       )
       yield* TestClock.adjust("11 seconds")
       assert.deepStrictEqual(attempts, [0, 1_000, 2_000])
@@ -281,7 +282,7 @@ describe("timeout", () => {
         mark(events, "start"),
         Effect.zipRight(Effect.sleep("5 seconds"), mark(events, "end"))
       ).pipe(Effect.ensuring(mark(events, "finalizer")))
-      const handle = yield* Repeater.fork({ name: "slow", every: "10 seconds", timeout: "2 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name: "slow", every: "10 seconds", timeout: "2 seconds" })
       yield* TestClock.adjust("1999 millis")
       assert.deepStrictEqual(events, ["start@0"])
       yield* TestClock.adjust("1 millis")
@@ -324,8 +325,8 @@ describe("timeout", () => {
   it.scoped("with onError \"stop\", join fails with the RepeaterTimeoutError", () =>
     Effect.gen(function*() {
       const handle = yield* Repeater.fork(
-        { name: "slow", every: "10 seconds", timeout: "2 seconds", onError: "stop" },
-        Effect.sleep("5 seconds")
+        Effect.sleep("5 seconds"),
+        { name: "slow", every: "10 seconds", timeout: "2 seconds", onError: "stop" }
       )
       const joined = yield* Effect.fork(Effect.flip(handle.join))
       yield* TestClock.adjust("2 seconds")
@@ -353,13 +354,13 @@ describe("timeout", () => {
         yield* mark(events, `end ${index}`)
       }).pipe(Effect.onInterrupt(() => mark(events, "interrupted")))
       const handle = yield* Repeater.fork(
+        task,
         {
           name: "retried",
           every: "1 minute",
           timeout: "2 seconds",
           retry: Schedule.intersect(Schedule.recurs(2), Schedule.spaced("1 second"))
-        },
-        task
+        }
       )
       yield* TestClock.adjust("10 seconds")
       // a timeout of the whole run would have stopped it at 2 s
@@ -390,20 +391,20 @@ describe("isolation", () => {
       const bad: Array<number> = []
       const fatal: Array<number> = []
       const goodHandle = yield* Repeater.fork(
-        { name: "good", every: "10 seconds", mode: "rate" },
-        scriptedTask(good, () => Effect.sleep("1 second"))
+        scriptedTask(good, () => Effect.sleep("1 second")),
+        { name: "good", every: "10 seconds", mode: "rate" }
       )
       // fails on odd runs, dies on even ones
       const badHandle = yield* Repeater.fork(
-        { name: "bad", every: "3 seconds" },
         scriptedTask(bad, (run) =>
           run % 2 === 1 ?
             Effect.fail(new TaskError({ message: `bad run ${run}` })) :
-            Effect.die(new Error(`bad run ${run}`)))
+            Effect.die(new Error(`bad run ${run}`))),
+        { name: "bad", every: "3 seconds" }
       )
       const fatalHandle = yield* Repeater.fork(
-        { name: "fatal", every: "3 seconds", onError: "stop", initialDelay: "5 seconds" },
-        scriptedTask(fatal, () => Effect.die(new Error("fatal")))
+        scriptedTask(fatal, () => Effect.die(new Error("fatal"))),
+        { name: "fatal", every: "3 seconds", onError: "stop", initialDelay: "5 seconds" }
       )
       yield* TestClock.adjust("55 seconds")
 
@@ -445,8 +446,8 @@ describe("isolation", () => {
       // the service still accepts new repeaters
       const late: Array<number> = []
       const lateHandle = yield* Repeater.fork(
-        { name: "late", every: "10 seconds" },
-        scriptedTask(late, () => Effect.void)
+        scriptedTask(late, () => Effect.void),
+        { name: "late", every: "10 seconds" }
       )
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(late, [55_000])

@@ -1,4 +1,5 @@
-import { Repeater, type RepeaterEvent } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Chunk, Data, DateTime, Duration, Effect, Fiber, Stream, TestClock } from "effect"
 import { now } from "./support/time.js"
@@ -104,7 +105,7 @@ describe("events", () => {
     Effect.gen(function*() {
       const received = yield* subscribe
       const name = "ev-succeeded"
-      yield* Repeater.fork({ name, every: "10 seconds", initialDelay: "3 seconds" }, Effect.sleep("2 seconds"))
+      yield* Repeater.fork(Effect.sleep("2 seconds"), { name, every: "10 seconds", initialDelay: "3 seconds" })
       // runs: 3–5 s, 15–17 s, 27–29 s
       yield* TestClock.adjust("30 seconds")
       assert.deepStrictEqual(received, [
@@ -121,7 +122,7 @@ describe("events", () => {
     Effect.gen(function*() {
       const collector = yield* Effect.fork(Stream.runCollect(Stream.take(Repeater.events, 2)))
       yield* TestClock.adjust("0 millis")
-      yield* Repeater.fork({ name: "ev-take", every: "10 seconds" }, Effect.sleep("1 second"))
+      yield* Repeater.fork(Effect.sleep("1 second"), { name: "ev-take", every: "10 seconds" })
       yield* TestClock.adjust("1 second")
       const events = Chunk.toArray(yield* Fiber.join(collector))
       assert.deepStrictEqual(events.map((event) => view(0, event)), [
@@ -145,7 +146,7 @@ describe("events", () => {
           Effect.zipRight(Effect.sleep("2 seconds"), Effect.die(defect)) :
           Effect.void
       })
-      yield* Repeater.fork({ name, every: "10 seconds" }, task)
+      yield* Repeater.fork(task, { name, every: "10 seconds" })
       // runs: 0–1 s (fails), 11–13 s (dies), 23 s (succeeds at once)
       yield* TestClock.adjust("25 seconds")
       assert.deepStrictEqual(received, [
@@ -185,7 +186,7 @@ describe("events", () => {
         run++
         return run === 1 ? Effect.sleep("35 seconds") : run === 3 ? Effect.sleep("12 seconds") : Effect.void
       })
-      yield* Repeater.fork({ name, every: "10 seconds", mode: "rate" }, task)
+      yield* Repeater.fork(task, { name, every: "10 seconds", mode: "rate" })
       // run 1: 0–35 s, ticks 10 and 20 s are skipped, tick 30 s runs at once at 35 s;
       // run 3: 40–52 s, tick 50 s is the one run at once at 52 s (nothing skipped); then 60 s
       yield* TestClock.adjust("65 seconds")
@@ -208,7 +209,7 @@ describe("events", () => {
     Effect.gen(function*() {
       const received = yield* subscribe
       const name = "ev-run-now"
-      const handle = yield* Repeater.fork({ name, every: "10 seconds" }, Effect.sleep("1 second"))
+      const handle = yield* Repeater.fork(Effect.sleep("1 second"), { name, every: "10 seconds" })
       yield* TestClock.adjust("4 seconds")
       yield* handle.runNow
       // run 1: 0–1 s, runNow run 2: 4–5 s, then delay mode: 15–16 s
@@ -227,7 +228,7 @@ describe("events", () => {
     Effect.gen(function*() {
       const received = yield* subscribe
       const name = "ev-run-now-coalesced"
-      const handle = yield* Repeater.fork({ name, every: "10 seconds" }, Effect.sleep("5 seconds"))
+      const handle = yield* Repeater.fork(Effect.sleep("5 seconds"), { name, every: "10 seconds" })
       yield* TestClock.adjust("2 seconds")
       yield* handle.runNow
       yield* TestClock.adjust("1 second")
@@ -248,7 +249,7 @@ describe("events", () => {
     Effect.gen(function*() {
       const received = yield* subscribe
       const name = "ev-stopped-idle"
-      const handle = yield* Repeater.fork({ name, every: "10 seconds" }, Effect.void)
+      const handle = yield* Repeater.fork(Effect.void, { name, every: "10 seconds" })
       yield* TestClock.adjust("5 seconds")
       assert.strictEqual(yield* handle.stop(), "idle")
       yield* TestClock.adjust("0 millis")
@@ -263,7 +264,7 @@ describe("events", () => {
     Effect.gen(function*() {
       const received = yield* subscribe
       const name = "ev-stopped-finished"
-      const handle = yield* Repeater.fork({ name, every: "10 seconds" }, Effect.sleep("10 seconds"))
+      const handle = yield* Repeater.fork(Effect.sleep("10 seconds"), { name, every: "10 seconds" })
       yield* TestClock.adjust("2 seconds")
       const stop = yield* Effect.fork(handle.stop({ grace: "30 seconds" }))
       yield* TestClock.adjust("8 seconds")
@@ -279,7 +280,7 @@ describe("events", () => {
     Effect.gen(function*() {
       const received = yield* subscribe
       const name = "ev-stopped-interrupted"
-      const handle = yield* Repeater.fork({ name, every: "10 seconds" }, Effect.never)
+      const handle = yield* Repeater.fork(Effect.never, { name, every: "10 seconds" })
       yield* TestClock.adjust("2 seconds")
       const stop = yield* Effect.fork(handle.stop({ grace: "5 seconds" }))
       yield* TestClock.adjust("5 seconds")
@@ -297,7 +298,7 @@ describe("events", () => {
       const name = "ev-stopped-scope"
       yield* Effect.scoped(
         Effect.zipRight(
-          Repeater.fork({ name, every: "10 seconds" }, Effect.void),
+          Repeater.fork(Effect.void, { name, every: "10 seconds" }),
           TestClock.adjust("15 seconds")
         )
       )
@@ -315,7 +316,7 @@ describe("events", () => {
     Effect.gen(function*() {
       const received = yield* subscribe
       const name = "ev-completed"
-      const handle = yield* Repeater.fork({ name, every: "10 seconds", maxRepetitions: 2 }, Effect.sleep("2 seconds"))
+      const handle = yield* Repeater.fork(Effect.sleep("2 seconds"), { name, every: "10 seconds", maxRepetitions: 2 })
       yield* TestClock.adjust("40 seconds")
       yield* handle.join
       assert.deepStrictEqual(received, [
@@ -332,7 +333,7 @@ describe("events", () => {
       const received = yield* subscribe
       const name = "ev-completed-zero"
       yield* TestClock.adjust("5 seconds")
-      yield* Repeater.fork({ name, every: "10 seconds", maxRepetitions: 0 }, Effect.void)
+      yield* Repeater.fork(Effect.void, { name, every: "10 seconds", maxRepetitions: 0 })
       yield* TestClock.adjust("30 seconds")
       assert.deepStrictEqual(received, [{ at: 5_000, _tag: "Completed", name, runs: 0 }])
     }).pipe(Effect.provide(Repeater.layer)))
@@ -347,7 +348,7 @@ describe("events", () => {
         run++
         return run === 2 ? Effect.zipRight(Effect.sleep("1 second"), Effect.fail(boom)) : Effect.void
       })
-      const handle = yield* Repeater.fork({ name, every: "10 seconds", onError: "stop" }, task)
+      const handle = yield* Repeater.fork(task, { name, every: "10 seconds", onError: "stop" })
       yield* TestClock.adjust("40 seconds")
       const error = yield* Effect.flip(handle.join)
       assert.strictEqual(Cause.originalError(error), boom)

@@ -17,10 +17,10 @@ describe("the dispatcher's timer on Effect's default Clock", () => {
       const before = countTimeouts()
       const counts = await runtime.runPromise(Effect.gen(function*() {
         const scope = yield* Scope.make()
-        const hourly = yield* Repeater.fork({ name: "hourly", every: "1 hour", waitFirst: true }, Effect.void).pipe(
+        const hourly = yield* Repeater.fork(Effect.void, { name: "hourly", every: "1 hour", waitFirst: true }).pipe(
           Scope.extend(scope)
         )
-        yield* Repeater.fork({ name: "daily", every: "1 day", waitFirst: true }, Effect.void).pipe(Scope.extend(scope))
+        yield* Repeater.fork(Effect.void, { name: "daily", every: "1 day", waitFirst: true }).pipe(Scope.extend(scope))
         const bothWaiting = countTimeouts()
         yield* hourly.stop()
         const oneWaiting = countTimeouts()

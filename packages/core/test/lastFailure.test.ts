@@ -7,8 +7,8 @@ describe("status.lastFailure", () => {
     Effect.gen(function*() {
       const driverError = new Error("no such table: tokens")
       const handle = yield* Repeater.fork(
-        { name: "cleanup", every: "1 minute" },
-        Effect.fail(new Error("Failed to execute statement", { cause: driverError }))
+        Effect.fail(new Error("Failed to execute statement", { cause: driverError })),
+        { name: "cleanup", every: "1 minute" }
       )
       yield* TestClock.adjust("0 millis")
       const status = yield* handle.status

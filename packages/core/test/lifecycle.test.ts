@@ -1,5 +1,7 @@
-import { Repeater, RepeaterConfigError, RepeaterNotFoundError } from "@effect-repeater/core"
-import type { RepeaterHandle, RepeaterStatus, StopResult } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import { RepeaterConfigError, RepeaterNotFoundError } from "@effect-repeater/core/RepeaterError"
+import type { StopResult } from "@effect-repeater/core/RepeaterEvent"
+import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
 import type { Duration } from "effect"
 import { Cause, Context, Data, Effect, Exit, Fiber, Layer, Option, Scope, TestClock } from "effect"
@@ -26,7 +28,7 @@ describe("stop", () => {
   it.scoped("stop while idle returns \"idle\" at once; a second stop returns the same", () =>
     Effect.gen(function*() {
       const starts: Array<number> = []
-      const handle = yield* Repeater.fork({ name: "idle", every: "10 seconds" }, recordingTask(starts))
+      const handle = yield* Repeater.fork(recordingTask(starts), { name: "idle", every: "10 seconds" })
       yield* TestClock.adjust("5 seconds")
       assert.deepStrictEqual(starts, [0])
       assert.strictEqual((yield* handle.status).state, "scheduled")
@@ -47,7 +49,7 @@ describe("stop", () => {
   it.scoped("a second stop called while the first waits waits for it and returns the same result", () =>
     Effect.gen(function*() {
       const starts: Array<number> = []
-      const handle = yield* Repeater.fork({ name: "twice", every: "10 seconds" }, recordingTask(starts, 8_000))
+      const handle = yield* Repeater.fork(recordingTask(starts, 8_000), { name: "twice", every: "10 seconds" })
       yield* TestClock.adjust("1 second")
       const first = yield* Effect.fork(timed(handle.stop({ grace: "2 seconds" })))
       yield* TestClock.adjust("0 millis")
@@ -76,7 +78,7 @@ describe("stop", () => {
         mark(log, "start"),
         Effect.zipRight(Effect.sleep("3 seconds"), mark(log, "end"))
       )
-      const handle = yield* Repeater.fork({ name: "graceful", every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name: "graceful", every: "10 seconds" })
       yield* TestClock.adjust("1 second")
       const stopping = yield* Effect.fork(
         Effect.tap(timed(handle.stop()), ([result]) => mark(log, `stopped:${result}`))
@@ -112,7 +114,7 @@ describe("stop", () => {
           yield* mark(log, "end")
         })
       ).pipe(Effect.ensuring(mark(log, "ensuring")))
-      const handle = yield* Repeater.fork({ name: "slow", every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name: "slow", every: "10 seconds" })
       yield* TestClock.adjust("1 second")
       const stopping = yield* Effect.fork(
         Effect.tap(timed(handle.stop({ grace: "5 seconds" })), ([result]) => mark(log, `stopped:${result}`))
@@ -143,7 +145,7 @@ describe("stop", () => {
         yield* Effect.addFinalizer(() => mark(log, `finalizer ${index}`))
         yield* Effect.sleep(index === 1 ? "1 second" : "1 minute")
       })
-      const handle = yield* Repeater.fork({ name: "scoped", every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name: "scoped", every: "10 seconds" })
       yield* TestClock.adjust("11 seconds")
       const at11s = [...log]
       const stopping = yield* Effect.fork(
@@ -169,7 +171,7 @@ describe("stop", () => {
         mark(log, "start"),
         Effect.uninterruptible(Effect.zipRight(Effect.sleep("20 seconds"), mark(log, "end")))
       )
-      const handle = yield* Repeater.fork({ name: "stubborn", every: "1 minute" }, task)
+      const handle = yield* Repeater.fork(task, { name: "stubborn", every: "1 minute" })
       yield* TestClock.adjust("0 millis")
       const stopping = yield* Effect.fork(timed(handle.stop({ grace: "5 seconds" })))
       yield* TestClock.adjust("19999 millis")
@@ -196,8 +198,8 @@ describe("scope close", () => {
       const block = Effect.scoped(
         Effect.gen(function*() {
           // forked first: with one finalizer each, it would be stopped last and run again meanwhile
-          yield* Repeater.fork({ name: "fast", every: "1 second" }, mark(log, "fast"))
-          yield* Repeater.fork({ name: "slow", every: "10 minutes", grace: "5 seconds" }, slow)
+          yield* Repeater.fork(mark(log, "fast"), { name: "fast", every: "1 second" })
+          yield* Repeater.fork(slow, { name: "slow", every: "10 minutes", grace: "5 seconds" })
           yield* Effect.sleep("1500 millis")
           yield* mark(log, "block end")
         })
@@ -217,7 +219,7 @@ describe("scope close", () => {
       const task = Effect.zipRight(mark(log, "start"), Effect.zipRight(Effect.sleep("4 seconds"), mark(log, "end")))
       const block = Effect.scoped(
         Effect.gen(function*() {
-          yield* Repeater.fork({ name: "inner", every: "10 seconds" }, task)
+          yield* Repeater.fork(task, { name: "inner", every: "10 seconds" })
           yield* Effect.sleep("1 second")
           yield* mark(log, "block end")
         })
@@ -247,7 +249,7 @@ describe("scope close", () => {
       )
       const block = Effect.scoped(
         Effect.gen(function*() {
-          yield* Repeater.fork({ name: "inner", every: "10 minutes", grace: "2 seconds" }, task)
+          yield* Repeater.fork(task, { name: "inner", every: "10 minutes", grace: "2 seconds" })
           yield* Effect.sleep("1 second")
           yield* mark(log, "block end")
         })
@@ -266,7 +268,7 @@ describe("scope close", () => {
       const log: Array<string> = []
       const layerScope = yield* Scope.make()
       const context = yield* Layer.buildWithScope(Repeater.layerWith({ defaultGrace: "5 seconds" }), layerScope)
-      const service = Context.get(context, Repeater)
+      const service = Context.get(context, Repeater.Repeater)
       // the repeaters live in a scope that is never closed: only the service's release stops them
       const repeaterScope = yield* Scope.make()
 
@@ -284,12 +286,12 @@ describe("scope close", () => {
       )
       const starts: Array<number> = []
       const quickHandle = yield* Scope.extend(
-        service.fork({ name: "quick", every: "10 seconds" }, quick),
+        service.fork(quick, { name: "quick", every: "10 seconds" }),
         repeaterScope
       )
-      const slowHandle = yield* Scope.extend(service.fork({ name: "slow", every: "10 seconds" }, slow), repeaterScope)
+      const slowHandle = yield* Scope.extend(service.fork(slow, { name: "slow", every: "10 seconds" }), repeaterScope)
       const idleHandle = yield* Scope.extend(
-        service.fork({ name: "idle", every: "10 seconds", initialDelay: "30 seconds" }, recordingTask(starts)),
+        service.fork(recordingTask(starts), { name: "idle", every: "10 seconds", initialDelay: "30 seconds" }),
         repeaterScope
       )
       yield* TestClock.adjust("1 second")
@@ -333,8 +335,8 @@ describe("grace options", () => {
   ) =>
     Effect.gen(function*() {
       const handle = yield* Repeater.fork(
-        { name: "graceful", every: "10 minutes", ...options },
-        Effect.sleep("2 minutes")
+        Effect.sleep("2 minutes"),
+        { name: "graceful", every: "10 minutes", ...options }
       )
       yield* TestClock.adjust("0 millis")
       const stopping = yield* Effect.fork(timed(stop(handle)))
@@ -368,7 +370,7 @@ describe("grace options", () => {
       const task = Effect.zipRight(Effect.sleep("1 minute"), mark(log, "end")).pipe(
         Effect.onInterrupt(() => mark(log, "interrupted"))
       )
-      const handle = yield* Repeater.fork({ name: "zero", every: "10 minutes" }, task)
+      const handle = yield* Repeater.fork(task, { name: "zero", every: "10 minutes" })
       yield* TestClock.adjust("1 second")
       assert.deepStrictEqual(yield* timed(handle.stop({ grace: 0 })), ["interrupted", 1_000])
       assert.deepStrictEqual(log, ["interrupted@1000"])
@@ -380,8 +382,8 @@ describe("join", () => {
     Effect.gen(function*() {
       const starts: Array<number> = []
       const handle = yield* Repeater.fork(
-        { name: "three", every: "10 seconds", maxRepetitions: 3 },
-        recordingTask(starts, 1_000)
+        recordingTask(starts, 1_000),
+        { name: "three", every: "10 seconds", maxRepetitions: 3 }
       )
       const joined = yield* Effect.fork(timed(Effect.exit(handle.join)))
       yield* TestClock.adjust("22999 millis")
@@ -400,7 +402,7 @@ describe("join", () => {
   it.scoped("succeeds when the repeater is stopped, at the time stop ends", () =>
     Effect.gen(function*() {
       const starts: Array<number> = []
-      const handle = yield* Repeater.fork({ name: "stopped", every: "10 seconds" }, recordingTask(starts, 2_000))
+      const handle = yield* Repeater.fork(recordingTask(starts, 2_000), { name: "stopped", every: "10 seconds" })
       const joined = yield* Effect.fork(timed(Effect.exit(handle.join)))
       yield* TestClock.adjust("11 seconds")
       assert.deepStrictEqual(starts, [0])
@@ -414,7 +416,7 @@ describe("join", () => {
 
   it.scoped("succeeds when the repeater is stopped with an in-flight run interrupted", () =>
     Effect.gen(function*() {
-      const handle = yield* Repeater.fork({ name: "stopped", every: "10 seconds" }, Effect.sleep("1 minute"))
+      const handle = yield* Repeater.fork(Effect.sleep("1 minute"), { name: "stopped", every: "10 seconds" })
       const joined = yield* Effect.fork(timed(Effect.exit(handle.join)))
       yield* TestClock.adjust("1 second")
       const stopping = yield* Effect.fork(handle.stop({ grace: "2 seconds" }))
@@ -430,7 +432,7 @@ describe("join", () => {
       const error = new TaskError({ message: "run 2 broke" })
       let run = 0
       const task = Effect.suspend(() => ++run === 2 ? Effect.fail(error) : Effect.void)
-      const handle = yield* Repeater.fork({ name: "fails", every: "10 seconds", onError: "stop" }, task)
+      const handle = yield* Repeater.fork(task, { name: "fails", every: "10 seconds", onError: "stop" })
       const joined = yield* Effect.fork(timed(Effect.flip(handle.join)))
       yield* TestClock.adjust("9999 millis")
       yield* assertPending(joined)
@@ -452,7 +454,7 @@ describe("join", () => {
       const defect = new Error("run 2 crashed")
       let run = 0
       const task = Effect.suspend(() => ++run === 2 ? Effect.die(defect) : Effect.void)
-      const handle = yield* Repeater.fork({ name: "dies", every: "10 seconds", onError: "stop" }, task)
+      const handle = yield* Repeater.fork(task, { name: "dies", every: "10 seconds", onError: "stop" })
       const joined = yield* Effect.fork(timed(Effect.exit(handle.join)))
       yield* TestClock.adjust("10 seconds")
       const [exit, at] = yield* Fiber.join(joined)
@@ -472,8 +474,8 @@ describe("names", () => {
   it.scoped("a running repeater's name is taken", () =>
     Effect.gen(function*() {
       const starts: Array<number> = []
-      const handle = yield* Repeater.fork({ name: "dup", every: "10 seconds" }, recordingTask(starts))
-      const error = yield* Effect.flip(Repeater.fork({ name: "dup", every: "5 seconds" }, Effect.void))
+      const handle = yield* Repeater.fork(recordingTask(starts), { name: "dup", every: "10 seconds" })
+      const error = yield* Effect.flip(Repeater.fork(Effect.void, { name: "dup", every: "5 seconds" }))
       assert.instanceOf(error, RepeaterConfigError)
       assert.strictEqual(error._tag, "RepeaterConfigError")
       assert.strictEqual(error.field, "name")
@@ -489,17 +491,17 @@ describe("names", () => {
   it.scoped("a stopping repeater's name is taken until its run ended, then it is free", () =>
     Effect.gen(function*() {
       const starts: Array<number> = []
-      const handle = yield* Repeater.fork({ name: "again", every: "10 seconds" }, recordingTask(starts, 5_000))
+      const handle = yield* Repeater.fork(recordingTask(starts, 5_000), { name: "again", every: "10 seconds" })
       yield* TestClock.adjust("1 second")
       const stopping = yield* Effect.fork(handle.stop())
       yield* TestClock.adjust("0 millis")
-      const error = yield* Effect.flip(Repeater.fork({ name: "again", every: "10 seconds" }, Effect.void))
+      const error = yield* Effect.flip(Repeater.fork(Effect.void, { name: "again", every: "10 seconds" }))
       assert.strictEqual(error.field, "name")
       yield* TestClock.adjust("4 seconds")
       assert.strictEqual(yield* Fiber.join(stopping), "finished")
 
       const second: Array<number> = []
-      const again = yield* Repeater.fork({ name: "again", every: "10 seconds" }, recordingTask(second))
+      const again = yield* Repeater.fork(recordingTask(second), { name: "again", every: "10 seconds" })
       yield* TestClock.adjust("15 seconds")
       assert.deepStrictEqual(starts, [0])
       assert.deepStrictEqual(second, [5_000, 15_000])
@@ -510,20 +512,20 @@ describe("names", () => {
     Effect.gen(function*() {
       const starts: Array<number> = []
       const completed = yield* Repeater.fork(
-        { name: "reused", every: "10 seconds", maxRepetitions: 1 },
-        recordingTask(starts)
+        recordingTask(starts),
+        { name: "reused", every: "10 seconds", maxRepetitions: 1 }
       )
       yield* TestClock.adjust("0 millis")
       assert.strictEqual((yield* completed.status).state, "completed")
 
       const failed = yield* Repeater.fork(
-        { name: "reused", every: "10 seconds", onError: "stop" },
-        Effect.zipRight(recordingTask(starts), Effect.fail(new TaskError({ message: "nope" })))
+        Effect.zipRight(recordingTask(starts), Effect.fail(new TaskError({ message: "nope" }))),
+        { name: "reused", every: "10 seconds", onError: "stop" }
       )
       yield* TestClock.adjust("1 second")
       assert.strictEqual((yield* failed.status).state, "failed")
 
-      const third = yield* Repeater.fork({ name: "reused", every: "10 seconds" }, recordingTask(starts))
+      const third = yield* Repeater.fork(recordingTask(starts), { name: "reused", every: "10 seconds" })
       yield* TestClock.adjust("10 seconds")
       assert.deepStrictEqual(starts, [0, 0, 1_000, 11_000])
       assert.strictEqual((yield* Repeater.get("reused")).name, "reused")
@@ -536,7 +538,7 @@ describe("Repeater.background", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const task = Effect.zipRight(mark(log, "start"), Effect.zipRight(Effect.sleep("2 seconds"), mark(log, "end")))
-      const layer = Repeater.background({ name: "bg", every: "10 seconds" }, task)
+      const layer = Repeater.background(task, { name: "bg", every: "10 seconds" })
       const scope = yield* Scope.make()
       yield* Layer.buildWithScope(layer, scope)
       yield* TestClock.adjust("25 seconds")
@@ -572,8 +574,8 @@ describe("get and list", () => {
   it.scoped("get returns the handle by name, or fails with RepeaterNotFoundError; list gives every status", () =>
     Effect.gen(function*() {
       const task = Effect.sleep("1 second")
-      const a = yield* Repeater.fork({ name: "a", every: "10 seconds" }, task)
-      const b = yield* Repeater.fork({ name: "b", every: "5 seconds" }, task)
+      const a = yield* Repeater.fork(task, { name: "a", every: "10 seconds" })
+      const b = yield* Repeater.fork(task, { name: "b", every: "5 seconds" })
       yield* TestClock.adjust("500 millis")
       const byName = (statuses: ReadonlyArray<RepeaterStatus>) =>
         [...statuses].sort((x, y) => x.name.localeCompare(y.name))
@@ -601,9 +603,13 @@ describe("get and list", () => {
       const missing = yield* Effect.flip(Repeater.get("a"))
       assert.instanceOf(missing, RepeaterNotFoundError)
       assert.strictEqual(missing._tag, "RepeaterNotFoundError")
-      assert.strictEqual(missing.name, "a")
+      assert.strictEqual(missing.repeater, "a")
       const unknown = yield* Effect.flip(Repeater.get("nobody"))
-      assert.strictEqual(unknown.name, "nobody")
+      assert.strictEqual(unknown.repeater, "nobody")
+      // the name asked for does not overwrite Error's name
+      assert.strictEqual(unknown.name, "RepeaterNotFoundError")
+      assert.strictEqual(unknown.message, "No repeater named \"nobody\"")
+      assert.strictEqual(String(unknown), "RepeaterNotFoundError: No repeater named \"nobody\"")
 
       assert.deepStrictEqual((yield* Repeater.list).map((s) => s.name), ["b"])
       assert.strictEqual(yield* b.stop(), "idle")
@@ -628,7 +634,7 @@ describe("stop from inside the repeater's own run", () => {
           yield* mark(log, "end 2")
         }
       })
-      const handle = yield* Repeater.fork({ name: "self", every: "10 seconds", grace: "1 second" }, task)
+      const handle = yield* Repeater.fork(task, { name: "self", every: "10 seconds", grace: "1 second" })
       const joined = yield* Effect.fork(timed(Effect.exit(handle.join)))
       yield* TestClock.adjust("11 seconds")
       assert.deepStrictEqual(log, [
@@ -669,8 +675,8 @@ describe("stop from inside the repeater's own run", () => {
         yield* mark(log, "end")
       })
       const handle = yield* Repeater.fork(
-        { name: "self", every: "10 seconds", timeout: "1 minute", grace: "30 seconds" },
-        task
+        task,
+        { name: "self", every: "10 seconds", timeout: "1 minute", grace: "30 seconds" }
       )
       yield* TestClock.adjust("3 seconds")
       const at3s = [...log]

@@ -5,7 +5,8 @@
  * 1 ms timer with a `TimeoutOverflowWarning`: the repeater must split long
  * waits into shorter timers.
  */
-import { Repeater, type RepeaterOptions } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber } from "effect"
 import { afterEach, beforeEach, type MockInstance, vi } from "vitest"
@@ -71,7 +72,7 @@ const start = async (options: RepeaterOptions<never>) => {
     starts.push(Date.now())
   })
   const program = Effect.gen(function*() {
-    yield* Repeater.fork(options, task)
+    yield* Repeater.fork(task, options)
     return yield* Effect.never
   }).pipe(Effect.scoped, Effect.provide(Repeater.layer))
   const fiber = Effect.runFork(program)

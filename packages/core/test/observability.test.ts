@@ -131,7 +131,7 @@ describe("spans", () => {
         seen.push({ span: span.name, run: span.attributes.get("repeater.run") })
         yield* Effect.sleep("2 seconds")
       })
-      yield* Repeater.fork({ name: "obs-span-runs", every: "10 seconds" }, task)
+      yield* Repeater.fork(task, { name: "obs-span-runs", every: "10 seconds" })
       // runs: 0–2 s, 12–14 s, 24–26 s
       yield* TestClock.adjust("30 seconds")
       assert.deepStrictEqual(runSpans(spans).map(spanView), [
@@ -151,7 +151,7 @@ describe("spans", () => {
     Effect.gen(function*() {
       const { spans, tracer } = yield* recordingTracer
       yield* Effect.withTracerScoped(tracer)
-      yield* Repeater.fork({ name: "obs-span-open", every: "10 seconds" }, Effect.sleep("5 seconds"))
+      yield* Repeater.fork(Effect.sleep("5 seconds"), { name: "obs-span-open", every: "10 seconds" })
       yield* TestClock.adjust("3 seconds")
       assert.deepStrictEqual(runSpans(spans).map(spanView), [
         { name: "Repeater.run", repeater: "obs-span-open", run: 1, start: 0, end: undefined, outcome: "open" }
@@ -174,7 +174,7 @@ describe("spans", () => {
         const outcome = run === 1 ? Effect.fail(boom) : run === 2 ? Effect.die(defect) : Effect.void
         return Effect.zipRight(Effect.sleep("1 second"), outcome)
       })
-      yield* Repeater.fork({ name: "obs-span-failure", every: "10 seconds" }, task)
+      yield* Repeater.fork(task, { name: "obs-span-failure", every: "10 seconds" })
       // runs: 0–1 s (fails), 11–12 s (dies), 22–23 s (succeeds)
       yield* TestClock.adjust("25 seconds")
       const ended = runSpans(spans)
@@ -210,7 +210,7 @@ describe("metrics", () => {
         const sleep = Effect.sleep(durations[index % durations.length])
         return index === 1 ? Effect.zipRight(sleep, Effect.fail(new Boom({ reason: "second run" }))) : sleep
       })
-      yield* Repeater.fork({ name, every: "10 seconds" }, task)
+      yield* Repeater.fork(task, { name, every: "10 seconds" })
       // run 1: 0–2 s, run 2: 12–15 s (fails), run 3: 25–26 s, run 4 due at 36 s
       yield* TestClock.adjust("1 second")
       assert.strictEqual(yield* gaugeValue("repeater_runs_in_flight", { repeater: name }), 1)
@@ -237,10 +237,10 @@ describe("metrics", () => {
 
   it.scoped("metrics are tagged with the repeater's name", () =>
     Effect.gen(function*() {
-      yield* Repeater.fork({ name: "obs-metrics-tag-ok", every: "10 seconds" }, Effect.sleep("1 second"))
+      yield* Repeater.fork(Effect.sleep("1 second"), { name: "obs-metrics-tag-ok", every: "10 seconds" })
       yield* Repeater.fork(
-        { name: "obs-metrics-tag-ko", every: "5 seconds" },
-        Effect.zipRight(Effect.sleep("2 seconds"), Effect.fail(new Boom({ reason: "always" })))
+        Effect.zipRight(Effect.sleep("2 seconds"), Effect.fail(new Boom({ reason: "always" }))),
+        { name: "obs-metrics-tag-ko", every: "5 seconds" }
       )
       // ok: 0–1, 11–12, 22–23 s; ko: 0–2, 7–9, 14–16, 21–23 s
       yield* TestClock.adjust("24 seconds")
@@ -271,7 +271,7 @@ describe("metrics", () => {
         starts.push(now)
         if (starts.length === 1) yield* Effect.sleep("35 seconds")
       })
-      yield* Repeater.fork({ name, every: "10 seconds", mode: "rate" }, task)
+      yield* Repeater.fork(task, { name, every: "10 seconds", mode: "rate" })
       // run 1 overruns 0–35 s: ticks 10 and 20 s are skipped, tick 30 s runs at once at 35 s, then 40 s
       yield* TestClock.adjust("45 seconds")
       assert.deepStrictEqual(starts, [0, 35_000, 40_000])
@@ -298,7 +298,7 @@ describe("metrics", () => {
         run++
         return run === 1 ? Effect.fail(new Boom({ reason: "first" })) : Effect.never
       })
-      const handle = yield* Repeater.fork({ name, every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name, every: "10 seconds" })
       // run 1 fails at 0 s, run 2 starts at 10 s and never ends
       yield* TestClock.adjust("11 seconds")
       assert.strictEqual(yield* runsTotal(name, "failure"), 1)
@@ -325,7 +325,7 @@ describe("logs", () => {
         run++
         return Effect.annotateLogs(Effect.log("working"), "mine", run * 10)
       })
-      yield* Repeater.fork({ name: "obs-logs", every: "10 seconds" }, task)
+      yield* Repeater.fork(task, { name: "obs-logs", every: "10 seconds" })
       yield* TestClock.adjust("25 seconds")
       const working = logs.filter((entry) => entry.message[0] === "working")
       assert.deepStrictEqual(
@@ -354,7 +354,7 @@ describe("logs", () => {
         run++
         return run === 2 ? Effect.fail(boom) : run === 3 ? Effect.die(defect) : Effect.void
       })
-      yield* Repeater.fork({ name: "obs-logs-failure", every: "10 seconds" }, task)
+      yield* Repeater.fork(task, { name: "obs-logs-failure", every: "10 seconds" })
       yield* TestClock.adjust("25 seconds")
       const errors = logs.filter((entry) => entry.level._tag === LogLevel.Error._tag)
       assert.deepStrictEqual(

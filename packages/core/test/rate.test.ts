@@ -18,8 +18,8 @@ describe("rate mode: the grid", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 4_000 })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", initialDelay: "3 seconds" },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", initialDelay: "3 seconds" }
       )
       yield* TestClock.adjust("0 millis")
       assert.strictEqual(nextRunMillis(yield* handle.status), 3_000)
@@ -38,7 +38,7 @@ describe("rate mode: the grid", () => {
   it.scoped("without initialDelay the grid starts at once, and runs that take time do not shift it", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 7_000 })
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(probe.starts, [0])
       yield* advanceTo(38_000)
@@ -51,8 +51,8 @@ describe("rate mode: the grid", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 2_000 })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", waitFirst: true },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", waitFirst: true }
       )
       yield* advanceTo(9_999)
       assert.deepStrictEqual(probe.starts, [])
@@ -66,8 +66,8 @@ describe("rate mode: the grid", () => {
       yield* TestClock.setTime(1_000_000)
       const probe = makeProbe({ duration: () => 1_000 })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", initialDelay: "3 seconds" },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", initialDelay: "3 seconds" }
       )
       yield* advanceTo(1_030_000)
       assert.deepStrictEqual(probe.starts, [1_003_000, 1_013_000, 1_023_000])
@@ -81,8 +81,8 @@ describe("rate mode: the grid", () => {
       const duration = (run: number) => 1 + (run * 7_919) % 9_500
       const probe = makeProbe({ duration })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", initialDelay: "3 seconds", maxRepetitions: periods },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", initialDelay: "3 seconds", maxRepetitions: periods }
       )
       const joined = yield* forkJoinTime(handle)
       yield* TestClock.adjust(Duration.seconds(10 * periods + 10))
@@ -110,8 +110,8 @@ describe("rate mode: overruns", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 10_000 })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 4 },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 4 }
       )
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(100_000)
@@ -124,7 +124,7 @@ describe("rate mode: overruns", () => {
   it.scoped("an overrun is followed at once by exactly one run, the missed tick is counted: 0, 25, 30, 40 s", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: (run) => run === 0 ? 25_000 : 0 })
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* advanceTo(24_999)
       assert.deepStrictEqual(probe.starts, [0])
       assert.strictEqual((yield* handle.status).skippedTicks, 0)
@@ -147,7 +147,7 @@ describe("rate mode: overruns", () => {
   it.scoped("a long overrun never causes a burst: one run at its end, then back on the grid", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: (run) => run === 0 ? 95_000 : 0 })
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* advanceTo(99_999)
       assert.deepStrictEqual(probe.starts, [0, 95_000])
       // ticks 10 to 80 s were missed; tick 90 s ran at 95 s
@@ -162,8 +162,8 @@ describe("rate mode: overruns", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 20_000 })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 3 },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 3 }
       )
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(20_000)
@@ -181,8 +181,8 @@ describe("rate mode: overruns", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 15_000 })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 7 },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 7 }
       )
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(200_000)
@@ -201,8 +201,8 @@ describe("rate mode: overruns", () => {
       const durations = [3_000, 25_000, 10_000, 0, 17_000, 40_000, 5_000]
       const probe = makeProbe({ duration: (run) => durations[run] ?? 0 })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 10 },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 10 }
       )
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(300_000)
@@ -227,7 +227,7 @@ describe("rate mode: overruns", () => {
   it.scoped("a failed run that overruns is treated like a successful one", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: (run) => run === 0 ? 25_000 : 0, fails: (run) => run === 0 })
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* advanceTo(40_000)
       assert.deepStrictEqual(probe.starts, [0, 25_000, 30_000, 40_000])
       const status = yield* handle.status
@@ -246,8 +246,8 @@ describe("rate mode: maxRepetitions", () => {
     Effect.gen(function*() {
       const probe = makeProbe()
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 0 },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 0 }
       )
       const joined = yield* forkJoinTime(handle)
       yield* TestClock.adjust("0 millis")
@@ -261,8 +261,8 @@ describe("rate mode: maxRepetitions", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 4_000 })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 1 },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 1 }
       )
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(3_999)
@@ -277,8 +277,8 @@ describe("rate mode: maxRepetitions", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 4_000, fails: (run) => run === 1 })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 3 },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 3 }
       )
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(23_999)
@@ -298,7 +298,7 @@ describe("rate mode: runNow", () => {
   it.scoped("runNow when idle starts at once and does not move the grid", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* advanceTo(3_000)
       yield* handle.runNow
       yield* TestClock.adjust("0 millis")
@@ -313,7 +313,7 @@ describe("rate mode: runNow", () => {
   it.scoped("runNow calls during a run coalesce into one run right after it; the grid goes on", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 5_000 })
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* advanceTo(2_000)
       yield* handle.runNow
       yield* handle.runNow
@@ -331,7 +331,7 @@ describe("rate mode: runNow", () => {
   it.scoped("runNow while paused runs once and stays paused", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* advanceTo(5_000)
       yield* handle.pause
       yield* advanceTo(7_000)
@@ -348,8 +348,8 @@ describe("rate mode: runNow", () => {
     Effect.gen(function*() {
       const probe = makeProbe()
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 2 },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", maxRepetitions: 2 }
       )
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(3_000)
@@ -364,7 +364,7 @@ describe("rate mode: pause and resume", () => {
   it.scoped("no runs while paused; resume continues at the next grid tick, missed ticks dropped and not counted", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* advanceTo(5_000)
       yield* handle.pause
       assert.strictEqual((yield* handle.status).state, "paused")
@@ -386,7 +386,7 @@ describe("rate mode: pause and resume", () => {
   it.scoped("resume after runNow while paused: back on the grid at the next tick", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* advanceTo(5_000)
       yield* handle.pause
       yield* advanceTo(7_000)
@@ -402,7 +402,7 @@ describe("rate mode: pause and resume", () => {
   it.scoped("a runNow run while paused that spans ticks: they are dropped, not skipped, and nothing runs at once", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: (run) => (run === 1 ? 25_000 : 0) })
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* advanceTo(5_000)
       yield* handle.pause
       yield* advanceTo(7_000)
@@ -425,8 +425,8 @@ describe("rate mode: pause and resume", () => {
     Effect.gen(function*() {
       const probe = makeProbe()
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", initialDelay: "3 seconds" },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", initialDelay: "3 seconds" }
       )
       yield* advanceTo(5_000)
       yield* handle.pause
@@ -442,8 +442,8 @@ describe("rate mode: pause and resume", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 5_000 })
       const handle = yield* Repeater.fork(
-        { name: "rate", every: "10 seconds", mode: "rate", initialDelay: "3 seconds" },
-        probe.task
+        probe.task,
+        { name: "rate", every: "10 seconds", mode: "rate", initialDelay: "3 seconds" }
       )
       yield* advanceTo(5_000)
       yield* handle.pause
@@ -492,7 +492,7 @@ describe("rate mode: jitter", () => {
   it.scoped("the k-th start falls in [t0 + k * every, t0 + k * every + jitter): jitter never accumulates", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 1_000 })
-      const handle = yield* Repeater.fork({ name: "rate", ...options }, probe.task).pipe(
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", ...options }).pipe(
         Effect.withRandom(Random.make(42))
       )
       yield* TestClock.adjust(Duration.millis(t0 + periods * every))
@@ -509,7 +509,7 @@ describe("rate mode: jitter", () => {
   it.scoped("the same bounds hold with the default Random", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 1_000 })
-      const handle = yield* Repeater.fork({ name: "rate", ...options }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", ...options })
       yield* TestClock.adjust(Duration.millis(t0 + periods * every))
       assert.strictEqual((yield* handle.status).state, "completed")
       const offsets = checkGridBounds(probe)
@@ -522,9 +522,9 @@ describe("rate mode: jitter", () => {
       const a = makeProbe()
       const b = makeProbe()
       const c = makeProbe()
-      yield* Repeater.fork({ name: "a", ...small }, a.task).pipe(Effect.withRandom(Random.make(7)))
-      yield* Repeater.fork({ name: "b", ...small }, b.task).pipe(Effect.withRandom(Random.make(7)))
-      yield* Repeater.fork({ name: "c", ...small }, c.task).pipe(Effect.withRandom(Random.make(8)))
+      yield* Repeater.fork(a.task, { name: "a", ...small }).pipe(Effect.withRandom(Random.make(7)))
+      yield* Repeater.fork(b.task, { name: "b", ...small }).pipe(Effect.withRandom(Random.make(7)))
+      yield* Repeater.fork(c.task, { name: "c", ...small }).pipe(Effect.withRandom(Random.make(8)))
       yield* TestClock.adjust("300 seconds")
       assert.strictEqual(a.starts.length, 20)
       assert.deepStrictEqual(b.starts, a.starts)

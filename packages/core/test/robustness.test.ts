@@ -3,8 +3,10 @@
  * scope and layer close, the dispatcher's heap under many repeaters, what is
  * released after a repeater ends, and behaviours the README names.
  */
-import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
-import type { RepeaterEvent, RepeaterHandle } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
+import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
+import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
 import {
   Cause,
@@ -49,14 +51,14 @@ describe("robustness: scope close", () => {
         const log: Array<string> = []
         const scope = yield* Scope.make()
         // the first repeater forked in the Scope makes the Scope's group (and its single finalizer)
-        yield* Repeater.fork({ name: "first", every: "1 hour", waitFirst: true }, Effect.void).pipe(
+        yield* Repeater.fork(Effect.void, { name: "first", every: "1 hour", waitFirst: true }).pipe(
           Scope.extend(scope)
         )
         // a resource the second repeater uses, acquired before it is forked
         yield* Effect.acquireRelease(mark(log, "acquired"), () => mark(log, "released")).pipe(Scope.extend(scope))
         yield* Repeater.fork(
-          { name: "user", every: "10 seconds" },
-          Effect.zipRight(mark(log, "run start"), Effect.zipRight(Effect.sleep("5 seconds"), mark(log, "run end")))
+          Effect.zipRight(mark(log, "run start"), Effect.zipRight(Effect.sleep("5 seconds"), mark(log, "run end"))),
+          { name: "user", every: "10 seconds" }
         ).pipe(Scope.extend(scope))
         yield* TestClock.adjust("2 seconds")
         const closing = yield* Effect.fork(Scope.close(scope, Exit.void))
@@ -73,14 +75,14 @@ describe("robustness: scope close", () => {
       const log: Array<string> = []
       const scope = yield* Scope.make()
       yield* Repeater.fork(
-        { name: "slow", every: "1 hour", grace: "5 seconds" },
-        Effect.zipRight(mark(log, "slow start"), Effect.sleep("1 minute"))
+        Effect.zipRight(mark(log, "slow start"), Effect.sleep("1 minute")),
+        { name: "slow", every: "1 hour", grace: "5 seconds" }
       ).pipe(Scope.extend(scope))
       yield* TestClock.adjust("1 second")
       // the Scope closes: its group waits up to 5 s for the slow run
       const closing = yield* Effect.fork(Scope.close(scope, Exit.void))
       yield* TestClock.adjust("1 second")
-      const late = yield* Repeater.fork({ name: "late", every: "1 second" }, mark(log, "late")).pipe(
+      const late = yield* Repeater.fork(mark(log, "late"), { name: "late", every: "1 second" }).pipe(
         Scope.extend(scope)
       )
       yield* TestClock.adjust("4 seconds")
@@ -99,10 +101,10 @@ describe("robustness: scope close", () => {
     Effect.gen(function*() {
       const inner = recorder()
       const outer = Effect.zipRight(
-        Repeater.fork({ name: "inner", every: "1 second" }, inner.task),
+        Repeater.fork(inner.task, { name: "inner", every: "1 second" }),
         Effect.sleep("2500 millis")
       )
-      const handle = yield* Repeater.fork({ name: "outer", every: "1 minute" }, outer)
+      const handle = yield* Repeater.fork(outer, { name: "outer", every: "1 minute" })
       yield* TestClock.adjust("10 seconds")
       assert.deepStrictEqual(inner.starts, [0, 1_000, 2_000])
       assert.deepStrictEqual((yield* Repeater.list).map((status) => status.name), ["outer"])
@@ -125,13 +127,13 @@ describe("robustness: scope close", () => {
       )
       yield* TestClock.adjust("0 millis")
       const scope = yield* Scope.make()
-      yield* Repeater.fork({ name: "done", every: "1 second", maxRepetitions: 2 }, Effect.void).pipe(
+      yield* Repeater.fork(Effect.void, { name: "done", every: "1 second", maxRepetitions: 2 }).pipe(
         Scope.extend(scope)
       )
-      yield* Repeater.fork({ name: "broken", every: "1 second", onError: "stop" }, Effect.fail("boom")).pipe(
+      yield* Repeater.fork(Effect.fail("boom"), { name: "broken", every: "1 second", onError: "stop" }).pipe(
         Scope.extend(scope)
       )
-      yield* Repeater.fork({ name: "running", every: "1 second" }, Effect.void).pipe(Scope.extend(scope))
+      yield* Repeater.fork(Effect.void, { name: "running", every: "1 second" }).pipe(Scope.extend(scope))
       yield* TestClock.adjust("5 seconds")
       assert.deepStrictEqual((yield* Repeater.list).map((status) => status.name), ["running"])
       yield* Scope.close(scope, Exit.void)
@@ -170,7 +172,7 @@ describe("robustness: stop", () => {
             yield* mark(log, `end ${index}`)
           }
         })
-        const handle = yield* Repeater.fork({ name: "watched", every: "10 seconds" }, task)
+        const handle = yield* Repeater.fork(task, { name: "watched", every: "10 seconds" })
         yield* TestClock.adjust("20 seconds")
         const state = (yield* handle.status).state
         yield* TestClock.adjust("2 minutes")
@@ -189,7 +191,7 @@ describe("robustness: stop", () => {
         const self = yield* Repeater.get("self-stopping")
         yield* mark(log, `self stop ${yield* self.stop()}`)
       })
-      const handle = yield* Repeater.fork({ name: "self-stopping", every: "1 minute" }, task)
+      const handle = yield* Repeater.fork(task, { name: "self-stopping", every: "1 minute" })
       yield* TestClock.adjust("1 second")
       const outside = yield* Effect.fork(Effect.zip(handle.stop(), now))
       yield* TestClock.adjust("40 seconds")
@@ -218,7 +220,7 @@ describe("robustness: stop", () => {
             )
           )
         )
-      const handle = yield* Repeater.fork({ name: "stop-on-error", every: "1 minute", grace: "2 seconds" }, task).pipe(
+      const handle = yield* Repeater.fork(task, { name: "stop-on-error", every: "1 minute", grace: "2 seconds" }).pipe(
         Effect.provide(context),
         Scope.extend(repeaterScope)
       )
@@ -237,15 +239,18 @@ describe("robustness: stop", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       yield* Repeater.fork(
-        { name: "worker", every: "1 minute" },
-        Effect.zipRight(mark(log, "worker start"), Effect.zipRight(Effect.sleep("10 seconds"), mark(log, "worker end")))
+        Effect.zipRight(
+          mark(log, "worker start"),
+          Effect.zipRight(Effect.sleep("10 seconds"), mark(log, "worker end"))
+        ),
+        { name: "worker", every: "1 minute" }
       )
       yield* Repeater.fork(
-        { name: "stopper", every: "1 hour", initialDelay: "2 seconds" },
         Effect.flatMap(
           Effect.flatMap(Repeater.get("worker"), (worker) => worker.stop({ grace: "1 second" })),
           (result) => mark(log, `stopper got ${result}`)
-        )
+        ),
+        { name: "stopper", every: "1 hour", initialDelay: "2 seconds" }
       )
       yield* TestClock.adjust("20 seconds")
       assert.deepStrictEqual(log, ["worker start@0", "stopper got interrupted@3000"])
@@ -255,8 +260,8 @@ describe("robustness: stop", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "tie", every: "1 minute" },
-        Effect.zipRight(Effect.sleep("6 seconds"), mark(log, "end"))
+        Effect.zipRight(Effect.sleep("6 seconds"), mark(log, "end")),
+        { name: "tie", every: "1 minute" }
       )
       yield* TestClock.adjust("1 second")
       const stopping = yield* Effect.fork(handle.stop({ grace: "5 seconds" }))
@@ -268,7 +273,7 @@ describe("robustness: stop", () => {
   it.scoped("after stop, runNow / pause / resume do nothing and no timer is left", () =>
     Effect.gen(function*() {
       const { starts, task } = recorder()
-      const handle = yield* Repeater.fork({ name: "done", every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name: "done", every: "10 seconds" })
       yield* TestClock.adjust("1 second")
       yield* handle.pause
       assert.strictEqual(yield* handle.stop(), "idle")
@@ -311,7 +316,7 @@ describe("robustness: finalizers the task adds are part of its run", () => {
           )
         )
       })
-      const handle = yield* Repeater.fork({ name: "cleanup", every: "1 second" }, task)
+      const handle = yield* Repeater.fork(task, { name: "cleanup", every: "1 second" })
       yield* TestClock.adjust("8 seconds")
       const stopping = yield* Effect.fork(handle.stop({ grace: "0 millis" }))
       yield* TestClock.adjust("3 seconds")
@@ -334,7 +339,7 @@ describe("robustness: finalizers the task adds are part of its run", () => {
         mark(log, "start"),
         Effect.addFinalizer(() => Effect.zipRight(Effect.sleep("3 seconds"), mark(log, "finalized")))
       )
-      const handle = yield* Repeater.fork({ name: "manual", every: "1 minute" }, task)
+      const handle = yield* Repeater.fork(task, { name: "manual", every: "1 minute" })
       yield* TestClock.adjust("1 second")
       yield* handle.runNow
       yield* TestClock.adjust("10 seconds")
@@ -348,7 +353,7 @@ describe("robustness: finalizers the task adds are part of its run", () => {
         mark(log, "start"),
         Effect.addFinalizer(() => Effect.zipRight(Effect.sleep("3 seconds"), mark(log, "finalized")))
       )
-      const handle = yield* Repeater.fork({ name: "cleanup", every: "1 second", timeout: "1 minute" }, task)
+      const handle = yield* Repeater.fork(task, { name: "cleanup", every: "1 second", timeout: "1 minute" })
       yield* TestClock.adjust("8 seconds")
       assert.deepStrictEqual(log, ["start@0", "finalized@3000", "start@4000", "finalized@7000", "start@8000"])
       const stopping = yield* Effect.fork(handle.stop({ grace: "0 millis" }))
@@ -363,7 +368,7 @@ describe("robustness: finalizers the task adds are part of its run", () => {
         mark(log, "start"),
         Effect.addFinalizer(() => Effect.zipRight(Effect.sleep("3 seconds"), mark(log, "finalized")))
       )
-      const handle = yield* Repeater.fork({ name: "cleanup", every: "1 minute" }, task)
+      const handle = yield* Repeater.fork(task, { name: "cleanup", every: "1 minute" })
       yield* TestClock.adjust("1 second")
       const stopping = yield* Effect.fork(Effect.zip(handle.stop(), now))
       yield* TestClock.adjust("0 millis")
@@ -382,7 +387,7 @@ describe("robustness: finalizers the task adds are part of its run", () => {
         const first = starts.length === 1
         yield* Effect.addFinalizer(() => first ? Effect.die("finalizer broke") : Effect.void)
       })
-      const handle = yield* Repeater.fork({ name: "leaky", schedule: Schedule.spaced("10 seconds") }, task)
+      const handle = yield* Repeater.fork(task, { name: "leaky", schedule: Schedule.spaced("10 seconds") })
       yield* TestClock.adjust("25 seconds")
       const status = yield* handle.status
       assert.deepStrictEqual(starts, [0, 10_000, 20_000])
@@ -403,7 +408,7 @@ describe("robustness: a repeater never gets stuck", () => {
       const schedule = Schedule.spaced("10 seconds").pipe(
         Schedule.tapOutput((step) => step >= 1 ? Effect.die("schedule broke") : Effect.void)
       )
-      const handle = yield* Repeater.fork({ name: "broken-schedule", schedule }, task)
+      const handle = yield* Repeater.fork(task, { name: "broken-schedule", schedule })
       const joined = yield* Effect.fork(Effect.exit(handle.join))
       yield* TestClock.adjust("1 minute")
       const status = yield* handle.status
@@ -421,8 +426,8 @@ describe("robustness: a repeater never gets stuck", () => {
     Effect.gen(function*() {
       const { starts, task } = recorder()
       const handle = yield* Repeater.fork(
-        { name: "self-interrupting", every: "10 seconds", maxRepetitions: 1 },
-        Effect.zipRight(task, Effect.interrupt)
+        Effect.zipRight(task, Effect.interrupt),
+        { name: "self-interrupting", every: "10 seconds", maxRepetitions: 1 }
       )
       yield* TestClock.adjust("35 seconds")
       const state = (yield* handle.status).state
@@ -435,21 +440,21 @@ describe("robustness: a repeater never gets stuck", () => {
   it.scoped("a schedule that dies while planning the first run leaves no repeater behind and frees its name", () =>
     Effect.gen(function*() {
       const schedule = Schedule.spaced("1 second").pipe(Schedule.tapOutput(() => Effect.die("broken schedule")))
-      const handle = yield* Repeater.fork({ name: "zombie", waitFirst: true, schedule }, Effect.void)
+      const handle = yield* Repeater.fork(Effect.void, { name: "zombie", waitFirst: true, schedule })
       // like a schedule that dies later: the repeater ends failed, join fails with the defect
       const joined = yield* Effect.exit(handle.join)
       assert.isTrue(Exit.isFailure(joined) && Cause.isDie(joined.cause))
       assert.strictEqual((yield* handle.status).state, "failed")
       assert.deepStrictEqual(yield* Repeater.list, [])
-      const again = yield* Effect.exit(Repeater.fork({ name: "zombie", every: "1 second" }, Effect.void))
+      const again = yield* Effect.exit(Repeater.fork(Effect.void, { name: "zombie", every: "1 second" }))
       assert.isTrue(Exit.isSuccess(again))
     }).pipe(Effect.provide(Repeater.layer)))
 
   it.scoped("a huge but finite every is rejected at construction or leaves list and status readable", () =>
     Effect.gen(function*() {
-      yield* Repeater.fork({ name: "healthy", every: "1 second" }, Effect.void)
+      yield* Repeater.fork(Effect.void, { name: "healthy", every: "1 second" })
       const exit = yield* Effect.exit(
-        Repeater.fork({ name: "manual-only", every: Number.MAX_SAFE_INTEGER }, Effect.void)
+        Repeater.fork(Effect.void, { name: "manual-only", every: Number.MAX_SAFE_INTEGER })
       )
       yield* TestClock.adjust("0 millis")
       if (Exit.isFailure(exit)) {
@@ -481,7 +486,7 @@ describe("robustness: rate mode and runNow", () => {
           starts.push(t)
           return starts.length === 1 ? Effect.sleep("25 seconds") : Effect.void
         }))
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, task)
+      const handle = yield* Repeater.fork(task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* TestClock.adjust("5 seconds")
       yield* handle.runNow
       yield* TestClock.adjust("30 seconds")
@@ -492,7 +497,7 @@ describe("robustness: rate mode and runNow", () => {
   it.scoped("rate mode: runNow before the first tick fired adds a run; the tick at t0 still runs (two runs at 0)", () =>
     Effect.gen(function*() {
       const { starts, task } = recorder()
-      const handle = yield* Repeater.fork({ name: "rate", every: "10 seconds", mode: "rate" }, task)
+      const handle = yield* Repeater.fork(task, { name: "rate", every: "10 seconds", mode: "rate" })
       yield* handle.runNow
       yield* TestClock.adjust("15 seconds")
       assert.deepStrictEqual(starts, [0, 0, 10_000])
@@ -502,7 +507,7 @@ describe("robustness: rate mode and runNow", () => {
   it.scoped("delay mode: runNow before the first run fired replaces it (one run at 0)", () =>
     Effect.gen(function*() {
       const { starts, task } = recorder()
-      const handle = yield* Repeater.fork({ name: "delay", every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name: "delay", every: "10 seconds" })
       yield* handle.runNow
       yield* TestClock.adjust("15 seconds")
       assert.deepStrictEqual(starts, [0, 10_000])
@@ -520,7 +525,7 @@ describe("robustness: rate mode and runNow", () => {
             Effect.sleep("10 seconds")
           )
       )
-      const handle = yield* Repeater.fork({ name: "cron", cron: "*/10 * * * * *", timeZone: "UTC" }, task)
+      const handle = yield* Repeater.fork(task, { name: "cron", cron: "*/10 * * * * *", timeZone: "UTC" })
       yield* TestClock.adjust("55 seconds")
       assert.deepStrictEqual(starts, ["00:00:10", "00:00:30", "00:00:50"])
       assert.strictEqual((yield* handle.status).skippedTicks, 2)
@@ -554,10 +559,10 @@ describe("robustness: many repeaters, one dispatcher", () => {
           const base = { name: spec.name, initialDelay: Duration.millis(spec.initialDelay) }
           handles.push(
             yield* Repeater.fork(
+              recorders[i].task,
               spec.kind === "schedule" ?
                 { ...base, schedule: Schedule.spaced(Duration.millis(spec.every)) } :
-                { ...base, every: Duration.millis(spec.every), mode: spec.kind },
-              recorders[i].task
+                { ...base, every: Duration.millis(spec.every), mode: spec.kind }
             )
           )
         }
@@ -589,9 +594,9 @@ describe("robustness: many repeaters, one dispatcher", () => {
         const tenSeconds = recorder()
         const halfHourly = recorder()
         const fast = recorder()
-        yield* Repeater.fork({ name: "hourly", every: "1 hour", waitFirst: true }, hourly.task)
-        const b = yield* Repeater.fork({ name: "ten", every: "10 seconds", waitFirst: true }, tenSeconds.task)
-        const c = yield* Repeater.fork({ name: "half", every: "30 minutes", waitFirst: true }, halfHourly.task)
+        yield* Repeater.fork(hourly.task, { name: "hourly", every: "1 hour", waitFirst: true })
+        const b = yield* Repeater.fork(tenSeconds.task, { name: "ten", every: "10 seconds", waitFirst: true })
+        const c = yield* Repeater.fork(halfHourly.task, { name: "half", every: "30 minutes", waitFirst: true })
         yield* TestClock.adjust("1 second")
         yield* b.pause
         yield* TestClock.adjust("1 second")
@@ -599,7 +604,7 @@ describe("robustness: many repeaters, one dispatcher", () => {
         yield* TestClock.adjust("3 seconds")
         yield* c.runNow // at 5 s, far before its 30 min
         yield* TestClock.adjust("2 seconds")
-        const d = yield* Repeater.fork({ name: "fast", every: "1 second" }, fast.task) // at 7 s
+        const d = yield* Repeater.fork(fast.task, { name: "fast", every: "1 second" }) // at 7 s
         yield* TestClock.adjust("2500 millis")
         yield* d.stop()
         yield* TestClock.adjust(Duration.millis(3_600_000 - 9_500))
@@ -713,12 +718,12 @@ describe("robustness: ended repeaters are released", () => {
       for (const [i, name] of names.entries()) {
         handles.push(
           yield* Repeater.fork(
+            i % 3 === 1 ? Effect.fail(`failure ${i}`) : Effect.void,
             i % 3 === 0 ?
               { name, every: Duration.millis(100 + i), maxRepetitions: 3 } :
               i % 3 === 1 ?
               { name, every: Duration.millis(100 + i), onError: "stop" } :
-              { name, every: Duration.millis(100 + i) },
-            i % 3 === 1 ? Effect.fail(`failure ${i}`) : Effect.void
+              { name, every: Duration.millis(100 + i) }
           )
         )
       }
@@ -731,7 +736,7 @@ describe("robustness: ended repeaters are released", () => {
         names.map((_, i) => i % 3 === 0 ? "completed" : i % 3 === 1 ? "failed" : "stopped")
       )
       for (const name of names) {
-        assert.isTrue(Exit.isSuccess(yield* Effect.exit(Repeater.fork({ name, every: "1 hour" }, Effect.void))))
+        assert.isTrue(Exit.isSuccess(yield* Effect.exit(Repeater.fork(Effect.void, { name, every: "1 hour" }))))
       }
       assert.strictEqual((yield* Repeater.list).length, 60)
     }).pipe(Effect.provide(Repeater.layer)))
@@ -750,7 +755,7 @@ describe("robustness: clocks", () => {
       const task = Effect.sync(() => void elapsed.push(base.unsafeCurrentTimeMillis()))
       const scope = yield* Scope.make()
       const context = yield* Layer.buildWithScope(Repeater.layer, scope).pipe(Effect.withClock(clock))
-      yield* Repeater.fork({ name: "steady", every: "10 seconds" }, task).pipe(
+      yield* Repeater.fork(task, { name: "steady", every: "10 seconds" }).pipe(
         Effect.provide(context),
         Scope.extend(scope),
         Effect.withClock(clock)
@@ -778,7 +783,7 @@ describe("robustness: clocks", () => {
       const failures: Array<number> = []
       const task = Effect.zipRight(Effect.sync(() => void starts.push(Date.now())), Effect.never)
       const program = Effect.gen(function*() {
-        yield* Repeater.fork({ name: "batch", every: "1 hour", timeout: "25 days" }, task)
+        yield* Repeater.fork(task, { name: "batch", every: "1 hour", timeout: "25 days" })
         yield* Effect.fork(
           Stream.runForEach(Repeater.events, (event) =>
             Effect.sync(() => {

@@ -17,9 +17,9 @@ describe("runs: the runs due in one timer turn", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       for (const name of ["a", "b", "c"]) {
-        yield* Repeater.fork({ name, every: "1 second", waitFirst: true }, mark(log, name))
+        yield* Repeater.fork(mark(log, name), { name, every: "1 second", waitFirst: true })
       }
-      yield* Repeater.fork({ name: "d", every: "2 seconds", waitFirst: true }, mark(log, "d"))
+      yield* Repeater.fork(mark(log, "d"), { name: "d", every: "2 seconds", waitFirst: true })
       yield* TestClock.adjust("4 seconds")
       assert.deepStrictEqual(log, [
         "a@1000",
@@ -51,7 +51,7 @@ describe("runs: the runs due in one timer turn", () => {
         yield* mark(log, `run ${index} ${status.state} inFlight=${status.inFlight}`)
         if (index === 1) yield* self.runNow
       })
-      yield* Repeater.fork({ name: "self", every: "10 seconds", waitFirst: true }, task)
+      yield* Repeater.fork(task, { name: "self", every: "10 seconds", waitFirst: true })
       yield* TestClock.adjust("15 seconds")
       // the runNow asked for during run 1 is one run right after it, never a second run at the same time
       assert.deepStrictEqual(log, [
@@ -67,7 +67,7 @@ describe("runs: the runs due in one timer turn", () => {
         const self = yield* Repeater.get("self")
         yield* mark(log, `stop ${yield* self.stop()}`)
       })
-      const handle = yield* Repeater.fork({ name: "self", every: "1 second", waitFirst: true }, task)
+      const handle = yield* Repeater.fork(task, { name: "self", every: "1 second", waitFirst: true })
       yield* TestClock.adjust("5 seconds")
       assert.deepStrictEqual(log, ["stop finished@1000"])
       assert.strictEqual((yield* handle.status).state, "stopped")
@@ -92,7 +92,7 @@ describe("runs: a run's own Scope", () => {
         yield* Effect.sleep("1 second")
         yield* mark(log, `end ${index}`)
       })
-      yield* Repeater.fork({ name: "child", every: "10 seconds", maxRepetitions: 2 }, task)
+      yield* Repeater.fork(task, { name: "child", every: "10 seconds", maxRepetitions: 2 })
       yield* TestClock.adjust("30 seconds")
       // reverse order: the run's own finalizer, then the child Scope's
       assert.deepStrictEqual(log, [
@@ -115,7 +115,7 @@ describe("runs: a run's own Scope", () => {
         )
         yield* Effect.sleep("1 second")
       })
-      yield* Repeater.fork({ name: "forked", every: "1 minute", maxRepetitions: 1 }, task)
+      yield* Repeater.fork(task, { name: "forked", every: "1 minute", maxRepetitions: 1 })
       yield* TestClock.adjust("2 hours")
       assert.deepStrictEqual(log, ["background interrupted@1000"])
     }).pipe(Effect.provide(Repeater.layer)))
@@ -125,7 +125,7 @@ describe("runs: a run's own Scope", () => {
       const log: Array<string> = []
       const scopes: Array<Scope.Scope> = []
       const task = Effect.flatMap(Effect.scope, (scope) => Effect.sync(() => void scopes.push(scope)))
-      yield* Repeater.fork({ name: "kept", every: "1 second", waitFirst: true, maxRepetitions: 1 }, task)
+      yield* Repeater.fork(task, { name: "kept", every: "1 second", waitFirst: true, maxRepetitions: 1 })
       yield* TestClock.adjust("2 seconds")
       assert.strictEqual(scopes.length, 1)
       yield* Scope.addFinalizerExit(scopes[0], (exit) => mark(log, `late finalizer ${Exit.isSuccess(exit)}`))
@@ -141,7 +141,7 @@ describe("runs: a run's own Scope", () => {
         Effect.addFinalizer((exit) => mark(log, `finalizer ${Exit.isFailure(exit) ? "failure" : "success"}`)),
         Effect.fail("boom")
       )
-      yield* Repeater.fork({ name: "failing", every: "1 second", waitFirst: true, maxRepetitions: 1 }, task)
+      yield* Repeater.fork(task, { name: "failing", every: "1 second", waitFirst: true, maxRepetitions: 1 })
       yield* TestClock.adjust("2 seconds")
       assert.deepStrictEqual(log, ["finalizer failure@1000"])
     }).pipe(Effect.provide(Repeater.layer)))
@@ -150,7 +150,7 @@ describe("runs: a run's own Scope", () => {
     Effect.gen(function*() {
       const scopes: Array<Scope.Scope> = []
       const task = Effect.flatMap(Effect.scope, (scope) => Effect.sync(() => void scopes.push(scope)))
-      yield* Repeater.fork({ name: "own", every: "1 second", waitFirst: true, maxRepetitions: 3 }, task)
+      yield* Repeater.fork(task, { name: "own", every: "1 second", waitFirst: true, maxRepetitions: 3 })
       yield* TestClock.adjust("5 seconds")
       assert.strictEqual(new Set(scopes).size, 3)
     }).pipe(Effect.provide(Repeater.layer)))
@@ -174,8 +174,8 @@ describe("runs: on Effect's default Clock", () => {
       Effect.scoped(Effect.gen(function*() {
         const starts: Array<number> = []
         const handle = yield* Repeater.fork(
-          { name: "live", every: "20 millis", waitFirst: true },
-          Effect.sync(() => void starts.push(Date.now()))
+          Effect.sync(() => void starts.push(Date.now())),
+          { name: "live", every: "20 millis", waitFirst: true }
         )
         const t0 = Date.now()
         const ran = yield* eventually(() => starts.length >= 3)
@@ -194,7 +194,7 @@ describe("runs: on Effect's default Clock", () => {
       Effect.scoped(Effect.gen(function*() {
         let runs = 0
         let timerFired = false
-        const handle = yield* Repeater.fork({ name: "busy", schedule: Schedule.forever }, Effect.sync(() => runs++))
+        const handle = yield* Repeater.fork(Effect.sync(() => runs++), { name: "busy", schedule: Schedule.forever })
         setTimeout(() => timerFired = true, 10)
         const fired = yield* eventually(() => timerFired)
         const runsWhenFired = runs
@@ -210,8 +210,8 @@ describe("runs: on Effect's default Clock", () => {
       Effect.scoped(Effect.gen(function*() {
         let started = false
         const handle = yield* Repeater.fork(
-          { name: "slow", every: "10 millis", waitFirst: true },
-          Effect.zipRight(Effect.sync(() => started = true), Effect.sleep("50 millis"))
+          Effect.zipRight(Effect.sync(() => started = true), Effect.sleep("50 millis")),
+          { name: "slow", every: "10 millis", waitFirst: true }
         )
         assert.isTrue(yield* eventually(() => started))
         const stopping = yield* Effect.fork(handle.stop({ grace: "10 seconds" }))

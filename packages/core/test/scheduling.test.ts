@@ -15,7 +15,7 @@ describe("delay mode (the default)", () => {
   it.scoped("instant runs start every period after the previous one ended: 0, 10, 20, 30 s", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "delay", every: "10 seconds" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "delay", every: "10 seconds" })
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(probe.starts, [0])
       const status = yield* handle.status
@@ -33,7 +33,7 @@ describe("delay mode (the default)", () => {
   it.scoped("runs that take 2 s start 12 s apart: the period is counted from each run's end", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 2_000 })
-      const handle = yield* Repeater.fork({ name: "delay", every: "10 seconds" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "delay", every: "10 seconds" })
       yield* TestClock.adjust("1 second")
       const running = yield* handle.status
       assert.strictEqual(running.state, "running")
@@ -50,7 +50,7 @@ describe("delay mode (the default)", () => {
   it.scoped("a run that outlasts its interval never overlaps: 15 s runs every 10 s start at 0, 25, 50 s", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 15_000 })
-      const handle = yield* Repeater.fork({ name: "long", every: "10 seconds", maxRepetitions: 3 }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "long", every: "10 seconds", maxRepetitions: 3 })
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(24_999)
       assert.deepStrictEqual(probe.starts, [0])
@@ -69,7 +69,7 @@ describe("delay mode (the default)", () => {
   it.scoped("a failed run is followed one period after it ended, like a successful one", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: (run) => run === 0 ? 3_000 : 0, fails: (run) => run === 0 })
-      const handle = yield* Repeater.fork({ name: "failing", every: "10 seconds" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "failing", every: "10 seconds" })
       yield* advanceTo(30_000)
       assert.deepStrictEqual(probe.starts, [0, 13_000, 23_000])
       const status = yield* handle.status
@@ -87,7 +87,7 @@ describe("initialDelay and waitFirst", () => {
   it.scoped("by default the first run starts at once", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "default", every: "1 hour" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "default", every: "1 hour" })
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(probe.starts, [0])
       assert.strictEqual(yield* handle.stop(), "idle")
@@ -96,7 +96,7 @@ describe("initialDelay and waitFirst", () => {
   it.scoped("initialDelay 0 starts the first run at once", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "zero", every: "10 seconds", initialDelay: 0 }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "zero", every: "10 seconds", initialDelay: 0 })
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(probe.starts, [0])
       yield* advanceTo(10_000)
@@ -108,8 +108,8 @@ describe("initialDelay and waitFirst", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 2_000 })
       const handle = yield* Repeater.fork(
-        { name: "delayed", every: "10 seconds", initialDelay: "5 seconds" },
-        probe.task
+        probe.task,
+        { name: "delayed", every: "10 seconds", initialDelay: "5 seconds" }
       )
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(probe.starts, [])
@@ -127,8 +127,8 @@ describe("initialDelay and waitFirst", () => {
       yield* TestClock.setTime(1_000_000)
       const probe = makeProbe()
       const handle = yield* Repeater.fork(
-        { name: "late", every: "10 seconds", initialDelay: "5 seconds" },
-        probe.task
+        probe.task,
+        { name: "late", every: "10 seconds", initialDelay: "5 seconds" }
       )
       yield* advanceTo(1_025_000)
       assert.deepStrictEqual(probe.starts, [1_005_000, 1_015_000, 1_025_000])
@@ -138,7 +138,7 @@ describe("initialDelay and waitFirst", () => {
   it.scoped("waitFirst: true waits one period before the first run", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 1_000 })
-      const handle = yield* Repeater.fork({ name: "wait", every: "10 seconds", waitFirst: true }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "wait", every: "10 seconds", waitFirst: true })
       yield* TestClock.adjust("0 millis")
       assert.strictEqual(nextRunMillis(yield* handle.status), 10_000)
       yield* advanceTo(9_999)
@@ -153,7 +153,7 @@ describe("initialDelay and waitFirst", () => {
       const probe = makeProbe()
       const reference = makeProbe()
       const schedule = Schedule.exponential("1 second")
-      const handle = yield* Repeater.fork({ name: "exp", schedule, waitFirst: true }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "exp", schedule, waitFirst: true })
       yield* Effect.fork(Effect.schedule(reference.task, schedule))
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(probe.starts, [])
@@ -170,7 +170,7 @@ describe("initialDelay and waitFirst", () => {
       const probe = makeProbe()
       const reference = makeProbe()
       const schedule = Schedule.exponential("1 second")
-      const handle = yield* Repeater.fork({ name: "exp", schedule }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "exp", schedule })
       yield* Effect.fork(Effect.repeat(reference.task, schedule))
       yield* advanceTo(10_000)
       assert.deepStrictEqual(probe.starts, [0, 1_000, 3_000, 7_000])
@@ -182,8 +182,8 @@ describe("initialDelay and waitFirst", () => {
     Effect.gen(function*() {
       const probe = makeProbe()
       const handle = yield* Repeater.fork(
-        { name: "spaced", schedule: Schedule.spaced("10 seconds"), initialDelay: "5 seconds" },
-        probe.task
+        probe.task,
+        { name: "spaced", schedule: Schedule.spaced("10 seconds"), initialDelay: "5 seconds" }
       )
       yield* advanceTo(4_999)
       assert.deepStrictEqual(probe.starts, [])
@@ -201,7 +201,7 @@ describe("schedule option", () => {
   it.scoped("Schedule.spaced(\"10 seconds\") with instant runs: 0, 10, 20, 30 s", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "spaced", schedule: Schedule.spaced("10 seconds") }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "spaced", schedule: Schedule.spaced("10 seconds") })
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(probe.starts, [0])
       assert.strictEqual(nextRunMillis(yield* handle.status), 10_000)
@@ -216,8 +216,8 @@ describe("schedule option", () => {
       const fixed = makeProbe({ duration: () => 3_000 })
       const spacedReference = makeProbe({ duration: () => 3_000 })
       const fixedReference = makeProbe({ duration: () => 3_000 })
-      const a = yield* Repeater.fork({ name: "spaced", schedule: Schedule.spaced("10 seconds") }, spaced.task)
-      const b = yield* Repeater.fork({ name: "fixed", schedule: Schedule.fixed("10 seconds") }, fixed.task)
+      const a = yield* Repeater.fork(spaced.task, { name: "spaced", schedule: Schedule.spaced("10 seconds") })
+      const b = yield* Repeater.fork(fixed.task, { name: "fixed", schedule: Schedule.fixed("10 seconds") })
       yield* Effect.fork(Effect.repeat(spacedReference.task, Schedule.spaced("10 seconds")))
       yield* Effect.fork(Effect.repeat(fixedReference.task, Schedule.fixed("10 seconds")))
       yield* advanceTo(47_000)
@@ -237,7 +237,7 @@ describe("schedule option", () => {
       const probe = makeProbe({ duration: () => 1_000 })
       const reference = makeProbe({ duration: () => 1_000 })
       const schedule = Schedule.spaced("10 seconds").pipe(Schedule.intersect(Schedule.recurs(2)))
-      const handle = yield* Repeater.fork({ name: "finite", schedule }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "finite", schedule })
       const joined = yield* forkJoinTime(handle)
       const referenceFiber = yield* Effect.fork(Effect.zipRight(Effect.repeat(reference.task, schedule), now))
       yield* advanceTo(22_999)
@@ -259,7 +259,7 @@ describe("schedule option", () => {
   it.scoped("Schedule.recurs(2) alone: three runs at once, then completed", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "recurs", schedule: Schedule.recurs(2) }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "recurs", schedule: Schedule.recurs(2) })
       const joined = yield* forkJoinTime(handle)
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(probe.starts, [0, 0, 0])
@@ -276,7 +276,7 @@ describe("maxRepetitions", () => {
   it.scoped("0: no run at all, join succeeds at once, state completed", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "none", every: "10 seconds", maxRepetitions: 0 }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "none", every: "10 seconds", maxRepetitions: 0 })
       const joined = yield* forkJoinTime(handle)
       yield* TestClock.adjust("0 millis")
       assert.strictEqual(yield* joinResult(joined), 0)
@@ -292,7 +292,7 @@ describe("maxRepetitions", () => {
   it.scoped("1: one run, the repeater completes right when it ends", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 4_000 })
-      const handle = yield* Repeater.fork({ name: "once", every: "10 seconds", maxRepetitions: 1 }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "once", every: "10 seconds", maxRepetitions: 1 })
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(3_999)
       assert.strictEqual(yield* joinResult(joined), "pending")
@@ -309,7 +309,7 @@ describe("maxRepetitions", () => {
   it.scoped("N: exactly N runs; completes right after the last run ends, not one period later", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 2_000 })
-      const handle = yield* Repeater.fork({ name: "three", every: "10 seconds", maxRepetitions: 3 }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "three", every: "10 seconds", maxRepetitions: 3 })
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(25_999)
       assert.deepStrictEqual(probe.starts, [0, 12_000, 24_000])
@@ -327,7 +327,7 @@ describe("maxRepetitions", () => {
   it.scoped("failed runs count toward maxRepetitions", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ fails: (run) => run !== 1 })
-      const handle = yield* Repeater.fork({ name: "failing", every: "10 seconds", maxRepetitions: 3 }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "failing", every: "10 seconds", maxRepetitions: 3 })
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(100_000)
       assert.deepStrictEqual(probe.starts, [0, 10_000, 20_000])
@@ -342,8 +342,8 @@ describe("maxRepetitions", () => {
     Effect.gen(function*() {
       const probe = makeProbe()
       const handle = yield* Repeater.fork(
-        { name: "spaced", schedule: Schedule.spaced("10 seconds"), maxRepetitions: 2 },
-        probe.task
+        probe.task,
+        { name: "spaced", schedule: Schedule.spaced("10 seconds"), maxRepetitions: 2 }
       )
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(100_000)
@@ -361,7 +361,7 @@ describe("runNow", () => {
   it.scoped("starts a run at once when idle; the next run is one period after it ended", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "now", every: "10 seconds" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "now", every: "10 seconds" })
       yield* advanceTo(3_000)
       yield* handle.runNow
       yield* TestClock.adjust("0 millis")
@@ -376,7 +376,7 @@ describe("runNow", () => {
   it.scoped("while a run is in flight, several runNow calls coalesce into one run right after it", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 5_000 })
-      const handle = yield* Repeater.fork({ name: "coalesce", every: "10 seconds" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "coalesce", every: "10 seconds" })
       yield* advanceTo(2_000)
       yield* handle.runNow
       yield* handle.runNow
@@ -397,7 +397,7 @@ describe("runNow", () => {
   it.scoped("runNow while paused runs once and stays paused", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 1_000 })
-      const handle = yield* Repeater.fork({ name: "paused", every: "10 seconds" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "paused", every: "10 seconds" })
       yield* advanceTo(5_000)
       yield* handle.pause
       yield* advanceTo(7_000)
@@ -418,7 +418,7 @@ describe("runNow", () => {
   it.scoped("runNow while paused with a run in flight: one run right after it, still paused", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 4_000 })
-      const handle = yield* Repeater.fork({ name: "paused", every: "10 seconds" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "paused", every: "10 seconds" })
       yield* advanceTo(1_000)
       yield* handle.pause
       yield* handle.runNow
@@ -435,7 +435,7 @@ describe("runNow", () => {
   it.scoped("a runNow run counts toward maxRepetitions; runNow after the end does nothing", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "counted", every: "10 seconds", maxRepetitions: 2 }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "counted", every: "10 seconds", maxRepetitions: 2 })
       const joined = yield* forkJoinTime(handle)
       yield* advanceTo(3_000)
       yield* handle.runNow
@@ -458,7 +458,7 @@ describe("pause and resume (delay mode)", () => {
   it.scoped("no runs while paused; resume drops the missed runs (no burst) and waits one full period", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "pausing", every: "10 seconds" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "pausing", every: "10 seconds" })
       yield* advanceTo(5_000)
       yield* handle.pause
       const paused = yield* handle.status
@@ -482,7 +482,7 @@ describe("pause and resume (delay mode)", () => {
   it.scoped("resume before the next run fell due keeps that run at its time", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "pausing", every: "10 seconds" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "pausing", every: "10 seconds" })
       yield* advanceTo(5_000)
       yield* handle.pause
       yield* advanceTo(8_000)
@@ -496,7 +496,7 @@ describe("pause and resume (delay mode)", () => {
   it.scoped("pause during a run: the run finishes, nothing follows until resume", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 5_000 })
-      const handle = yield* Repeater.fork({ name: "pausing", every: "10 seconds" }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "pausing", every: "10 seconds" })
       yield* advanceTo(2_000)
       yield* handle.pause
       const during = yield* handle.status
@@ -519,7 +519,7 @@ describe("pause and resume (delay mode)", () => {
   it.scoped("with a schedule: resume drops the missed run and waits the last stepped delay", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
-      const handle = yield* Repeater.fork({ name: "pausing", schedule: Schedule.spaced("10 seconds") }, probe.task)
+      const handle = yield* Repeater.fork(probe.task, { name: "pausing", schedule: Schedule.spaced("10 seconds") })
       yield* advanceTo(5_000)
       yield* handle.pause
       yield* advanceTo(47_000)
@@ -561,8 +561,8 @@ describe("jitter (delay mode)", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => duration })
       const handle = yield* Repeater.fork(
-        { name: "jittered", every: "10 seconds", jitter: "2 seconds", maxRepetitions: runs },
-        probe.task
+        probe.task,
+        { name: "jittered", every: "10 seconds", jitter: "2 seconds", maxRepetitions: runs }
       ).pipe(Effect.withRandom(Random.make(42)))
       yield* TestClock.adjust(window)
       assert.strictEqual((yield* handle.status).state, "completed")
@@ -578,8 +578,8 @@ describe("jitter (delay mode)", () => {
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => duration })
       const handle = yield* Repeater.fork(
-        { name: "jittered", every: "10 seconds", jitter: "2 seconds", maxRepetitions: runs },
-        probe.task
+        probe.task,
+        { name: "jittered", every: "10 seconds", jitter: "2 seconds", maxRepetitions: runs }
       )
       yield* TestClock.adjust(window)
       assert.strictEqual((yield* handle.status).state, "completed")
@@ -593,9 +593,9 @@ describe("jitter (delay mode)", () => {
       const a = makeProbe({ duration: () => duration })
       const b = makeProbe({ duration: () => duration })
       const c = makeProbe({ duration: () => duration })
-      yield* Repeater.fork({ name: "a", ...options }, a.task).pipe(Effect.withRandom(Random.make(7)))
-      yield* Repeater.fork({ name: "b", ...options }, b.task).pipe(Effect.withRandom(Random.make(7)))
-      yield* Repeater.fork({ name: "c", ...options }, c.task).pipe(Effect.withRandom(Random.make(8)))
+      yield* Repeater.fork(a.task, { name: "a", ...options }).pipe(Effect.withRandom(Random.make(7)))
+      yield* Repeater.fork(b.task, { name: "b", ...options }).pipe(Effect.withRandom(Random.make(7)))
+      yield* Repeater.fork(c.task, { name: "c", ...options }).pipe(Effect.withRandom(Random.make(8)))
       yield* TestClock.adjust("300 seconds")
       assert.strictEqual(a.starts.length, 20)
       assert.deepStrictEqual(b.starts, a.starts)

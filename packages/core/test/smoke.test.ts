@@ -7,7 +7,7 @@ describe("smoke", () => {
     Effect.gen(function*() {
       const starts: Array<number> = []
       const task = Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis())))
-      const handle = yield* Repeater.fork({ name: "a", every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name: "a", every: "10 seconds" })
       yield* TestClock.adjust("25 seconds")
       assert.deepStrictEqual(starts, [0, 10_000, 20_000])
       const status = yield* handle.status

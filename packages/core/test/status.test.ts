@@ -1,4 +1,6 @@
-import { Repeater, type RepeaterEvent, type RepeaterStatus } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
+import type { RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Data, DateTime, Duration, Effect, Fiber, Option, Schedule, Stream, TestClock } from "effect"
 
@@ -55,7 +57,7 @@ describe("status", () => {
   it.scoped("through a lifecycle: scheduled -> running -> scheduled -> paused -> scheduled -> running -> stopping -> stopped", () =>
     Effect.gen(function*() {
       const name = "st-lifecycle"
-      const handle = yield* Repeater.fork({ name, every: "10 seconds" }, Effect.sleep("2 seconds"))
+      const handle = yield* Repeater.fork(Effect.sleep("2 seconds"), { name, every: "10 seconds" })
       yield* TestClock.adjust("0 millis")
       // t = 0: run 1 in flight
       assert.deepStrictEqual(view(yield* handle.status), {
@@ -130,7 +132,7 @@ describe("status", () => {
   it.scoped("paused during a run: the run goes on, then no next run; resume after the due time does not catch up", () =>
     Effect.gen(function*() {
       const name = "st-pause-in-flight"
-      const handle = yield* Repeater.fork({ name, every: "10 seconds" }, Effect.sleep("4 seconds"))
+      const handle = yield* Repeater.fork(Effect.sleep("4 seconds"), { name, every: "10 seconds" })
       yield* TestClock.adjust("1 second")
       yield* handle.pause
       assert.deepStrictEqual(view(yield* handle.status), {
@@ -166,8 +168,8 @@ describe("status", () => {
     Effect.gen(function*() {
       const name = "st-run-now-paused"
       const handle = yield* Repeater.fork(
-        { name, every: "10 seconds", initialDelay: "5 seconds" },
-        Effect.sleep("1 second")
+        Effect.sleep("1 second"),
+        { name, every: "10 seconds", initialDelay: "5 seconds" }
       )
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(view(yield* handle.status), { ...fresh(name), nextRun: 5_000 })
@@ -207,7 +209,7 @@ describe("status", () => {
           Effect.zipRight(Effect.sleep("2 seconds"), Effect.die(new Error("null pointer"))) :
           Effect.void
       })
-      const handle = yield* Repeater.fork({ name, every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name, every: "10 seconds" })
       yield* TestClock.adjust("1 second")
       // t = 1 s: run 1 failed
       assert.strictEqual(causes.length, 1)
@@ -260,7 +262,7 @@ describe("status", () => {
         run++
         return run === 1 ? Effect.sleep("3 seconds") : run === 2 ? Effect.sleep("25 seconds") : Effect.void
       })
-      const handle = yield* Repeater.fork({ name, every: "10 seconds", mode: "rate" }, task)
+      const handle = yield* Repeater.fork(task, { name, every: "10 seconds", mode: "rate" })
       yield* TestClock.adjust("3 seconds")
       // t = 3 s: the next run is on the grid, not 10 s after the end
       assert.deepStrictEqual(view(yield* handle.status), {
@@ -300,7 +302,7 @@ describe("status", () => {
       const name = "st-cron"
       const start = Date.parse("2024-03-10T10:07:30Z")
       yield* TestClock.setTime(start)
-      const handle = yield* Repeater.fork({ name, cron: "*/15 * * * *", timeZone: "UTC" }, Effect.void)
+      const handle = yield* Repeater.fork(Effect.void, { name, cron: "*/15 * * * *", timeZone: "UTC" })
       yield* TestClock.adjust("0 millis")
       assert.deepStrictEqual(view(yield* handle.status), {
         ...fresh(name),
@@ -321,7 +323,7 @@ describe("status", () => {
   it.scoped("nextRun of a schedule repeater comes from stepping the schedule after a run", () =>
     Effect.gen(function*() {
       const name = "st-schedule"
-      const handle = yield* Repeater.fork({ name, schedule: Schedule.spaced("10 seconds") }, Effect.sleep("1 second"))
+      const handle = yield* Repeater.fork(Effect.sleep("1 second"), { name, schedule: Schedule.spaced("10 seconds") })
       yield* TestClock.adjust("1 second")
       assert.deepStrictEqual(view(yield* handle.status), {
         ...fresh(name),
@@ -336,7 +338,7 @@ describe("status", () => {
   it.scoped("completed after maxRepetitions: state completed, no next run, gone from list", () =>
     Effect.gen(function*() {
       const name = "st-completed"
-      const handle = yield* Repeater.fork({ name, every: "10 seconds", maxRepetitions: 2 }, Effect.sleep("1 second"))
+      const handle = yield* Repeater.fork(Effect.sleep("1 second"), { name, every: "10 seconds", maxRepetitions: 2 })
       yield* TestClock.adjust("5 seconds")
       assert.deepStrictEqual((yield* Repeater.list).map(view), [
         { ...fresh(name), runs: 1, lastStart: 0, lastEnd: 1_000, lastDuration: 1_000, nextRun: 11_000 }
@@ -361,8 +363,8 @@ describe("status", () => {
       const causes = yield* subscribeFailures
       const name = "st-failed"
       const handle = yield* Repeater.fork(
-        { name, every: "10 seconds", onError: "stop" },
-        Effect.zipRight(Effect.sleep("1 second"), Effect.fail(new Boom({ message: "fatal" })))
+        Effect.zipRight(Effect.sleep("1 second"), Effect.fail(new Boom({ message: "fatal" }))),
+        { name, every: "10 seconds", onError: "stop" }
       )
       yield* TestClock.adjust("20 seconds")
       assert.strictEqual(causes.length, 1)
@@ -383,7 +385,7 @@ describe("status", () => {
   it.scoped("an interrupted run is neither a run nor a failure", () =>
     Effect.gen(function*() {
       const name = "st-interrupted"
-      const handle = yield* Repeater.fork({ name, every: "10 seconds" }, Effect.never)
+      const handle = yield* Repeater.fork(Effect.never, { name, every: "10 seconds" })
       yield* TestClock.adjust("2 seconds")
       const stop = yield* Effect.fork(handle.stop({ grace: "1 second" }))
       yield* TestClock.adjust("1 second")
@@ -398,8 +400,8 @@ describe("status", () => {
 
   it.scoped("Repeater.list and Repeater.get show every live repeater's status", () =>
     Effect.gen(function*() {
-      const a = yield* Repeater.fork({ name: "st-list-a", every: "10 seconds" }, Effect.sleep("1 second"))
-      const b = yield* Repeater.fork({ name: "st-list-b", every: "4 seconds", initialDelay: "3 seconds" }, Effect.void)
+      const a = yield* Repeater.fork(Effect.sleep("1 second"), { name: "st-list-a", every: "10 seconds" })
+      const b = yield* Repeater.fork(Effect.void, { name: "st-list-b", every: "4 seconds", initialDelay: "3 seconds" })
       yield* TestClock.adjust("5 seconds")
       yield* b.pause
       const expectedA: StatusView = {
@@ -433,7 +435,7 @@ describe("lastDuration", () => {
       const durations = [2_000, 5_000]
       let index = 0
       const task = Effect.suspend(() => Effect.sleep(Duration.millis(durations[index++] ?? 0)))
-      const handle = yield* Repeater.fork({ name: "durations", every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name: "durations", every: "10 seconds" })
       // run 1: 0 → 2 s; run 2 starts at 12 s and lasts 5 s
       yield* TestClock.adjust("13 seconds")
       const during = view(yield* handle.status)

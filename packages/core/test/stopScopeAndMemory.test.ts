@@ -28,7 +28,7 @@ describe("stops, scopes and memory: stop from the run in flight", () => {
         // the run goes on (a long cleanup, a stuck call): it is the last one
         yield* Effect.sleep("1 hour")
       }).pipe(Effect.onInterrupt(() => mark(log, "interrupted")))
-      yield* Repeater.fork({ name: "self", every: "10 seconds", grace: "2 seconds" }, task).pipe(Scope.extend(scope))
+      yield* Repeater.fork(task, { name: "self", every: "10 seconds", grace: "2 seconds" }).pipe(Scope.extend(scope))
       yield* TestClock.adjust("1 second")
       const closing = yield* Effect.fork(Scope.close(scope, Exit.void))
       yield* TestClock.adjust("5 seconds")
@@ -54,7 +54,7 @@ describe("stops, scopes and memory: stop from the run in flight", () => {
         yield* Effect.sleep("1 hour")
       }).pipe(Effect.onInterrupt(() => mark(log, "interrupted")), Effect.provide(context))
       // the repeater lives in a Scope that outlives the service
-      yield* Repeater.fork({ name: "self", every: "10 seconds" }, task).pipe(Effect.provide(context))
+      yield* Repeater.fork(task, { name: "self", every: "10 seconds" }).pipe(Effect.provide(context))
       yield* TestClock.adjust("1 second")
       const closing = yield* Effect.fork(Scope.close(layerScope, Exit.void))
       yield* TestClock.adjust("5 seconds")
@@ -72,7 +72,7 @@ describe("stops, scopes and memory: stop from the run in flight", () => {
         yield* Effect.sleep("4 seconds")
         yield* mark(log, "end")
       })
-      const handle = yield* Repeater.fork({ name: "self", every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name: "self", every: "10 seconds" })
       yield* TestClock.adjust("1 second")
       const outside = yield* Effect.fork(handle.stop({ grace: "1 second" }))
       yield* TestClock.adjust("10 seconds")
@@ -96,12 +96,12 @@ describe("stops, scopes and memory: scope close", () => {
         const log: Array<string> = []
         const scope = yield* Scope.make()
         const first = yield* Repeater.fork(
-          { name: "first", every: "1 second", grace: "10 seconds" },
-          Effect.zipRight(mark(log, "first"), Effect.sleep("2 seconds"))
+          Effect.zipRight(mark(log, "first"), Effect.sleep("2 seconds")),
+          { name: "first", every: "1 second", grace: "10 seconds" }
         ).pipe(Scope.extend(scope))
         yield* Repeater.fork(
-          { name: "second", every: "1 minute", grace: "5 seconds" },
-          Effect.zipRight(mark(log, "second"), Effect.sleep("1 minute"))
+          Effect.zipRight(mark(log, "second"), Effect.sleep("1 minute")),
+          { name: "second", every: "1 minute", grace: "5 seconds" }
         ).pipe(Scope.extend(scope))
         yield* TestClock.adjust("1 second")
         // reverse order: "second" is stopped first (5 s of grace); "first" is held meanwhile
@@ -131,9 +131,9 @@ describe("stops, scopes and memory: scope close", () => {
       const log: Array<string> = []
       const one = yield* Scope.make()
       const two = yield* Scope.make()
-      yield* Repeater.fork({ name: "a", every: "1 second" }, mark(log, "a")).pipe(Scope.extend(one))
-      yield* Repeater.fork({ name: "b", every: "1 second" }, mark(log, "b")).pipe(Scope.extend(two))
-      yield* Repeater.fork({ name: "c", every: "1 second" }, mark(log, "c")).pipe(Scope.extend(one))
+      yield* Repeater.fork(mark(log, "a"), { name: "a", every: "1 second" }).pipe(Scope.extend(one))
+      yield* Repeater.fork(mark(log, "b"), { name: "b", every: "1 second" }).pipe(Scope.extend(two))
+      yield* Repeater.fork(mark(log, "c"), { name: "c", every: "1 second" }).pipe(Scope.extend(one))
       yield* TestClock.adjust("500 millis")
       yield* Scope.close(one, Exit.void)
       yield* TestClock.adjust("1 second")
@@ -148,8 +148,8 @@ describe("stops, scopes and memory: scope close", () => {
       const log: Array<string> = []
       const handle = yield* Effect.uninterruptible(
         Repeater.fork(
-          { name: "masked", every: "1 hour" },
-          Effect.zipRight(mark(log, "start"), Effect.never).pipe(Effect.onInterrupt(() => mark(log, "interrupted")))
+          Effect.zipRight(mark(log, "start"), Effect.never).pipe(Effect.onInterrupt(() => mark(log, "interrupted"))),
+          { name: "masked", every: "1 hour" }
         )
       )
       yield* TestClock.adjust("0 millis")
@@ -169,8 +169,8 @@ describe("stops, scopes and memory: long graces and timeouts", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "long-grace", every: "1 hour", grace: "30 days" },
-        Effect.zipRight(mark(log, "start"), Effect.never).pipe(Effect.onInterrupt(() => mark(log, "interrupted")))
+        Effect.zipRight(mark(log, "start"), Effect.never).pipe(Effect.onInterrupt(() => mark(log, "interrupted"))),
+        { name: "long-grace", every: "1 hour", grace: "30 days" }
       )
       yield* TestClock.adjust("0 millis")
       const stopping = yield* Effect.fork(handle.stop())
@@ -184,8 +184,8 @@ describe("stops, scopes and memory: long graces and timeouts", () => {
   it.scoped("a stop grace longer than 2^30 ms: a run that ends within it is reported finished when it ends", () =>
     Effect.gen(function*() {
       const handle = yield* Repeater.fork(
-        { name: "long-grace", every: "1 hour", grace: "30 days" },
-        Effect.sleep("5 seconds")
+        Effect.sleep("5 seconds"),
+        { name: "long-grace", every: "1 hour", grace: "30 days" }
       )
       yield* TestClock.adjust("1 second")
       const stopping = yield* Effect.fork(Effect.zip(handle.stop(), now))
@@ -198,8 +198,8 @@ describe("stops, scopes and memory: long graces and timeouts", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "long-timeout", every: "1 hour", timeout: "20 days" },
-        Effect.zipRight(mark(log, "start"), Effect.never).pipe(Effect.onInterrupt(() => mark(log, "interrupted")))
+        Effect.zipRight(mark(log, "start"), Effect.never).pipe(Effect.onInterrupt(() => mark(log, "interrupted"))),
+        { name: "long-timeout", every: "1 hour", timeout: "20 days" }
       )
       yield* TestClock.adjust("21 days")
       const status = yield* handle.status
@@ -225,7 +225,7 @@ describe("stops, scopes and memory: memory", () => {
       for (let i = 0; i < 20; i++) {
         // no local variable keeps the handle
         refs.push(
-          yield* Repeater.fork({ name: `once-${i}`, every: "1 second", maxRepetitions: 1 }, Effect.void).pipe(
+          yield* Repeater.fork(Effect.void, { name: `once-${i}`, every: "1 second", maxRepetitions: 1 }).pipe(
             Scope.extend(scope),
             Effect.map((handle) => new WeakRef<object>(handle))
           )
@@ -259,7 +259,7 @@ describe("stops, scopes and memory: wall clock", () => {
       const context = yield* Layer.buildWithScope(Repeater.layerWith({ defaultGrace: 0 }), scope).pipe(
         Effect.withClock(clock)
       )
-      yield* Repeater.fork({ name: "nightly", cron: "0 3 * * *", timeZone: "UTC" }, task).pipe(
+      yield* Repeater.fork(task, { name: "nightly", cron: "0 3 * * *", timeZone: "UTC" }).pipe(
         Effect.provide(context),
         Scope.extend(scope),
         Effect.withClock(clock)
@@ -283,10 +283,10 @@ describe("stops, scopes and memory: wall clock", () => {
       const context = yield* Layer.buildWithScope(Repeater.layerWith({ defaultGrace: 0 }), scope).pipe(
         Effect.withClock(clock)
       )
-      const fork = Repeater.fork({ name: "nightly", cron: "0 3 * * *", timeZone: "UTC" }, task)
+      const fork = Repeater.fork(task, { name: "nightly", cron: "0 3 * * *", timeZone: "UTC" })
       yield* fork.pipe(Effect.provide(context), Scope.extend(scope), Effect.withClock(clock))
       // a neighbour in the same service reads the dispatcher's time every 10 minutes
-      yield* Repeater.fork({ name: "frequent", every: "10 minutes" }, Effect.void).pipe(
+      yield* Repeater.fork(Effect.void, { name: "frequent", every: "10 minutes" }).pipe(
         Effect.provide(context),
         Scope.extend(scope),
         Effect.withClock(clock)
@@ -310,7 +310,7 @@ describe("stops, scopes and memory: wall clock", () => {
       const context = yield* Layer.buildWithScope(Repeater.layerWith({ defaultGrace: 0 }), scope).pipe(
         Effect.withClock(clock)
       )
-      yield* Repeater.fork({ name: "steady", every: "10 minutes" }, task).pipe(
+      yield* Repeater.fork(task, { name: "steady", every: "10 minutes" }).pipe(
         Effect.provide(context),
         Scope.extend(scope),
         Effect.withClock(clock)

@@ -3,13 +3,10 @@
  * events stream (order, late and several subscribers, end at service close),
  * metrics, status consistency and the API's types.
  */
-import {
-  Repeater,
-  type RepeaterEvent,
-  type RepeaterHandle,
-  type RepeaterStatus,
-  RepeaterTimeoutError
-} from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import { RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
+import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
+import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
 import {
   Cause,
@@ -128,8 +125,8 @@ describe("the documentation's claims", () => {
     Effect.gen(function*() {
       const starts: Array<number> = []
       yield* Repeater.fork(
-        { name: "doc-721", every: "5 seconds" },
-        Effect.flatMap(now, (t) => Effect.sync(() => void starts.push(t)))
+        Effect.flatMap(now, (t) => Effect.sync(() => void starts.push(t))),
+        { name: "doc-721", every: "5 seconds" }
       )
       yield* TestClock.adjust("1 hour")
       assert.deepStrictEqual(starts, Array.from({ length: 721 }, (_, i) => i * 5_000))
@@ -139,10 +136,10 @@ describe("the documentation's claims", () => {
     Effect.gen(function*() {
       const log: Array<string> = []
       const handle = yield* Repeater.fork(
-        { name: "doc-grace", every: "10 seconds" },
         Effect.addFinalizer(() => Effect.flatMap(now, (t) => Effect.sync(() => void log.push(`finalizer@${t}`)))).pipe(
           Effect.zipRight(Effect.sleep("1 minute"))
-        )
+        ),
+        { name: "doc-grace", every: "10 seconds" }
       )
       yield* TestClock.adjust("0 millis")
       const stop = yield* Effect.fork(Effect.zip(handle.stop({ grace: "1 second" }), now))
@@ -156,8 +153,8 @@ describe("the documentation's claims", () => {
   it.scoped("testing.md: with onError: \"stop\", Effect.flip(handle.join) gives the run's error", () =>
     Effect.gen(function*() {
       const handle = yield* Repeater.fork(
-        { name: "doc-flip", every: "1 second", onError: "stop" },
-        Effect.fail(new Transient({ attempt: 1 }))
+        Effect.fail(new Transient({ attempt: 1 })),
+        { name: "doc-flip", every: "1 second", onError: "stop" }
       )
       yield* TestClock.adjust("0 millis")
       const error = yield* Effect.flip(handle.join)
@@ -166,7 +163,7 @@ describe("the documentation's claims", () => {
 
   it.scoped("README: the RepeaterConfigError message of every: \"-5 seconds\" reads as documented", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(Repeater.fork({ name: "cleanup", every: "-5 seconds" }, Effect.void))
+      const error = yield* Effect.flip(Repeater.fork(Effect.void, { name: "cleanup", every: "-5 seconds" }))
       assert.strictEqual(
         error.message,
         "Invalid option \"every\" of repeater \"cleanup\": \"-5 seconds\" is not a valid duration: it must be finite and greater than zero"
@@ -178,8 +175,8 @@ describe("the documentation's claims", () => {
       const logged: Array<RepeaterStatus> = []
       const program = Effect.gen(function*() {
         const cleanup = yield* Repeater.fork(
-          { name: "token-cleanup", every: "1 hour", timeout: "5 minutes" },
-          Effect.log("removing expired tokens")
+          Effect.log("removing expired tokens"),
+          { name: "token-cleanup", every: "1 hour", timeout: "5 minutes" }
         )
         logged.push(yield* cleanup.status)
         yield* cleanup.join
@@ -202,10 +199,10 @@ describe("events stream", () => {
   it.scoped("per repeater in order; a late subscriber sees only later events; two subscribers see the same", () =>
     Effect.gen(function*() {
       const early = yield* subscribe
-      yield* Repeater.fork({ name: "ev-a", every: "10 seconds" }, Effect.sleep("2 seconds"))
+      yield* Repeater.fork(Effect.sleep("2 seconds"), { name: "ev-a", every: "10 seconds" })
       yield* TestClock.adjust("5 seconds")
       const late = yield* subscribe
-      yield* Repeater.fork({ name: "ev-b", every: "10 seconds", maxRepetitions: 1 }, Effect.sleep("1 second"))
+      yield* Repeater.fork(Effect.sleep("1 second"), { name: "ev-b", every: "10 seconds", maxRepetitions: 1 })
       yield* TestClock.adjust("10 seconds")
       assert.deepStrictEqual(early.received, [
         "RunStarted ev-a#1 s=0 a=0",
@@ -224,7 +221,7 @@ describe("events stream", () => {
       const { received } = yield* subscribe
       const scope = yield* Effect.scope
       const forker = yield* Effect.fork(
-        Repeater.fork({ name: "ev-other", every: "3 seconds", maxRepetitions: 2 }, Effect.void).pipe(
+        Repeater.fork(Effect.void, { name: "ev-other", every: "3 seconds", maxRepetitions: 2 }).pipe(
           Scope.extend(scope)
         )
       )
@@ -249,9 +246,9 @@ describe("events stream", () => {
           outer
         )
         yield* TestClock.adjust("0 millis")
-        yield* Repeater.fork({ name: "end-a", every: "1 minute", waitFirst: true }, Effect.void)
-        yield* Repeater.fork({ name: "end-b", every: "1 minute", waitFirst: true }, Effect.void)
-        yield* Repeater.fork({ name: "end-c", every: "1 minute", waitFirst: true }, Effect.void)
+        yield* Repeater.fork(Effect.void, { name: "end-a", every: "1 minute", waitFirst: true })
+        yield* Repeater.fork(Effect.void, { name: "end-b", every: "1 minute", waitFirst: true })
+        yield* Repeater.fork(Effect.void, { name: "end-c", every: "1 minute", waitFirst: true })
         yield* TestClock.adjust("1 second")
         return { received, fiber }
       }).pipe(Effect.scoped, Effect.provide(Repeater.layer))
@@ -276,7 +273,7 @@ describe("events stream", () => {
           outer
         )
         yield* TestClock.adjust("0 millis")
-        yield* Repeater.fork({ name: "end-busy", every: "1 minute" }, Effect.sleep("1 hour"))
+        yield* Repeater.fork(Effect.sleep("1 hour"), { name: "end-busy", every: "1 minute" })
         yield* TestClock.adjust("1 second")
         return { received, fiber }
       }).pipe(Effect.scoped, Effect.provide(Repeater.layerWith({ defaultGrace: 0 })))
@@ -305,7 +302,7 @@ describe("metrics", () => {
         if (run === 2) return yield* new Transient({ attempt: run })
         if (run === 3) yield* Effect.sleep("1 hour")
       })
-      const handle = yield* Repeater.fork({ name: "m-outcomes", every: "10 seconds" }, task)
+      const handle = yield* Repeater.fork(task, { name: "m-outcomes", every: "10 seconds" })
       // run 1: 0–1.5 s ok; run 2: 11.5–13 s failed; run 3: 23 s– interrupted by a stop at 30 s with grace 0
       yield* TestClock.adjust("30 seconds")
       const stop = yield* Effect.fork(handle.stop({ grace: 0 }))
@@ -325,8 +322,8 @@ describe("metrics", () => {
     Effect.gen(function*() {
       let run = 0
       const handle = yield* Repeater.fork(
-        { name: "m-lag", every: "10 seconds", mode: "rate" },
-        Effect.suspend(() => ++run === 2 ? Effect.sleep("25 seconds") : Effect.void)
+        Effect.suspend(() => ++run === 2 ? Effect.sleep("25 seconds") : Effect.void),
+        { name: "m-lag", every: "10 seconds", mode: "rate" }
       )
       // run 1 at 0 (lag 0); run 2 at 10 s lasts to 35 s: ticks 20, 30 fall due, 20 skipped, 30 runs at 35 (lag 5 s)
       yield* TestClock.adjust("36 seconds")
@@ -346,7 +343,7 @@ describe("metrics", () => {
 
   it.scoped("start lag of a runNow coalesced behind a run is the time it waited", () =>
     Effect.gen(function*() {
-      const handle = yield* Repeater.fork({ name: "m-lag-now", every: "1 minute" }, Effect.sleep("4 seconds"))
+      const handle = yield* Repeater.fork(Effect.sleep("4 seconds"), { name: "m-lag-now", every: "1 minute" })
       yield* TestClock.adjust("1 second")
       yield* handle.runNow // asked at 1 s, starts at 4 s
       yield* TestClock.adjust("10 seconds")
@@ -363,8 +360,8 @@ describe("metrics", () => {
       yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
       let run = 0
       const handle = yield* Repeater.fork(
-        { name: "m-cron-skip", cron: "* * * * *", timeZone: "UTC" },
-        Effect.suspend(() => ++run === 1 ? Effect.sleep("150 seconds") : Effect.void)
+        Effect.suspend(() => ++run === 1 ? Effect.sleep("150 seconds") : Effect.void),
+        { name: "m-cron-skip", cron: "* * * * *", timeZone: "UTC" }
       )
       // run 1 at 00:01:00 lasts to 00:03:30: matches 00:02 and 00:03 are skipped; run 2 at 00:04
       yield* TestClock.adjust("4 minutes")
@@ -378,8 +375,8 @@ describe("metrics", () => {
   it.scoped("a runNow stopped before its fiber started: the repeater ends with no run in flight and the gauge at 0", () =>
     Effect.gen(function*() {
       const handle = yield* Repeater.fork(
-        { name: "m-prestart", every: "1 minute", waitFirst: true },
-        Effect.sleep("10 seconds")
+        Effect.sleep("10 seconds"),
+        { name: "m-prestart", every: "1 minute", waitFirst: true }
       )
       yield* handle.runNow
       const result = yield* handle.stop({ grace: 0 })
@@ -395,7 +392,7 @@ describe("metrics", () => {
   it.scoped("the in-flight gauge is back to 0 after the service closes with a run in flight", () =>
     Effect.gen(function*() {
       yield* Effect.gen(function*() {
-        yield* Repeater.fork({ name: "m-gauge-close", every: "1 minute" }, Effect.never)
+        yield* Repeater.fork(Effect.never, { name: "m-gauge-close", every: "1 minute" })
         yield* TestClock.adjust("1 second")
         assert.strictEqual(yield* gaugeValue("m-gauge-close"), 1)
       }).pipe(Effect.scoped, Effect.provide(Repeater.layerWith({ defaultGrace: 0 })))
@@ -411,9 +408,9 @@ describe("metrics", () => {
 describe("status", () => {
   it.scoped("Repeater.list holds exactly each live handle's status, at every step", () =>
     Effect.gen(function*() {
-      const a = yield* Repeater.fork({ name: "st-a", every: "10 seconds" }, Effect.sleep("3 seconds"))
-      const b = yield* Repeater.fork({ name: "st-b", every: "4 seconds", mode: "rate" }, Effect.void)
-      const c = yield* Repeater.fork({ name: "st-c", every: "1 second", maxRepetitions: 2 }, Effect.void)
+      const a = yield* Repeater.fork(Effect.sleep("3 seconds"), { name: "st-a", every: "10 seconds" })
+      const b = yield* Repeater.fork(Effect.void, { name: "st-b", every: "4 seconds", mode: "rate" })
+      const c = yield* Repeater.fork(Effect.void, { name: "st-c", every: "1 second", maxRepetitions: 2 })
       const compare = Effect.gen(function*() {
         const list = yield* Repeater.list
         const live: Array<RepeaterHandle> = [a, b, c]
@@ -437,8 +434,8 @@ describe("status", () => {
     Effect.gen(function*() {
       let attempt = 0
       const handle = yield* Repeater.fork(
-        { name: "st-retry", every: "1 minute", retry: Schedule.recurs(3) },
-        Effect.suspend(() => ++attempt < 3 ? Effect.fail(new Transient({ attempt })) : Effect.void)
+        Effect.suspend(() => ++attempt < 3 ? Effect.fail(new Transient({ attempt })) : Effect.void),
+        { name: "st-retry", every: "1 minute", retry: Schedule.recurs(3) }
       )
       yield* TestClock.adjust("1 second")
       const status = yield* handle.status
@@ -454,8 +451,8 @@ describe("status", () => {
     Effect.gen(function*() {
       const starts: Array<number> = []
       const handle = yield* Repeater.fork(
-        { name: "st-timeout", every: "1 minute", timeout: "2 seconds", retry: Schedule.recurs(2) },
-        Effect.zipRight(Effect.flatMap(now, (t) => Effect.sync(() => void starts.push(t))), Effect.never)
+        Effect.zipRight(Effect.flatMap(now, (t) => Effect.sync(() => void starts.push(t))), Effect.never),
+        { name: "st-timeout", every: "1 minute", timeout: "2 seconds", retry: Schedule.recurs(2) }
       )
       yield* TestClock.adjust("10 seconds")
       const status = yield* handle.status
@@ -476,8 +473,8 @@ describe("status", () => {
   it.scoped("lastFailure of a run whose finalizer dies shows the defect", () =>
     Effect.gen(function*() {
       const handle = yield* Repeater.fork(
-        { name: "st-finalizer", every: "1 minute" },
-        Effect.addFinalizer(() => Effect.dieMessage("finalizer exploded"))
+        Effect.addFinalizer(() => Effect.dieMessage("finalizer exploded")),
+        { name: "st-finalizer", every: "1 minute" }
       )
       yield* TestClock.adjust("1 second")
       const status = yield* handle.status
@@ -489,18 +486,18 @@ describe("status", () => {
     Effect.gen(function*() {
       const start = Date.parse("2026-03-28T12:00:00Z")
       yield* TestClock.setTime(start)
-      const delay = yield* Repeater.fork({ name: "nr-delay", every: "10 seconds" }, Effect.sleep("3 seconds"))
+      const delay = yield* Repeater.fork(Effect.sleep("3 seconds"), { name: "nr-delay", every: "10 seconds" })
       const rate = yield* Repeater.fork(
-        { name: "nr-rate", every: "10 seconds", mode: "rate", initialDelay: "1 second" },
-        Effect.sleep("3 seconds")
+        Effect.sleep("3 seconds"),
+        { name: "nr-rate", every: "10 seconds", mode: "rate", initialDelay: "1 second" }
       )
       const schedule = yield* Repeater.fork(
-        { name: "nr-schedule", schedule: Schedule.exponential("2 seconds") },
-        Effect.sleep("3 seconds")
+        Effect.sleep("3 seconds"),
+        { name: "nr-schedule", schedule: Schedule.exponential("2 seconds") }
       )
       const cron = yield* Repeater.fork(
-        { name: "nr-cron", cron: "0 3 * * *", timeZone: "Europe/Berlin" },
-        Effect.void
+        Effect.void,
+        { name: "nr-cron", cron: "0 3 * * *", timeZone: "Europe/Berlin" }
       )
       const next = (handle: RepeaterHandle) => Effect.map(handle.status, (status) => millis(status.nextRun))
       yield* TestClock.adjust("0 millis")
@@ -537,14 +534,14 @@ describe("API types and layers", () => {
         Effect.fail(new Transient({ attempt: ++attempt }))
       )
       // a retry schedule that reads the error must accept RepeaterTimeoutError too (timeouts go through retry)
-      const handle = yield* Repeater.fork({
+      const handle = yield* Repeater.fork(task, {
         name: "api-typed",
         every: "1 minute",
         onError: "stop",
         retry: Schedule.recurWhile((error: Transient | RepeaterTimeoutError) =>
           error._tag === "Transient" && error.attempt < 2
         )
-      }, task)
+      })
       const typed: RepeaterHandle<Transient> = handle
       const join: Effect.Effect<void, Transient | RepeaterTimeoutError> = typed.join
       yield* TestClock.adjust("1 second")
@@ -569,8 +566,8 @@ describe("API types and layers", () => {
       class Counter extends Context.Tag("test/Counter")<Counter, { readonly hits: Array<number> }>() {}
       const CounterLive = Layer.sync(Counter, () => ({ hits: [] }))
       const Job = Repeater.background(
-        { name: "bg-job", every: "5 seconds" },
-        Effect.flatMap(Counter, (counter) => Effect.flatMap(now, (t) => Effect.sync(() => void counter.hits.push(t))))
+        Effect.flatMap(Counter, (counter) => Effect.flatMap(now, (t) => Effect.sync(() => void counter.hits.push(t)))),
+        { name: "bg-job", every: "5 seconds" }
       )
       const App = Job.pipe(Layer.provideMerge(CounterLive), Layer.provideMerge(Repeater.layer))
       const scope = yield* Scope.make()
@@ -588,8 +585,8 @@ describe("API types and layers", () => {
 
   it.scoped("Repeater.background with a taken name fails the Layer with a RepeaterConfigError", () =>
     Effect.gen(function*() {
-      const A = Repeater.background({ name: "bg-dup", every: "5 seconds" }, Effect.void)
-      const B = Repeater.background({ name: "bg-dup", every: "7 seconds" }, Effect.void)
+      const A = Repeater.background(Effect.void, { name: "bg-dup", every: "5 seconds" })
+      const B = Repeater.background(Effect.void, { name: "bg-dup", every: "7 seconds" })
       const exit = yield* Effect.exit(
         Layer.build(Layer.mergeAll(A, B).pipe(Layer.provide(Repeater.layer)))
       )

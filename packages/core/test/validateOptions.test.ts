@@ -20,7 +20,7 @@ describe("Repeater.validate", () => {
       assert.strictEqual(validated.value, "-5 seconds")
       assert.strictEqual(validated.repeater, "bad")
       const forked = yield* Effect.exit(
-        Effect.scoped(Repeater.fork({ name: "bad", every: "-5 seconds" }, Effect.void)).pipe(
+        Effect.scoped(Repeater.fork(Effect.void, { name: "bad", every: "-5 seconds" })).pipe(
           Effect.provide(Repeater.layer)
         )
       )

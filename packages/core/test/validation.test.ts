@@ -1,6 +1,15 @@
-import { Repeater, RepeaterConfigError, type RepeaterOptions } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
+import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import { assert, describe, it } from "@effect/vitest"
 import { Config, ConfigError, ConfigProvider, Duration, Effect, Layer, Random, Schedule, TestClock } from "effect"
+
+/**
+ * Options as an untyped (JavaScript) caller may give them: no trigger, or
+ * several. The types reject them; the runtime check must too.
+ */
+const untyped = (options: { readonly name: string; readonly [option: string]: unknown }) =>
+  options as unknown as RepeaterOptions<never>
 
 /**
  * Forks a repeater with `options` and checks that construction fails with a
@@ -15,7 +24,7 @@ const rejects = (
 ) =>
   Effect.gen(function*() {
     let runs = 0
-    const error = yield* Effect.flip(Repeater.fork(options, Effect.sync(() => runs++)))
+    const error = yield* Effect.flip(Repeater.fork(Effect.sync(() => runs++), options))
     assert.instanceOf(error, RepeaterConfigError)
     assert.strictEqual(error._tag, "RepeaterConfigError")
     assert.strictEqual(error.field, field)
@@ -32,7 +41,7 @@ const startsWith = (options: RepeaterOptions<never>, window: Duration.DurationIn
   Effect.gen(function*() {
     const starts: Array<number> = []
     const task = Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis())))
-    const handle = yield* Repeater.fork(options, task)
+    const handle = yield* Repeater.fork(task, options)
     yield* TestClock.adjust(window)
     yield* handle.stop()
     return starts
@@ -130,11 +139,11 @@ describe("validation: maxRepetitions", () => {
 
 describe("validation: the trigger", () => {
   it.scoped("none of every/cron/schedule is rejected", () =>
-    rejects({ name: "r" }, "every", undefined, ["every", "cron", "schedule"]))
+    rejects(untyped({ name: "r" }), "every", undefined, ["every", "cron", "schedule"]))
 
   it.scoped("every and cron together are rejected", () =>
     rejects(
-      { name: "r", every: "10 seconds", cron: "*/5 * * * *" },
+      untyped({ name: "r", every: "10 seconds", cron: "*/5 * * * *" }),
       "every/cron",
       { every: "10 seconds", cron: "*/5 * * * *" },
       ["10 seconds", "*/5 * * * *"]
@@ -145,8 +154,8 @@ describe("validation: the trigger", () => {
       let runs = 0
       const error = yield* Effect.flip(
         Repeater.fork(
-          { name: "r", cron: "0 3 * * *", schedule: Schedule.spaced("1 second") },
-          Effect.sync(() => runs++)
+          Effect.sync(() => runs++),
+          untyped({ name: "r", cron: "0 3 * * *", schedule: Schedule.spaced("1 second") })
         )
       )
       assert.instanceOf(error, RepeaterConfigError)
@@ -165,8 +174,8 @@ describe("validation: the trigger", () => {
     Effect.gen(function*() {
       const error = yield* Effect.flip(
         Repeater.fork(
-          { name: "r", every: "1 second", cron: "* * * * *", schedule: Schedule.spaced("1 second") },
-          Effect.void
+          Effect.void,
+          untyped({ name: "r", every: "1 second", cron: "* * * * *", schedule: Schedule.spaced("1 second") })
         )
       )
       assert.instanceOf(error, RepeaterConfigError)
@@ -178,18 +187,18 @@ describe("validation: the trigger", () => {
     }).pipe(Effect.provide(Repeater.layer)))
 
   it.scoped("mode with cron (without every) is rejected", () =>
-    rejects({ name: "r", cron: "* * * * *", timeZone: "UTC", mode: "rate" }, "mode", "rate", ["rate"]))
+    rejects(untyped({ name: "r", cron: "* * * * *", timeZone: "UTC", mode: "rate" }), "mode", "rate", ["rate"]))
 
   it.scoped("mode with schedule (without every) is rejected", () =>
-    rejects({ name: "r", schedule: Schedule.spaced("1 second"), mode: "delay" }, "mode", "delay", ["delay"]))
+    rejects(untyped({ name: "r", schedule: Schedule.spaced("1 second"), mode: "delay" }), "mode", "delay", ["delay"]))
 
   it.scoped("timeZone with every (without cron) is rejected", () =>
-    rejects({ name: "r", every: "1 second", timeZone: "Europe/Berlin" }, "timeZone", "Europe/Berlin", [
+    rejects(untyped({ name: "r", every: "1 second", timeZone: "Europe/Berlin" }), "timeZone", "Europe/Berlin", [
       "Europe/Berlin"
     ]))
 
   it.scoped("timeZone with schedule (without cron) is rejected", () =>
-    rejects({ name: "r", schedule: Schedule.spaced("1 second"), timeZone: "UTC" }, "timeZone", "UTC", ["UTC"]))
+    rejects(untyped({ name: "r", schedule: Schedule.spaced("1 second"), timeZone: "UTC" }), "timeZone", "UTC", ["UTC"]))
 
   for (
     const cron of ["not a cron", "60 * * * *", "* 24 * * *", "* * 32 * *", "* * * 13 *", "* * *", "", "* * * * * * *"]
@@ -266,7 +275,7 @@ describe("validation: names", () => {
         "EVENTS"
       ]
       for (const name of names) {
-        const handle = yield* Repeater.fork({ name, every: "1 hour", waitFirst: true }, Effect.void)
+        const handle = yield* Repeater.fork(Effect.void, { name, every: "1 hour", waitFirst: true })
         assert.strictEqual(handle.name, name)
       }
       assert.strictEqual((yield* Repeater.list).length, names.length)
@@ -277,12 +286,12 @@ describe("validation: names", () => {
       const first: Array<number> = []
       let second = 0
       yield* Repeater.fork(
-        { name: "taken", every: "10 seconds" },
-        Effect.clockWith((clock) => Effect.sync(() => first.push(clock.unsafeCurrentTimeMillis())))
+        Effect.clockWith((clock) => Effect.sync(() => first.push(clock.unsafeCurrentTimeMillis()))),
+        { name: "taken", every: "10 seconds" }
       )
       yield* TestClock.adjust("0 millis")
       const error = yield* Effect.flip(
-        Repeater.fork({ name: "taken", every: "1 second" }, Effect.sync(() => second++))
+        Repeater.fork(Effect.sync(() => second++), { name: "taken", every: "1 second" })
       )
       assert.instanceOf(error, RepeaterConfigError)
       assert.strictEqual(error.field, "name")
@@ -298,11 +307,11 @@ describe("validation: names", () => {
 
   it.scoped("a name is free again once its repeater has ended", () =>
     Effect.gen(function*() {
-      const handle = yield* Repeater.fork({ name: "reused", every: "10 seconds" }, Effect.void)
+      const handle = yield* Repeater.fork(Effect.void, { name: "reused", every: "10 seconds" })
       yield* TestClock.adjust("0 millis")
       assert.strictEqual(yield* handle.stop(), "idle")
       let runs = 0
-      const again = yield* Repeater.fork({ name: "reused", every: "10 seconds" }, Effect.sync(() => runs++))
+      const again = yield* Repeater.fork(Effect.sync(() => runs++), { name: "reused", every: "10 seconds" })
       yield* TestClock.adjust("15 seconds")
       assert.strictEqual(runs, 2)
       assert.strictEqual((yield* again.status).runs, 2)
@@ -316,8 +325,8 @@ describe("validation: stop", () => {
       Effect.gen(function*() {
         const starts: Array<number> = []
         const handle = yield* Repeater.fork(
-          { name: "r", every: "10 seconds" },
-          Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis())))
+          Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.unsafeCurrentTimeMillis()))),
+          { name: "r", every: "10 seconds" }
         )
         yield* TestClock.adjust("0 millis")
         const error = yield* Effect.flip(handle.stop({ grace }))
@@ -362,7 +371,7 @@ describe("validation: service settings", () => {
 
   it.scoped("valid settings build the service: defaultGrace 0 interrupts an in-flight run at once", () =>
     Effect.gen(function*() {
-      const handle = yield* Repeater.fork({ name: "zero-grace", every: "1 minute" }, Effect.never)
+      const handle = yield* Repeater.fork(Effect.never, { name: "zero-grace", every: "1 minute" })
       yield* TestClock.adjust("0 millis")
       assert.strictEqual(yield* handle.stop(), "interrupted")
     }).pipe(Effect.provide(Repeater.layerWith({ defaultGrace: 0, eventBufferSize: 16 }))))
@@ -377,7 +386,7 @@ describe("Repeater.layerConfig", () => {
 
   it.scoped("reads the settings from Config: a default grace of 0 interrupts an in-flight run at once", () =>
     Effect.gen(function*() {
-      const handle = yield* Repeater.fork({ name: "from-config", every: "1 minute" }, Effect.never)
+      const handle = yield* Repeater.fork(Effect.never, { name: "from-config", every: "1 minute" })
       yield* TestClock.adjust("0 millis")
       assert.strictEqual(yield* handle.stop(), "interrupted")
     }).pipe(

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Repeater } from "@effect-repeater/core/Repeater"
+import { Repeater } from "@effect-repeater/core"
 import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
 import type * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
@@ -370,11 +370,11 @@ export const handlersWith = (options: HandlersOptions = {}) => {
   ): Effect.Effect<
     HttpApiBuilder.Handlers<E, P, Exclude<Authorization, P>, never>,
     RepeaterHttpConfigError,
-    Repeater | Scope.Scope
+    Repeater.Repeater | Scope.Scope
   > =>
     Effect.gen(function*() {
       const { keepAlive, maxStreams } = yield* validateHandlersOptions(options)
-      const service = yield* Repeater
+      const service = yield* Repeater.Repeater
       // (ends the event streams when the handlers go away: the server closes only once its connections have ended)
       const hub = yield* makeEventHub({ events: service.events, keepAlive, maxStreams })
       const withHandle = <A, R>(
@@ -529,7 +529,7 @@ export const layer = (
 ): Layer.Layer<
   HttpApi.Api,
   RepeaterHttpConfigError | ConfigError.ConfigError,
-  Repeater
+  Repeater.Repeater
 > =>
   Layer.unwrapEffect(Effect.suspend(() => {
     const keys = checkKeys(options, [...authorizationKeys, ...handlersKeys], "layer")

@@ -1,4 +1,4 @@
-import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
+import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -46,10 +46,10 @@ describe("admin API over HTTP", () => {
       const service = yield* Repeater.make()
       yield* Effect.provideService(
         Effect.all([
-          Repeater.fork({ name: "alpha", every: "1 hour" }, Effect.void),
-          Repeater.fork({ name: "beta", every: "1 hour", waitFirst: true }, Effect.fail("broken"))
+          Repeater.fork(Effect.void, { name: "alpha", every: "1 hour" }),
+          Repeater.fork(Effect.fail("broken"), { name: "beta", every: "1 hour", waitFirst: true })
         ]),
-        Repeater,
+        Repeater.Repeater,
         service
       )
       const url = yield* serve(service)
@@ -81,8 +81,8 @@ describe("admin API over HTTP", () => {
     Effect.gen(function*() {
       const service = yield* Repeater.make()
       yield* Effect.provideService(
-        Repeater.fork({ name: "nightly report", every: "1 hour", waitFirst: true }, Effect.void),
-        Repeater,
+        Repeater.fork(Effect.void, { name: "nightly report", every: "1 hour", waitFirst: true }),
+        Repeater.Repeater,
         service
       )
       const url = yield* serve(service)
@@ -119,8 +119,8 @@ describe("admin API over HTTP", () => {
       const service = yield* Repeater.make()
       const count = yield* Ref.make(0)
       const handle = yield* Effect.provideService(
-        Repeater.fork({ name: "cleanup", every: "1 hour", waitFirst: true }, Ref.update(count, (n) => n + 1)),
-        Repeater,
+        Repeater.fork(Ref.update(count, (n) => n + 1), { name: "cleanup", every: "1 hour", waitFirst: true }),
+        Repeater.Repeater,
         service
       )
       const url = yield* serve(service)
@@ -140,8 +140,8 @@ describe("admin API over HTTP", () => {
     Effect.gen(function*() {
       const service = yield* Repeater.make()
       const handle = yield* Effect.provideService(
-        Repeater.fork({ name: "sync", every: "1 hour", waitFirst: true }, Effect.void),
-        Repeater,
+        Repeater.fork(Effect.void, { name: "sync", every: "1 hour", waitFirst: true }),
+        Repeater.Repeater,
         service
       )
       const url = yield* serve(service)
@@ -163,8 +163,8 @@ describe("admin API over HTTP", () => {
     Effect.gen(function*() {
       const service = yield* Repeater.make()
       const handle = yield* Effect.provideService(
-        Repeater.fork({ name: "mailer", every: "1 hour", waitFirst: true }, Effect.void),
-        Repeater,
+        Repeater.fork(Effect.void, { name: "mailer", every: "1 hour", waitFirst: true }),
+        Repeater.Repeater,
         service
       )
       const url = yield* serve(service)
@@ -185,10 +185,10 @@ describe("admin API over HTTP", () => {
       const finished = yield* Ref.make(false)
       yield* Effect.provideService(
         Repeater.fork(
-          { name: "slow", every: "1 hour", grace: "30 seconds" },
-          Deferred.await(release).pipe(Effect.zipRight(Ref.set(finished, true)))
+          Deferred.await(release).pipe(Effect.zipRight(Ref.set(finished, true))),
+          { name: "slow", every: "1 hour", grace: "30 seconds" }
         ),
-        Repeater,
+        Repeater.Repeater,
         service
       )
       const url = yield* serve(service)
@@ -217,8 +217,8 @@ describe("admin API over HTTP", () => {
       const service = yield* Repeater.make()
       const release = yield* Deferred.make<void>()
       const handle = yield* Effect.provideService(
-        Repeater.fork({ name: "slow", every: "1 hour", grace: "30 seconds" }, Deferred.await(release)),
-        Repeater,
+        Repeater.fork(Deferred.await(release), { name: "slow", every: "1 hour", grace: "30 seconds" }),
+        Repeater.Repeater,
         service
       )
       yield* Effect.addFinalizer(() => Deferred.succeed(release, undefined))
@@ -251,13 +251,13 @@ describe("admin API over HTTP", () => {
       const service = yield* Repeater.make()
       yield* Effect.provideService(
         Effect.all([
-          Repeater.fork({ name: "ok", every: "1 hour", waitFirst: true }, Effect.void),
+          Repeater.fork(Effect.void, { name: "ok", every: "1 hour", waitFirst: true }),
           Repeater.fork(
-            { name: "flaky", every: "1 hour", waitFirst: true },
-            Effect.fail(new Error("database unreachable"))
+            Effect.fail(new Error("database unreachable")),
+            { name: "flaky", every: "1 hour", waitFirst: true }
           )
         ]),
-        Repeater,
+        Repeater.Repeater,
         service
       )
       const url = yield* serve(service)
@@ -299,7 +299,7 @@ describe("admin API over HTTP", () => {
       const service = yield* Repeater.make()
       // the service's event stream, counting its open subscriptions
       const open = yield* Ref.make(0)
-      const counted: RepeaterService = {
+      const counted: Repeater.Repeater = {
         ...service,
         events: Stream.unwrapScoped(
           Effect.acquireRelease(Ref.update(open, (n) => n + 1), () => Ref.update(open, (n) => n - 1)).pipe(

@@ -1,4 +1,4 @@
-import { Repeater } from "@effect-repeater/core/Repeater"
+import { Repeater } from "@effect-repeater/core"
 import { launchOptions } from "@effect-repeater/testkit/Chromium"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -34,19 +34,19 @@ describe("dashboard in a real browser", () => {
         const service = yield* Repeater.make()
         const [heartbeat] = yield* Effect.provideService(
           Effect.all([
-            Repeater.fork({ name: "heartbeat", every: "1 hour", waitFirst: true }, Effect.void),
+            Repeater.fork(Effect.void, { name: "heartbeat", every: "1 hour", waitFirst: true }),
             Repeater.fork(
-              { name: "import-orders", every: "1 hour", waitFirst: true },
-              Effect.fail(new Error("the import failed", { cause: new Error("database unreachable") }))
+              Effect.fail(new Error("the import failed", { cause: new Error("database unreachable") })),
+              { name: "import-orders", every: "1 hour", waitFirst: true }
             ),
-            Repeater.fork({ name: "cleanup-tokens", cron: "0 3 * * *", timeZone: "UTC" }, Effect.void),
+            Repeater.fork(Effect.void, { name: "cleanup-tokens", cron: "0 3 * * *", timeZone: "UTC" }),
             // a name and an error message that would be markup, and a name that needs encoding in a URL
             Repeater.fork(
-              { name: hostile, every: "1 hour", waitFirst: true },
-              Effect.fail(new Error("<script>window.injected = true</script><b>bold</b> & <i>more</i>"))
+              Effect.fail(new Error("<script>window.injected = true</script><b>bold</b> & <i>more</i>")),
+              { name: hostile, every: "1 hour", waitFirst: true }
             )
           ]),
-          Repeater,
+          Repeater.Repeater,
           service
         )
         const url = yield* serve(service)
@@ -151,10 +151,10 @@ describe("dashboard in a real browser", () => {
         const service = yield* Repeater.make()
         const [target, other] = yield* Effect.provideService(
           Effect.all([
-            Repeater.fork({ name: "target", every: "1 hour", waitFirst: true }, Effect.void),
-            Repeater.fork({ name: "other", every: "1 hour", waitFirst: true }, Effect.void)
+            Repeater.fork(Effect.void, { name: "target", every: "1 hour", waitFirst: true }),
+            Repeater.fork(Effect.void, { name: "other", every: "1 hour", waitFirst: true })
           ]),
-          Repeater,
+          Repeater.Repeater,
           service
         )
         const url = yield* serve(service, { unauthenticated: true })

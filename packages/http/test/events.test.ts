@@ -1,4 +1,4 @@
-import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
+import * as Repeater from "@effect-repeater/core/Repeater"
 import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -19,7 +19,7 @@ const withEvents = Effect.gen(function*() {
   const real = yield* Repeater.make()
   const pubsub = yield* PubSub.unbounded<RepeaterEvent>()
   const open = yield* Ref.make(0)
-  const service: RepeaterService = {
+  const service: Repeater.Repeater = {
     ...real,
     events: Stream.unwrapScoped(Effect.gen(function*() {
       const subscription = yield* PubSub.subscribe(pubsub)
@@ -159,7 +159,7 @@ describe("event streams", () => {
         Effect.sync(() =>
           HttpApiBuilder.toWebHandler(
             Layer.mergeAll(
-              RepeaterHttp.layer({ token: tokenConfig }).pipe(Layer.provide(Layer.succeed(Repeater, service))),
+              RepeaterHttp.layer({ token: tokenConfig }).pipe(Layer.provide(Layer.succeed(Repeater.Repeater, service))),
               HttpServer.layerContext
             )
           )
@@ -192,7 +192,7 @@ describe("event streams", () => {
       const logs: Array<string> = []
       yield* Effect.gen(function*() {
         const real = yield* Repeater.make()
-        const service: RepeaterService = {
+        const service: Repeater.Repeater = {
           ...real,
           events: Stream.concat(Stream.make(completed("before")), Stream.die(new Error("event source exploded")))
         }

@@ -1,4 +1,4 @@
-import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
+import * as Repeater from "@effect-repeater/core/Repeater"
 import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
@@ -51,7 +51,7 @@ describe("handler failures", () => {
       const logs: Array<Logged> = []
       yield* Effect.gen(function*() {
         const real = yield* Repeater.make()
-        const service: RepeaterService = {
+        const service: Repeater.Repeater = {
           ...real,
           list: boom("list"),
           get: (name) => name === "broken" ? Effect.succeed(brokenHandle) : real.get(name)

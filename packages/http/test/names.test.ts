@@ -1,4 +1,4 @@
-import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
+import * as Repeater from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -59,7 +59,7 @@ const shadowed = new Set(["events", "dashboard", "openapi.json"])
 const json = (response: Response) => Effect.promise(() => response.json() as Promise<Record<string, unknown>>)
 
 /** Every route by name answers for the repeater `name`, forked in `service`; the last one stops it. */
-const reachable = (service: RepeaterService, url: string, name: string) =>
+const reachable = (service: Repeater.Repeater, url: string, name: string) =>
   Effect.gen(function*() {
     const base = `${url}/repeaters/${encodeURIComponent(name)}`
     const listed = yield* json(yield* request(`${url}/repeaters`, { headers: bearer() }))
@@ -95,8 +95,8 @@ describe("names over HTTP", () => {
       const url = yield* serve(service)
       for (const name of tricky) {
         yield* Effect.provideService(
-          Repeater.fork({ name, every: "1 hour", waitFirst: true }, Effect.void),
-          Repeater,
+          Repeater.fork(Effect.void, { name, every: "1 hour", waitFirst: true }),
+          Repeater.Repeater,
           service
         )
       }
@@ -112,8 +112,8 @@ describe("names over HTTP", () => {
       const check = (name: string) =>
         run(Effect.gen(function*() {
           const exit = yield* Effect.exit(Effect.provideService(
-            Repeater.fork({ name, every: "1 hour", waitFirst: true }, Effect.void),
-            Repeater,
+            Repeater.fork(Effect.void, { name, every: "1 hour", waitFirst: true }),
+            Repeater.Repeater,
             service
           ))
           if (Exit.isFailure(exit)) return

@@ -1,4 +1,4 @@
-import { Repeater } from "@effect-repeater/core/Repeater"
+import * as Repeater from "@effect-repeater/core/Repeater"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
@@ -15,7 +15,7 @@ import { RepeaterAdminApi } from "../src/RepeaterHttpApi.js"
 import { tokenConfig } from "./support/server.js"
 
 /** Builds a real server from `layer`, and answers how it went. */
-const buildExit = (layer: () => Layer.Layer<HttpApi.Api, unknown, Repeater>) =>
+const buildExit = (layer: () => Layer.Layer<HttpApi.Api, unknown, Repeater.Repeater>) =>
   Effect.gen(function*() {
     const service = yield* Repeater.make()
     // (a layer whose construction throws is caught too: it must fail with a typed error instead)
@@ -23,7 +23,7 @@ const buildExit = (layer: () => Layer.Layer<HttpApi.Api, unknown, Repeater>) =>
       Layer.build(
         HttpApiBuilder.serve().pipe(
           Layer.provide(layer()),
-          Layer.provide(Layer.succeed(Repeater, service)),
+          Layer.provide(Layer.succeed(Repeater.Repeater, service)),
           Layer.provide(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
         )
       )

@@ -1,4 +1,4 @@
-import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
+import { Repeater } from "@effect-repeater/core"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
@@ -59,8 +59,8 @@ const refused: ReadonlyArray<readonly [string, Record<string, string>]> = [
 const withRepeater = Effect.gen(function*() {
   const service = yield* Repeater.make()
   yield* Effect.provideService(
-    Repeater.fork({ name: "alpha", every: "1 hour", waitFirst: true }, Effect.void),
-    Repeater,
+    Repeater.fork(Effect.void, { name: "alpha", every: "1 hour", waitFirst: true }),
+    Repeater.Repeater,
     service
   )
   return service
@@ -167,7 +167,7 @@ describe("security", () => {
         return yield* Layer.build(
           HttpApiBuilder.serve().pipe(
             Layer.provide(RepeaterHttp.layer(options)),
-            Layer.provide(Layer.succeed(Repeater, service)),
+            Layer.provide(Layer.succeed(Repeater.Repeater, service)),
             Layer.provideMerge(server)
           )
         ).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))), Effect.exit)
@@ -221,7 +221,7 @@ describe("security", () => {
           const exit = yield* Layer.build(
             HttpApiBuilder.serve().pipe(
               Layer.provide(RepeaterHttp.layer({ token: tokenConfig, keepAlive })),
-              Layer.provide(Layer.succeed(Repeater, service)),
+              Layer.provide(Layer.succeed(Repeater.Repeater, service)),
               Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
             )
           ).pipe(Effect.exit)
@@ -290,7 +290,7 @@ describe("security", () => {
         const app = HttpApiBuilder.serve().pipe(
           Layer.provide(HttpApiBuilder.middlewareOpenApi()),
           Layer.provide(HttpApiBuilder.api(AppApi).pipe(Layer.provide([RepeatersLive, HelloLive]))),
-          Layer.provide(Layer.succeed(Repeater, service)),
+          Layer.provide(Layer.succeed(Repeater.Repeater, service)),
           Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
         )
         const context = yield* Layer.build(app)
@@ -321,12 +321,12 @@ describe("security", () => {
   })
 
   describe("as a web handler (no HttpServer)", () => {
-    const webHandler = (service: RepeaterService, options: RepeaterHttp.AuthorizationOptions) =>
+    const webHandler = (service: Repeater.Repeater, options: RepeaterHttp.AuthorizationOptions) =>
       Effect.acquireRelease(
         Effect.sync(() =>
           HttpApiBuilder.toWebHandler(
             Layer.mergeAll(
-              RepeaterHttp.layer(options).pipe(Layer.provide(Layer.succeed(Repeater, service))),
+              RepeaterHttp.layer(options).pipe(Layer.provide(Layer.succeed(Repeater.Repeater, service))),
               HttpServer.layerContext
             )
           )
@@ -479,7 +479,7 @@ describe("unauthenticated on loopback", () => {
       const context = yield* Layer.build(
         HttpApiBuilder.serve().pipe(
           Layer.provide(RepeaterHttp.layer({ unauthenticated: true })),
-          Layer.provide(Layer.succeed(Repeater, service)),
+          Layer.provide(Layer.succeed(Repeater.Repeater, service)),
           Layer.provideMerge(server)
         )
       ).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map())))
@@ -496,7 +496,7 @@ describe("unauthenticated on loopback", () => {
       const exit = yield* Layer.build(
         HttpApiBuilder.serve().pipe(
           Layer.provide(RepeaterHttp.layer({ unauthenticated: true })),
-          Layer.provide(Layer.succeed(Repeater, service)),
+          Layer.provide(Layer.succeed(Repeater.Repeater, service)),
           Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "::" }))
         )
       ).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map())), Effect.exit)

@@ -64,8 +64,8 @@ export const signalExitCodes: { readonly SIGINT: 130; readonly SIGTERM: 143 } = 
  * import { Effect } from "effect"
  *
  * const Cleanup = Repeater.background(
- *   { name: "cleanup", every: "5 seconds", grace: "10 seconds" },
- *   Effect.log("removing expired tokens")
+ *   Effect.log("removing expired tokens"),
+ *   { name: "cleanup", every: "5 seconds", grace: "10 seconds" }
  * )
  *
  * NodeRepeater.runMain(Cleanup)

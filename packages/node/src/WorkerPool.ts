@@ -150,8 +150,8 @@ export interface WorkerPool<I extends Schema.TaggedRequest.All> {
  * const program = Effect.gen(function*() {
  *   const pool = yield* WorkerPool.make<Digest>({ path: new URL("./worker.ts", import.meta.url), size: 2 })
  *   yield* Repeater.fork(
- *     { name: "digest", every: "1 minute", timeout: "10 seconds" },
- *     Effect.flatMap(pool.execute(new Digest({ rounds: 1_000_000 })), (hex) => Effect.log(hex))
+ *     Effect.flatMap(pool.execute(new Digest({ rounds: 1_000_000 })), (hex) => Effect.log(hex)),
+ *     { name: "digest", every: "1 minute", timeout: "10 seconds" }
  *   )
  * })
  * ```

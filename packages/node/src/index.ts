@@ -11,6 +11,13 @@
 export * as NodeRepeater from "./NodeRepeater.js"
 
 /**
+ * The typed errors of `NodeRepeater`.
+ *
+ * @since 0.1.0
+ */
+export * as NodeRepeaterError from "./NodeRepeaterError.js"
+
+/**
  * A pool of `worker_threads` for blocking or CPU-heavy work, whose timeout
  * really stops a runaway call.
  *

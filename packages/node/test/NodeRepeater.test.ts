@@ -154,6 +154,7 @@ describe("NodeRepeater.runMain", () => {
         const exit = await child.exited
         assert.deepStrictEqual([exit.code, exit.signal], [1, null], child.output())
         assert.match(child.output(), /Invalid option \\?"shutdownTimeout\\?": -5 is not valid/)
+        assert.include(child.output(), "NodeRepeaterConfigError")
         assert.notInclude(child.output(), "run 1 started")
       }),
     timeouts

@@ -356,12 +356,12 @@ describe("WorkerPool in a Repeater (TestClock)", () => {
       const pool = yield* WorkerPool.make<Requests>({ path: workerFile, size: 1 })
       const runs: Array<{ readonly at: number; readonly threadId: number }> = []
       const handle = yield* Repeater.fork(
-        { name: "blocking", every: "10 seconds", maxRepetitions: 3 },
         Effect.gen(function*() {
           const at = yield* Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
           const served = yield* pool.execute(new Block({ ms: 20 }))
           runs.push({ at, threadId: served.threadId })
-        })
+        }),
+        { name: "blocking", every: "10 seconds", maxRepetitions: 3 }
       )
       for (let i = 1; i <= 3; i++) {
         yield* TestClock.adjust("0 millis")
@@ -382,7 +382,6 @@ describe("WorkerPool in a Repeater (TestClock)", () => {
         const served: Array<number> = []
         let run = 0
         const handle = yield* Repeater.fork(
-          { name: "runaway", every: "10 seconds", timeout: "5 seconds", maxRepetitions: 2 },
           Effect.suspend(() => {
             run++
             return run === 1 ?
@@ -390,7 +389,8 @@ describe("WorkerPool in a Repeater (TestClock)", () => {
               Effect.map(pool.execute(new Block({ ms: 1 })), (_) => {
                 served.push(_.threadId)
               })
-          })
+          }),
+          { name: "runaway", every: "10 seconds", timeout: "5 seconds", maxRepetitions: 2 }
         )
         yield* waitUntil("a thread started", Effect.map(pool.threadIds, (_) => _.length === 1))
         const [first] = yield* pool.threadIds

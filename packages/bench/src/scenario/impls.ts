@@ -206,8 +206,8 @@ const repeater = (mode: "delay" | "rate"): Impl => ({
                 Effect.suspend(() => {
                   onArm(i)
                   return Repeater.fork(
-                    { name: `r${i}`, every: intervalMs, mode, waitFirst: true },
-                    Effect.sync(() => task(i))
+                    Effect.sync(() => task(i)),
+                    { name: `r${i}`, every: intervalMs, mode, waitFirst: true }
                   )
                 }),
               { discard: true }

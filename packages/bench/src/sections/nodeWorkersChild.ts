@@ -6,7 +6,7 @@
  * - `kill <timeouts>`: a repeater whose run (a runaway function in a worker) times out after 100 ms, `timeouts`
  *   times: how long the function kept running after the timeout, when the run ended, when a fresh thread served.
  */
-import { Repeater } from "@effect-repeater/core/Repeater"
+import { Repeater } from "@effect-repeater/core"
 import * as WorkerPool from "@effect-repeater/node/WorkerPool"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -29,7 +29,7 @@ const lag = (where: "inline" | "worker", seconds: number) =>
     const job = where === "inline" ? Effect.sync(() => busy(jobMs)) : pool.execute(new Block({ ms: jobMs }))
     const histogram = monitorEventLoopDelay({ resolution: 1 })
     histogram.enable()
-    const handle = yield* Repeater.fork({ name: "blocking-job", every, mode: "rate" }, job)
+    const handle = yield* Repeater.fork(job, { name: "blocking-job", every, mode: "rate" })
     yield* Effect.sleep(Duration.seconds(seconds))
     histogram.disable()
     const status = yield* handle.status
@@ -61,11 +61,11 @@ const kill = (timeouts: number) =>
       const alive = new SharedArrayBuffer(8)
       let startedAt = 0
       const handle = yield* Repeater.fork(
-        { name: `runaway-${i}`, every: "1 hour", timeout: Duration.millis(runTimeout), maxRepetitions: 1 },
         Effect.suspend(() => {
           startedAt = now()
           return pool.execute(new Spin({ alive }))
-        })
+        }),
+        { name: `runaway-${i}`, every: "1 hour", timeout: Duration.millis(runTimeout), maxRepetitions: 1 }
       )
       yield* Effect.exit(handle.join)
       const endedAt = now()
@@ -82,7 +82,7 @@ const kill = (timeouts: number) =>
   })
 
 const [mode, where, amount] = process.argv.slice(2)
-const program: Effect.Effect<Record<string, number>, unknown, Repeater | Scope.Scope> = mode === "lag" ?
+const program: Effect.Effect<Record<string, number>, unknown, Repeater.Repeater | Scope.Scope> = mode === "lag" ?
   lag(where === "worker" ? "worker" : "inline", Number(amount)) :
   kill(Number(where))
 

@@ -1,5 +1,6 @@
-import { Repeater, RepeaterConfigError } from "@effect-repeater/core"
-import type { RepeaterOptions, RepeaterService } from "@effect-repeater/core"
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
+import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import * as RunPolicy from "@effect-repeater/core/RunPolicy"
 import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
@@ -10,6 +11,7 @@ import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
@@ -17,6 +19,7 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { hostname } from "node:os"
+import { ClusterRepeaterConfigError } from "../ClusterError.js"
 import { CurrentTick, type TickInfo } from "../CurrentTick.js"
 import {
   MISSED_COUNT_CAP,
@@ -31,7 +34,7 @@ import {
 import * as storage from "./storage.js"
 
 /** @internal */
-export interface ClusterOptions<E> extends RepeaterOptions<E> {
+export type ClusterOptions<E> = RepeaterOptions<E> & {
   readonly missed?: MissedPolicy | undefined
   readonly shardGroup?: string | undefined
   readonly holder?: string | undefined
@@ -39,9 +42,9 @@ export interface ClusterOptions<E> extends RepeaterOptions<E> {
 
 const defaultHolder = (): string => `${hostname()}:${process.pid}`
 
-const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, RepeaterConfigError> => {
+const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, ClusterRepeaterConfigError> => {
   const fail = (field: string, value: unknown, reason: string) =>
-    Effect.fail(new RepeaterConfigError({ repeater: options.name, field, value, reason }))
+    Effect.fail(new ClusterRepeaterConfigError({ repeater: options.name, field, value, reason }))
   if (options.missed !== undefined && options.missed !== "skip" && options.missed !== "runOnce") {
     return fail("missed", options.missed, "is not valid: it must be \"skip\" or \"runOnce\"")
   }
@@ -80,17 +83,31 @@ const describePlan = (plan: Plan): string => {
   return parts.join(", ")
 }
 
+type LayerOf<R> = Layer.Layer<
+  never,
+  RepeaterConfigError | ClusterRepeaterConfigError | SqlError,
+  Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
+>
+
 /**
- * The repeater as an `@effect/cluster` singleton.
+ * The repeater as an `@effect/cluster` singleton: self first, or pipeable.
  *
  * @internal
  */
-export const layer = <A, E, R>(
+export const layer: {
+  <In>(options: ClusterOptions<In>): <A, E extends In, R>(self: Effect.Effect<A, E, R>) => LayerOf<R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, options: ClusterOptions<NoInfer<E>>): LayerOf<R>
+} = dual(
+  2,
+  <A, E, R>(effect: Effect.Effect<A, E, R>, options: ClusterOptions<E>): LayerOf<R> => layerWith(options, effect)
+)
+
+const layerWith = <A, E, R>(
   options: ClusterOptions<E>,
   effect: Effect.Effect<A, E, R>
 ): Layer.Layer<
   never,
-  RepeaterConfigError | SqlError,
+  RepeaterConfigError | ClusterRepeaterConfigError | SqlError,
   Sharding | SqlClient.SqlClient | Exclude<Exclude<R, CurrentTick>, Scope.Scope>
 > =>
   Layer.scopedDiscard(Effect.gen(function*() {
@@ -152,7 +169,7 @@ const retried = <A, R>(
  * tick from.
  */
 const ticksOfCore = (
-  service: RepeaterService,
+  service: Repeater.Repeater,
   name: string,
   firstDue: number,
   every: number
@@ -302,6 +319,7 @@ const hold = <A, E, R>(
     })
 
     const handle = yield* service.fork(
+      task,
       {
         ...options,
         retry: undefined,
@@ -310,8 +328,7 @@ const hold = <A, E, R>(
         ...(plan.initialDelayMillis === undefined
           ? {}
           : { initialDelay: plan.initialDelayMillis, waitFirst: undefined })
-      },
-      task
+      }
     ).pipe(Effect.orDie)
     if (plan.catchUp !== undefined) yield* handle.runNow
     const ended = yield* Effect.exit(handle.join)

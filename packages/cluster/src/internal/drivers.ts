@@ -1,27 +1,27 @@
-import { RepeaterConfigError } from "@effect-repeater/core"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { ClusterRepeaterConfigError } from "../ClusterError.js"
 import type { PgStorageOptions } from "../ClusterRunner.js"
 
 /**
  * The SQL drivers are optional peer dependencies: a runner loads only the one
  * its storage names, so an app on PostgreSQL never needs SQLite's native
  * module. A driver that is not installed fails the layer with a
- * `RepeaterConfigError` naming the package to install.
+ * `ClusterRepeaterConfigError` naming the package to install.
  */
 export const driver = <A>(
   field: string,
   packageName: string,
   range: string,
   load: () => Promise<A>
-): Effect.Effect<A, RepeaterConfigError> =>
+): Effect.Effect<A, ClusterRepeaterConfigError> =>
   Effect.tryPromise({
     try: load,
     catch: (cause) =>
-      new RepeaterConfigError({
+      new ClusterRepeaterConfigError({
         repeater: undefined,
         field,
         value: packageName,
@@ -39,7 +39,7 @@ const isMissing = (cause: unknown, packageName: string): boolean =>
 /** SQLite through `@effect/sql-sqlite-node`, loaded when first needed. */
 export const sqliteLayer = (
   filename: string
-): Layer.Layer<SqlClient.SqlClient, ConfigError.ConfigError | RepeaterConfigError> =>
+): Layer.Layer<SqlClient.SqlClient, ConfigError.ConfigError | ClusterRepeaterConfigError> =>
   Layer.unwrapEffect(
     Effect.map(
       driver("storage.sqlite", "@effect/sql-sqlite-node", "^0.53.0", () =>
@@ -52,7 +52,7 @@ export const sqliteLayer = (
 /** PostgreSQL through `@effect/sql-pg`, loaded when first needed. */
 export const pgLayer = (
   options: PgStorageOptions
-): Layer.Layer<SqlClient.SqlClient, SqlError | RepeaterConfigError> =>
+): Layer.Layer<SqlClient.SqlClient, SqlError | ClusterRepeaterConfigError> =>
   Layer.unwrapEffect(
     Effect.map(
       driver("storage.pg", "@effect/sql-pg", "^0.53.0", () => import("@effect/sql-pg/PgClient")),

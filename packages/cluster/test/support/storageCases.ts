@@ -99,7 +99,7 @@ export const storageCases = (label: string, Db: Layer.Layer<SqlClient.SqlClient,
         assert.deepStrictEqual(list[1].ended, Option.some("completed"))
         const missing = yield* Effect.flip(ClusterRepeater.status("nope"))
         assert.strictEqual(missing._tag, "RepeaterNotFoundError")
-        assert.strictEqual(missing._tag === "RepeaterNotFoundError" ? missing.name : "", "nope")
+        assert.strictEqual(missing._tag === "RepeaterNotFoundError" ? missing.repeater : "", "nope")
       }).pipe(Effect.provide(Db)))
   })
 }

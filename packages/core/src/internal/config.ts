@@ -148,6 +148,15 @@ const decodeDurationValue = (
 const configError = (name: string | undefined, field: string, value: unknown, reason: string) =>
   Either.left(new RepeaterConfigError({ repeater: name, field, value, reason }))
 
+/** The options as untyped callers may give them: no trigger, or several. */
+interface UncheckedOptions<E> extends Omit<RepeaterOptions<E>, "every" | "mode" | "cron" | "timeZone" | "schedule"> {
+  readonly every?: Duration.DurationInput | undefined
+  readonly mode?: "delay" | "rate" | undefined
+  readonly cron?: string | undefined
+  readonly timeZone?: string | undefined
+  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+}
+
 /**
  * Validates the options of one repeater. Every error names the option and the
  * value.
@@ -155,7 +164,7 @@ const configError = (name: string | undefined, field: string, value: unknown, re
  * @internal
  */
 export const validate = <E>(
-  options: RepeaterOptions<E>,
+  options: UncheckedOptions<E>,
   defaultGrace: Duration.Duration,
   now: number
 ): Either.Either<RepeaterConfig<E>, RepeaterConfigError> => {

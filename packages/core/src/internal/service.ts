@@ -1,9 +1,13 @@
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import { currentServices } from "effect/DefaultServices"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRefs from "effect/FiberRefs"
+import { dual } from "effect/Function"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Runtime from "effect/Runtime"
@@ -11,11 +15,12 @@ import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
-import type { RepeaterOptions } from "../Repeater.js"
+import type * as Repeater from "../Repeater.js"
+import type { RepeaterOptions, RepeaterSettings } from "../Repeater.js"
 import { RepeaterConfigError, RepeaterNotFoundError } from "../RepeaterError.js"
 import type { RepeaterEvent } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterStatus } from "../RepeaterHandle.js"
-import { validate } from "./config.js"
+import { validate as validateOptions, validateGrace } from "./config.js"
 import { Dispatcher } from "./dispatcher.js"
 import { type ManagedRepeater, type Owner, RepeaterImpl, type ScopeCell } from "./repeater.js"
 import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
@@ -44,17 +49,6 @@ interface ScopeGroup {
   closing: boolean
 }
 
-/** @internal */
-export interface ServiceShape {
-  readonly fork: <A, E, R>(
-    options: RepeaterOptions<E>,
-    effect: Effect.Effect<A, E, R>
-  ) => Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R>
-  readonly list: Effect.Effect<ReadonlyArray<RepeaterStatus>>
-  readonly get: (name: string) => Effect.Effect<RepeaterHandle, RepeaterNotFoundError>
-  readonly events: Stream.Stream<RepeaterEvent>
-}
-
 /**
  * Makes a `Repeater` service in the current Scope: one dispatcher (one timer)
  * for all its repeaters. Closing the Scope stops every repeater gracefully
@@ -62,7 +56,7 @@ export interface ServiceShape {
  *
  * @internal
  */
-export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, never, Scope.Scope> =>
+const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, never, Scope.Scope> =>
   Effect.gen(function*() {
     // Interruptible, so that timers and stop procedures forked on this runtime can be cancelled.
     const runtime = yield* Effect.interruptible(Effect.runtime<never>())
@@ -160,12 +154,12 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
     )
 
     const fork = <A, E, R>(
-      options: RepeaterOptions<E>,
-      effect: Effect.Effect<A, E, R>
+      effect: Effect.Effect<A, E, R>,
+      options: RepeaterOptions<E>
     ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R> =>
       Effect.flatMap(Effect.runtime<Scope.Scope | R>(), (candidate) => {
         if (closed) return Effect.dieMessage("The Repeater service is closed: no repeater can be started")
-        const validated = validate(options, settings.defaultGrace, dispatcher.now())
+        const validated = validateOptions(options, settings.defaultGrace, dispatcher.now())
         if (Either.isLeft(validated)) return Effect.fail(validated.left)
         const config = validated.right
         if (repeaters.has(config.name)) return Effect.fail(nameTaken(config.name))
@@ -236,7 +230,9 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
     const get = (name: string): Effect.Effect<RepeaterHandle, RepeaterNotFoundError> =>
       Effect.suspend(() => {
         const repeater = repeaters.get(name)
-        return repeater === undefined ? Effect.fail(new RepeaterNotFoundError({ name })) : Effect.succeed(repeater)
+        return repeater === undefined
+          ? Effect.fail(new RepeaterNotFoundError({ repeater: name }))
+          : Effect.succeed(repeater)
       })
 
     const events: Stream.Stream<RepeaterEvent> = Stream.unwrapScoped(
@@ -256,3 +252,125 @@ export const make = (settings: ServiceSettings): Effect.Effect<ServiceShape, nev
 
     return { fork, list, get, events }
   })
+
+// -----------------------------------------------------------------------------
+// the Tag, its layers and the module's functions
+// -----------------------------------------------------------------------------
+
+/** @internal */
+export const tag = Context.GenericTag<Repeater.Repeater>("@effect-repeater/core/Repeater")
+
+const defaultSettings: ServiceSettings = { defaultGrace: Duration.seconds(30), eventBufferSize: 4096 }
+
+const validateSettings = (settings: RepeaterSettings): Effect.Effect<ServiceSettings, RepeaterConfigError> =>
+  Effect.suspend(() => {
+    let defaultGrace = defaultSettings.defaultGrace
+    if (settings.defaultGrace !== undefined) {
+      const decoded = validateGrace(undefined, settings.defaultGrace, "defaultGrace")
+      if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
+      defaultGrace = decoded.right
+    }
+    const eventBufferSize = settings.eventBufferSize ?? defaultSettings.eventBufferSize
+    if (!Number.isSafeInteger(eventBufferSize) || eventBufferSize < 1) {
+      return Effect.fail(
+        new RepeaterConfigError({
+          repeater: undefined,
+          field: "eventBufferSize",
+          value: settings.eventBufferSize,
+          reason: "is not valid: it must be a whole number, 1 or more"
+        })
+      )
+    }
+    return Effect.succeed({ defaultGrace, eventBufferSize })
+  })
+
+/** @internal */
+export const make = (
+  settings: RepeaterSettings = {}
+): Effect.Effect<Repeater.Repeater, RepeaterConfigError, Scope.Scope> =>
+  Effect.flatMap(validateSettings(settings), makeWith)
+
+/** @internal */
+export const layer: Layer.Layer<Repeater.Repeater> = Layer.scoped(tag, makeWith(defaultSettings))
+
+/** @internal */
+export const layerWith = (settings: RepeaterSettings): Layer.Layer<Repeater.Repeater, RepeaterConfigError> =>
+  Layer.scoped(tag, make(settings))
+
+/** @internal */
+export const layerConfig = (
+  settings: Config.Config.Wrap<RepeaterSettings>
+): Layer.Layer<Repeater.Repeater, ConfigError.ConfigError | RepeaterConfigError> =>
+  Layer.scoped(
+    tag,
+    // (`Config.unwrap` cannot take an empty record: every setting is optional)
+    Effect.flatMap(
+      Config.isConfig(settings) || Object.keys(settings).length > 0 ?
+        Config.unwrap(settings) :
+        Config.succeed<RepeaterSettings>({}),
+      make
+    )
+  )
+
+const forkIn = <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  options: RepeaterOptions<E>
+): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater.Repeater | Scope.Scope | R> =>
+  Effect.flatMap(tag, (service) => service.fork(self, options))
+
+/** @internal */
+export const fork: {
+  <In>(
+    options: RepeaterOptions<In>
+  ): <A, E extends In, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater.Repeater | Scope.Scope | R>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    options: RepeaterOptions<NoInfer<E>>
+  ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater.Repeater | Scope.Scope | R>
+} = dual(2, forkIn)
+
+/** @internal */
+export const background: {
+  <In>(
+    options: RepeaterOptions<In>
+  ): <A, E extends In, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Layer.Layer<never, RepeaterConfigError, Repeater.Repeater | Exclude<R, Scope.Scope>>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    options: RepeaterOptions<NoInfer<E>>
+  ): Layer.Layer<never, RepeaterConfigError, Repeater.Repeater | Exclude<R, Scope.Scope>>
+} = dual(
+  2,
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    options: RepeaterOptions<E>
+  ): Layer.Layer<never, RepeaterConfigError, Repeater.Repeater | Exclude<R, Scope.Scope>> =>
+    Layer.scopedDiscard(forkIn(self, options))
+)
+
+/** @internal */
+export const list: Effect.Effect<ReadonlyArray<RepeaterStatus>, never, Repeater.Repeater> = Effect.flatMap(
+  tag,
+  (service) => service.list
+)
+
+/** @internal */
+export const get = (name: string): Effect.Effect<RepeaterHandle, RepeaterNotFoundError, Repeater.Repeater> =>
+  Effect.flatMap(tag, (service) => service.get(name))
+
+/** @internal */
+export const events: Stream.Stream<RepeaterEvent, never, Repeater.Repeater> = Stream.unwrap(
+  Effect.map(tag, (service) => service.events)
+)
+
+/** @internal */
+export const validate = <E>(options: RepeaterOptions<E>): Effect.Effect<void, RepeaterConfigError> =>
+  Effect.clockWith((clock) =>
+    Effect.suspend(() => {
+      const validated = validateOptions(options, defaultSettings.defaultGrace, clock.unsafeCurrentTimeMillis())
+      return Either.isLeft(validated) ? Effect.fail(validated.left) : Effect.void
+    })
+  )

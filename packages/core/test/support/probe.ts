@@ -2,7 +2,7 @@
  * Helpers shared by the scheduling tests: a task that records when its runs
  * start and end, and ways to read a repeater's end and next run.
  */
-import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core"
+import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import { Cause, Data, DateTime, Duration, Effect, Exit, Fiber, Option, TestClock } from "effect"
 import { now } from "./time.js"
 

@@ -1,4 +1,4 @@
-import { Repeater, type RepeaterService } from "@effect-repeater/core/Repeater"
+import { Repeater } from "@effect-repeater/core"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
@@ -20,7 +20,7 @@ export const tokenConfig = Config.succeed(Redacted.make(token))
 
 /** A real HTTP server on 127.0.0.1 (random port) serving the admin API of `service`; answers its base URL. */
 export const serve = (
-  service: RepeaterService,
+  service: Repeater.Repeater,
   options: RepeaterHttp.AuthorizationOptions & RepeaterHttp.HandlersOptions & {
     readonly host?: string
     /** Log each request with `HttpMiddleware.logger`. */
@@ -34,7 +34,7 @@ export const serve = (
     const server = NodeHttpServer.layer(createServer, { port: 0, host: host ?? "127.0.0.1" })
     const app = HttpApiBuilder.serve(logRequests === true ? HttpMiddleware.logger : undefined).pipe(
       Layer.provide(RepeaterHttp.layer(layerOptions)),
-      Layer.provide(Layer.succeed(Repeater, service)),
+      Layer.provide(Layer.succeed(Repeater.Repeater, service)),
       Layer.provideMerge(server)
     )
     const context = yield* Layer.build(app)

@@ -1,5 +1,5 @@
-import { Repeater } from "@effect-repeater/core/Repeater"
-import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import { makeRunMain } from "@effect/platform/Runtime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -9,6 +9,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import type * as NodeRepeater from "../NodeRepeater.js"
+import { NodeRepeaterConfigError } from "../NodeRepeaterError.js"
 
 /** The exit code of a process that a second signal stops: 128 + the signal's number, as a shell reports it. */
 export const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const
@@ -38,10 +39,10 @@ const isLayer = <ROut, E, R>(program: Effect.Effect<unknown, E, R> | Layer.Layer
 
 /** @internal */
 export const runMain = <ROut, E>(
-  program: Effect.Effect<unknown, E, Repeater> | Layer.Layer<ROut, E, Repeater>,
+  program: Effect.Effect<unknown, E, Repeater.Repeater> | Layer.Layer<ROut, E, Repeater.Repeater>,
   options: NodeRepeater.RunMainOptions = {}
 ): void => {
-  const main: Effect.Effect<unknown, E, Repeater> = isLayer(program) ? Layer.launch(program) : program
+  const main: Effect.Effect<unknown, E, Repeater.Repeater> = isLayer(program) ? Layer.launch(program) : program
   const shutdownTimeout = Option.flatMap(
     Option.fromNullable(options.shutdownTimeout),
     Duration.decodeUnknown
@@ -49,10 +50,9 @@ export const runMain = <ROut, E>(
   const invalidTimeout = options.shutdownTimeout !== undefined &&
     (Option.isNone(shutdownTimeout) || !Duration.isFinite(shutdownTimeout.value) ||
       Duration.toMillis(shutdownTimeout.value) <= 0)
-  const effect = invalidTimeout ?
+  const effect: Effect.Effect<unknown, E | NodeRepeaterConfigError | RepeaterConfigError> = invalidTimeout ?
     Effect.fail(
-      new RepeaterConfigError({
-        repeater: undefined,
+      new NodeRepeaterConfigError({
         field: "shutdownTimeout",
         value: options.shutdownTimeout,
         reason: "is not valid: it must be a finite duration longer than 0"

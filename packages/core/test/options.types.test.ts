@@ -1,0 +1,85 @@
+/**
+ * Type-level tests of the public API: the call shapes of `fork` and
+ * `background`, the options' triggers as a discriminated union, and the input
+ * of `retry` inferred from the repeated effect's error.
+ */
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterConfigError, RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
+import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
+import { describe, expectTypeOf, it } from "@effect/vitest"
+import type { Layer } from "effect"
+import { Data, Effect, Schedule, type Scope } from "effect"
+
+class TaskError extends Data.TaggedError("TaskError")<{ readonly reason: string }> {}
+
+class Db extends Effect.Tag("Db")<Db, { readonly clean: Effect.Effect<void, TaskError> }>() {}
+
+const task: Effect.Effect<number, TaskError, Db> = Effect.flatMap(Db.clean, () => Effect.succeed(1))
+
+describe("Repeater types", () => {
+  it("fork: data-first and data-last give the same effect", () => {
+    const first = Repeater.fork(task, { name: "a", every: "1 second" })
+    const last = task.pipe(Repeater.fork({ name: "a", every: "1 second" }))
+    expectTypeOf(first).toEqualTypeOf<
+      Effect.Effect<RepeaterHandle<TaskError>, RepeaterConfigError, Repeater.Repeater | Scope.Scope | Db>
+    >()
+    expectTypeOf(last).toEqualTypeOf(first)
+  })
+
+  it("background: data-first and data-last give the same layer", () => {
+    const first = Repeater.background(task, { name: "a", cron: "0 3 * * *", timeZone: "UTC" })
+    const last = task.pipe(Repeater.background({ name: "a", cron: "0 3 * * *" }))
+    expectTypeOf(first).toEqualTypeOf<Layer.Layer<never, RepeaterConfigError, Repeater.Repeater | Db>>()
+    expectTypeOf(last).toEqualTypeOf(first)
+  })
+
+  it("retry: its input is the effect's error or a timeout, without an annotation", () => {
+    Repeater.fork(task, {
+      name: "a",
+      every: "1 second",
+      retry: Schedule.recurWhile((error) => {
+        expectTypeOf(error).toEqualTypeOf<TaskError | RepeaterTimeoutError>()
+        return error._tag === "TaskError"
+      })
+    })
+    Repeater.background(task, {
+      name: "a",
+      schedule: Schedule.spaced("1 minute"),
+      retry: Schedule.recurWhile((error) => {
+        expectTypeOf(error).toEqualTypeOf<TaskError | RepeaterTimeoutError>()
+        return true
+      })
+    })
+  })
+
+  it("retry: a schedule that does not accept the effect's error is a type error", () => {
+    const onlyTimeouts = Schedule.recurWhile((_: RepeaterTimeoutError) => true)
+    // @ts-expect-error: the schedule would be given a TaskError
+    Repeater.fork(task, { name: "a", every: "1 second", retry: onlyTimeouts })
+    // @ts-expect-error: the schedule would be given a TaskError
+    task.pipe(Repeater.fork({ name: "a", every: "1 second", retry: onlyTimeouts }))
+    const both = Schedule.recurWhile((_: TaskError | RepeaterTimeoutError) => true)
+    task.pipe(Repeater.fork({ name: "a", every: "1 second", retry: both }))
+  })
+
+  it("options: exactly one trigger", () => {
+    // @ts-expect-error: every and cron together
+    Repeater.fork(task, { name: "a", every: "1 second", cron: "* * * * *" })
+    // @ts-expect-error: cron and schedule together
+    Repeater.fork(task, { name: "a", cron: "* * * * *", schedule: Schedule.forever })
+    // @ts-expect-error: no trigger
+    Repeater.fork(task, { name: "a" })
+    // @ts-expect-error: mode belongs to every
+    Repeater.fork(task, { name: "a", cron: "* * * * *", mode: "rate" })
+    // @ts-expect-error: timeZone belongs to cron
+    Repeater.validate({ name: "a", every: "1 second", timeZone: "UTC" })
+  })
+
+  it("options: narrowed by the trigger", () => {
+    const check = (options: Repeater.RepeaterOptions) => {
+      if (options.every !== undefined) expectTypeOf(options).toEqualTypeOf<Repeater.EveryOptions>()
+      if (options.cron !== undefined) expectTypeOf(options.timeZone).toEqualTypeOf<string | undefined>()
+    }
+    check({ name: "a", every: "1 second", mode: "rate" })
+  })
+})

@@ -101,6 +101,41 @@ describe("validation: durations", () => {
       }))
   }
 
+  const unreadable: ReadonlyArray<readonly [string, string]> = [
+    ["5 secs", "is not a duration Effect can read: try \"5 seconds\""],
+    ["2 hrs", "is not a duration Effect can read: try \"2 hours\""],
+    ["10 mins", "is not a duration Effect can read: try \"10 minutes\""],
+    ["250ms", "is not a duration Effect can read: try \"250 millis\""],
+    ["3 dayz", "is not a duration Effect can read: try \"3 days\""],
+    ["1.5 h", "is not a duration Effect can read: try \"1.5 hours\""]
+  ]
+  for (const [value, reason] of unreadable) {
+    it.scoped(`every: ${JSON.stringify(value)} is not a duration Effect can read, and the error says how to write it`, () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(Repeater.fork(Effect.void, { name: "cleanup", every: value }))
+        assert.strictEqual(error.field, "every")
+        assert.strictEqual(error.value, value)
+        assert.strictEqual(error.reason, reason)
+        assert.strictEqual(
+          error.message,
+          `Invalid option "every" of repeater "cleanup": ${JSON.stringify(value)} ${reason}`
+        )
+      }).pipe(Effect.provide(Repeater.layer)))
+  }
+
+  it.scoped("timeout: a string with no recognisable unit names the units Effect reads", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Repeater.fork(Effect.void, { name: "cleanup", every: "1 hour", timeout: "soon" })
+      )
+      assert.strictEqual(error.field, "timeout")
+      assert.strictEqual(
+        error.reason,
+        "is not a duration Effect can read: write a number and one of the units nanos, micros, millis, seconds, " +
+          "minutes, hours, days, weeks, such as \"5 seconds\""
+      )
+    }).pipe(Effect.provide(Repeater.layer)))
+
   it.scoped("initialDelay: a positive delay is accepted", () =>
     Effect.gen(function*() {
       const starts = yield* startsWith({ name: "r", every: "10 seconds", initialDelay: "3 seconds" }, "25 seconds")

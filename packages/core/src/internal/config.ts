@@ -128,7 +128,13 @@ const decodeDurationValue = (
     return fail()
   }
   const decoded = Duration.decodeUnknown(value)
-  if (Option.isNone(decoded)) return fail()
+  if (Option.isNone(decoded)) {
+    return typeof value === "string" ?
+      Either.left(
+        new RepeaterConfigError({ repeater: name, field, value, reason: unreadableDuration(value) })
+      ) :
+      fail()
+  }
   const duration = decoded.value
   if (!Duration.isFinite(duration)) return fail()
   if (rule === "positive" && Duration.toMillis(duration) <= 0) return fail()
@@ -143,6 +149,73 @@ const decodeDurationValue = (
     )
   }
   return Either.right(duration)
+}
+
+const durationUnits = ["nanos", "micros", "millis", "seconds", "minutes", "hours", "days", "weeks"] as const
+
+/**
+ * Why a string is not a duration, with the spelling Effect reads when the
+ * unit is recognisable: `"5 secs"` → try `"5 seconds"`.
+ */
+const unreadableDuration = (value: string): string => {
+  const parts = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*$/.exec(value)
+  const amount = parts?.[1]
+  const unit = parts?.[2]?.toLowerCase()
+  const known = unit === undefined ? undefined : nearestUnit(unit)
+  return amount !== undefined && known !== undefined ?
+    `is not a duration Effect can read: try "${amount} ${known}"` :
+    `is not a duration Effect can read: write a number and one of the units ${
+      durationUnits.join(", ")
+    }, such as "5 seconds"`
+}
+
+const unitAbbreviations: Record<string, string> = {
+  ns: "nanos",
+  us: "micros",
+  ms: "millis",
+  s: "seconds",
+  m: "minutes",
+  h: "hours",
+  hr: "hours",
+  hrs: "hours",
+  d: "days",
+  w: "weeks",
+  wk: "weeks",
+  wks: "weeks"
+}
+
+const nearestUnit = (unit: string): string | undefined => {
+  const abbreviated = unitAbbreviations[unit]
+  if (abbreviated !== undefined) return abbreviated
+  const stem = unit.replace(/s$/, "")
+  const byPrefix = durationUnits.find((known) => stem.length >= 2 && known.startsWith(stem))
+  if (byPrefix !== undefined) return byPrefix
+  let best: string | undefined
+  let bestDistance = 3
+  for (const known of durationUnits) {
+    const distance = editDistance(unit, known)
+    if (distance < bestDistance) {
+      best = known
+      bestDistance = distance
+    }
+  }
+  return best
+}
+
+const editDistance = (a: string, b: string): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)
+      )
+    }
+    previous = current
+  }
+  return previous[b.length] ?? 0
 }
 
 const configError = (name: string | undefined, field: string, value: unknown, reason: string) =>

@@ -112,7 +112,7 @@ describe("validation: durations", () => {
   for (const [value, reason] of unreadable) {
     it.scoped(`every: ${JSON.stringify(value)} is not a duration Effect can read, and the error says how to write it`, () =>
       Effect.gen(function*() {
-        const error = yield* Effect.flip(Repeater.fork(Effect.void, { name: "cleanup", every: value }))
+        const error = yield* Effect.flip(Repeater.fork(Effect.void, untyped({ name: "cleanup", every: value })))
         assert.strictEqual(error.field, "every")
         assert.strictEqual(error.value, value)
         assert.strictEqual(error.reason, reason)
@@ -126,7 +126,7 @@ describe("validation: durations", () => {
   it.scoped("timeout: a string with no recognisable unit names the units Effect reads", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(
-        Repeater.fork(Effect.void, { name: "cleanup", every: "1 hour", timeout: "soon" })
+        Repeater.fork(Effect.void, untyped({ name: "cleanup", every: "1 hour", timeout: "soon" }))
       )
       assert.strictEqual(error.field, "timeout")
       assert.strictEqual(

@@ -1,5 +1,5 @@
 import type { Cell, Plan, Trigger } from "../../Trigger.js"
-import { at, done } from "./plan.js"
+import { at, done, firstEvery } from "./plan.js"
 
 /** A fixed pause between the end of a run and the start of the next. */
 export class EveryDelay implements Trigger<never> {
@@ -14,9 +14,7 @@ export class EveryDelay implements Trigger<never> {
   }
 
   first(cell: Cell, now: number, _wallNow: number, initialDelay: number | undefined): Plan<never> {
-    cell.anchor = now + (initialDelay ?? this.every)
-    cell.cursor = 0
-    return at(cell.anchor, now, "draw")
+    return firstEvery(cell, now, initialDelay, this.every)
   }
 
   afterRun(_cell: Cell, end: number): Plan<never> {

@@ -1,5 +1,5 @@
 import type { Cell, Plan, Skipped, Trigger } from "../../Trigger.js"
-import { at, atAfterSkips, done, skipped } from "./plan.js"
+import { at, atAfterSkips, done, firstEvery, skipped } from "./plan.js"
 
 /**
  * Runs on a fixed grid `anchor + k * every` (k = 0, 1, …): `cursor` is the index of the next tick.
@@ -18,9 +18,7 @@ export class EveryRate implements Trigger<never> {
   }
 
   first(cell: Cell, now: number, _wallNow: number, initialDelay: number | undefined): Plan<never> {
-    cell.anchor = now + (initialDelay ?? this.every)
-    cell.cursor = 0
-    return at(cell.anchor, now, "draw")
+    return firstEvery(cell, now, initialDelay, this.every)
   }
 
   afterRun(cell: Cell, end: number, _wallEnd: number, paused: boolean): Plan<never> {

@@ -239,6 +239,7 @@ const terminateThread = (
 const terminate = (slot: Slot): Effect.Effect<void> =>
   terminateThread(slot.thread(), slot.state, slot.scope).pipe(
     Effect.zipRight(
+      // eslint-disable-next-line no-restricted-syntax -- terminateWait is a fixed internal constant (5 s)
       Deferred.await(slot.exited).pipe(Effect.interruptible, Effect.timeoutOption(terminateWait), Effect.asVoid)
     )
   )

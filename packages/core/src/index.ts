@@ -33,3 +33,8 @@ export * as RepeaterHandle from "./RepeaterHandle.js"
  * @since 0.1.0
  */
 export * as RunPolicy from "./RunPolicy.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as LongWait from "./LongWait.js"

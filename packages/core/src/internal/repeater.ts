@@ -74,8 +74,14 @@ export interface ScopeCell {
 
 const utc = (millis: number): DateTime.Utc => DateTime.unsafeMake(millis)
 
+/** The largest distance from the epoch a `Date` (and so a `DateTime`) can hold: 8.64e15 ms. */
+const MAX_DATE_MILLIS = 8.64e15
+
+/** Whether a wall-clock time can be reported as a `DateTime`. */
+const representable = (millis: number): boolean => Number.isFinite(millis) && Math.abs(millis) <= MAX_DATE_MILLIS
+
 const optionalUtc = (millis: number): Option.Option<DateTime.Utc> =>
-  Number.isNaN(millis) ? Option.none() : Option.some(utc(millis))
+  representable(millis) ? Option.some(utc(millis)) : Option.none()
 
 /**
  * What a repeater keeps for its runs, made on its first run (idle repeaters
@@ -231,6 +237,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     switch (plan._tag) {
       case "At":
         this.recordSkipped(run, plan.firstSkippedAt, plan.skipped)
+        // A next run past what a date can hold (an infinite delay, or past year 275760) never
+        // comes: the repeater completes, as if its schedule were done.
+        if (!representable(this.owner.dispatcher.toWall(plan.scheduledAt))) {
+          return this.follow({ _tag: "Done" }, run)
+        }
         return this.planAt(plan)
       case "Step":
         return this.stepSchedule(plan)
@@ -742,7 +753,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       lastFailure: running?.lastFailure === undefined
         ? Option.none()
         : Option.some(Cause.pretty(running.lastFailure, { renderErrorCause: true })),
-      nextRun: scheduled ? Option.some(this.reported(this.due)) : Option.none()
+      nextRun: scheduled ? optionalUtc(this.owner.dispatcher.toWall(this.due)) : Option.none()
     }
   }
 

@@ -1,4 +1,5 @@
 import { Repeater } from "@effect-repeater/core"
+import * as LongWait from "@effect-repeater/core/LongWait"
 import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import { makeRunMain } from "@effect/platform/Runtime"
 import * as Duration from "effect/Duration"
@@ -79,13 +80,14 @@ export const runMain = <ROut, E>(
       )
       if (Option.isSome(shutdownTimeout)) {
         const timeout = shutdownTimeout.value
-        setTimeout(() => {
+        // split into timers below 2^31 - 1 ms: a longer setTimeout fires at once
+        LongWait.setTimer(timeout, () => {
           logFrom(
             fiber,
             Effect.logError(`The graceful stop took longer than ${Duration.format(timeout)}: exiting at once`)
           )
           process.exit(1)
-        }, Duration.toMillis(timeout)).unref()
+        }, { unref: true })
       }
       fiber.unsafeInterruptAsFork(fiber.id())
     }

@@ -1,3 +1,4 @@
+import * as LongWait from "@effect-repeater/core/LongWait"
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import * as Worker from "@effect/platform/Worker"
 import { WorkerError } from "@effect/platform/WorkerError"
@@ -201,7 +202,7 @@ const makeSlot = (
       Scope.extend(scope),
       Effect.mapError((cause) => new WorkerStartError({ path: settings.path, cause })),
       Effect.raceFirst(Deferred.await(startFailed)),
-      Effect.timeoutFail({
+      LongWait.timeoutFail({
         duration: settings.startTimeout,
         onTimeout: () =>
           new WorkerStartError({
@@ -238,6 +239,7 @@ const terminateThread = (
 const terminate = (slot: Slot): Effect.Effect<void> =>
   terminateThread(slot.thread(), slot.state, slot.scope).pipe(
     Effect.zipRight(
+      // eslint-disable-next-line no-restricted-syntax -- terminateWait is a fixed internal constant (5 s)
       Deferred.await(slot.exited).pipe(Effect.interruptible, Effect.timeoutOption(terminateWait), Effect.asVoid)
     )
   )
@@ -319,7 +321,7 @@ export const make = <I extends Schema.TaggedRequest.All>(
           if (Option.isNone(timeout)) return execute
           // the timeout counts from the moment a thread has the request, not while the call waits for one
           const duration = timeout.value
-          return Effect.timeoutFail(execute, {
+          return LongWait.timeoutFail(execute, {
             duration,
             onTimeout: () => new WorkerTimeoutError({ path: settings.path, request: request._tag, timeout: duration })
           })

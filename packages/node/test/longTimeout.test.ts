@@ -1,0 +1,68 @@
+/**
+ * A WorkerPool `timeout` longer than 2^31 - 1 ms (about 24.9 days): Effect 3's
+ * default Clock treats such a sleep as infinite, so it would never fire. These
+ * tests run on TestClock behind a Clock that keeps the default Clock's limit.
+ */
+import { WorkerPool } from "@effect-repeater/node"
+import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import { type Requests, Spin } from "./fixtures/requests.js"
+
+const workerFile = new URL("./fixtures/worker.ts", import.meta.url)
+const MAX_TIMER_MILLIS = 2 ** 31 - 1
+const DAY = 86_400_000
+
+/** TestClock's time and sleeps, except that a sleep longer than 2^31 - 1 ms never ends, as on the default Clock. */
+const withTimerLimit = (clock: TestClock.TestClock): Clock.Clock => ({
+  [Clock.ClockTypeId]: Clock.ClockTypeId,
+  unsafeCurrentTimeMillis: () => clock.unsafeCurrentTimeMillis(),
+  unsafeCurrentTimeNanos: () => clock.unsafeCurrentTimeNanos(),
+  currentTimeMillis: clock.currentTimeMillis,
+  currentTimeNanos: clock.currentTimeNanos,
+  sleep: (duration) => Duration.toMillis(duration) > MAX_TIMER_MILLIS ? Effect.never : clock.sleep(duration)
+})
+
+const realSleep = (ms: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+
+describe("WorkerPool: a timeout longer than a timer can hold", () => {
+  for (const days of [25, 30, 365]) {
+    for (const where of ["pool", "call"] as const) {
+      it.scoped(
+        `a ${where} timeout of ${days} days ends the call ${days} days after the thread has it`,
+        () =>
+          Effect.gen(function*() {
+            const testClock = yield* TestClock.testClockWith(Effect.succeed)
+            const timeout = `${days} days` as const
+            const pool = yield* WorkerPool.make<Requests>({
+              path: workerFile,
+              size: 1,
+              ...(where === "pool" ? { timeout } : {})
+            })
+            const counter = new SharedArrayBuffer(4)
+            const call = yield* Effect.fork(
+              pool.execute(new Spin({ counter }), where === "call" ? { timeout } : undefined).pipe(
+                Effect.withClock(withTimerLimit(testClock))
+              )
+            )
+            // the timeout counts from the moment the thread has the request: wait (real time) until it spins
+            const deadline = Date.now() + 30_000
+            while (Atomics.load(new Int32Array(counter), 0) === 0) {
+              if (Date.now() > deadline) return yield* Effect.dieMessage("the thread never ran the request")
+              yield* realSleep(20)
+            }
+            yield* TestClock.adjust(days * DAY - 60_000)
+            assert.isTrue(Option.isNone(yield* Fiber.poll(call)), "the call ended before its timeout")
+            yield* TestClock.adjust(120_000)
+            const error = yield* Effect.flip(Fiber.join(call))
+            assert.strictEqual(error._tag, "WorkerTimeoutError")
+          }),
+        60_000
+      )
+    }
+  }
+})

@@ -1,3 +1,4 @@
+import * as CronMatches from "@effect-repeater/core/CronMatches"
 import * as RunPolicy from "@effect-repeater/core/RunPolicy"
 import * as Triggers from "@effect-repeater/kernel/Trigger"
 import { assert, describe, it } from "@effect/vitest"
@@ -6,7 +7,7 @@ import * as Schedule from "effect/Schedule"
 import { MISSED_COUNT_CAP, planFirstStart, planTakeover, tickOf, type Timing, timingOf } from "../src/internal/plan.js"
 
 const cronTiming = (cron: Cron.Cron): Timing => ({
-  trigger: Triggers.cron((wall) => Cron.next(cron, wall).getTime()),
+  trigger: Triggers.cron((wall) => Cron.next(cron, wall).getTime(), CronMatches.counter(cron)),
   cron
 })
 const rate: Timing = { trigger: Triggers.everyRate(1000), cron: undefined }

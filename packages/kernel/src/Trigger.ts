@@ -18,6 +18,7 @@
  * @since 0.1.0
  */
 import * as internal from "./internal/trigger.js"
+import * as cronInternal from "./internal/triggers/cron.js"
 
 /**
  * What a trigger keeps of one repeater.
@@ -156,6 +157,16 @@ export interface Trigger<F = never> {
 export const everyDelay: (every: number) => Trigger<never> & { readonly every: number } = internal.everyDelay
 
 /**
+ * Cron: the matches skipped after a run (a long run, or a step forward of the
+ * wall clock) are walked one by one up to this many; the rest are counted with
+ * the rule's `count`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const WALK_BOUND: number = cronInternal.WALK_BOUND
+
+/**
  * A run every `every` milliseconds on a fixed grid from the first run.
  *
  * @since 0.1.0
@@ -165,12 +176,18 @@ export const everyRate: (every: number) => Trigger<never> & { readonly every: nu
 
 /**
  * A run at each match of a calendar rule: `next` gives the first match strictly after a wall time
- * (epoch milliseconds).
+ * (epoch milliseconds); `count` how many matches the walk `m = next(after)`, `m = next(m)`, …
+ * meets before `before` (the matches `after < m < before` it visits), without visiting them one
+ * by one: matches skipped after a run are walked only up to a small bound, the rest counted, so
+ * that a long step forward of the wall clock costs the event loop a few steps, not one per match.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const cron: (next: (wallMillis: number) => number) => Trigger<never> = internal.cron
+export const cron: (
+  next: (wallMillis: number) => number,
+  count: (afterWallMillis: number, beforeWallMillis: number) => number
+) => Trigger<never> = internal.cron
 
 /**
  * A run when a schedule says: `step` starts a step of the schedule from `state` at the wall time

@@ -1,13 +1,13 @@
 import * as Trigger from "@effect-repeater/kernel/Trigger"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { periodicRule } from "./support/periodicRule.js"
 import { type Run, simulate, type Step } from "./support/simulate.js"
 
 const cell = (): Trigger.Cell => ({ anchor: NaN, cursor: 0, scheduleState: undefined })
 
 /** A cron-like rule: a match every `period` ms of wall time, at multiples of `period` plus `offset`. */
-const everyPeriod = (period: number, offset = 0) => (wall: number) =>
-  Math.floor((wall - offset) / period) * period + period + offset
+const everyPeriod = (period: number, offset = 0) => periodicRule(period, offset)
 
 const regular = (runs: ReadonlyArray<Run>) => runs.filter((run) => run.kind === "regular")
 
@@ -206,7 +206,7 @@ describe("Trigger: every, rate mode", () => {
 
 describe("Trigger: cron", () => {
   it("runs at the first match after the start (and its initial delay), converted to the dispatcher's time", () => {
-    const trigger = Trigger.cron(everyPeriod(60_000))
+    const trigger = Trigger.cron(...everyPeriod(60_000))
     const c = cell()
     expect(trigger._tag).toBe("Cron")
     expect(trigger.wallAnchored).toBe(true)
@@ -216,7 +216,7 @@ describe("Trigger: cron", () => {
   })
 
   it("matches overrun by a run are skipped and counted; the consumed match is never run again", () => {
-    const trigger = Trigger.cron(everyPeriod(60_000))
+    const trigger = Trigger.cron(...everyPeriod(60_000))
     const c = cell()
     trigger.first(c, 0, 0, 0) // 60 000
     trigger.onDue(c)
@@ -231,7 +231,7 @@ describe("Trigger: cron", () => {
   })
 
   it("on resume: always computed again from the wall clock, from the first match not consumed yet", () => {
-    const trigger = Trigger.cron(everyPeriod(60_000))
+    const trigger = Trigger.cron(...everyPeriod(60_000))
     const c = cell()
     trigger.first(c, 0, 0, 0)
     trigger.onDue(c)
@@ -251,7 +251,7 @@ describe("Trigger: cron", () => {
       fc.nat(999),
       fc.array(step(400_000), { maxLength: 50 }),
       (period, offset, steps) => {
-        const trigger = Trigger.cron(everyPeriod(period, offset))
+        const trigger = Trigger.cron(...everyPeriod(period, offset))
         const { runs, skipped } = simulate(trigger, steps.map((s) => ({ ...s, runNow: undefined })), {
           initialDelay: 0,
           maxJitter: 0
@@ -262,7 +262,7 @@ describe("Trigger: cron", () => {
           for (let i = 0; i < skip.count; i++) matches.push(skip.firstScheduledAt + i * period)
         }
         matches.sort((a, b) => a - b)
-        const first = everyPeriod(period, offset)(0)
+        const first = everyPeriod(period, offset)[0](0)
         expect(matches).toEqual(Array.from({ length: matches.length }, (_, i) => first + i * period))
       }
     ))
@@ -271,7 +271,7 @@ describe("Trigger: cron", () => {
   it("property: a resume never bursts: the next run is the first match at or after the resume", () => {
     fc.assert(fc.property(fc.array(pausedStep(100_000, 400_000), { maxLength: 40 }), (steps) => {
       const period = 60_000
-      const { resumes, runs } = simulate(Trigger.cron(everyPeriod(period)), steps, { initialDelay: 0, maxJitter: 0 })
+      const { resumes, runs } = simulate(Trigger.cron(...everyPeriod(period)), steps, { initialDelay: 0, maxJitter: 0 })
       expectNoOverlap(runs)
       for (const resume of resumes) {
         const next = runs.find((run) => run.start >= resume.at)

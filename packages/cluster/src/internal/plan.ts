@@ -3,6 +3,7 @@
  * schedule from the durable state, and which scheduled instant a run stands
  * for. Times are wall-clock epoch milliseconds.
  */
+import * as CronMatches from "@effect-repeater/core/CronMatches"
 import * as RunPolicy from "@effect-repeater/core/RunPolicy"
 import * as Triggers from "@effect-repeater/kernel/Trigger"
 import * as Cron from "effect/Cron"
@@ -73,7 +74,7 @@ export const timingOf = (options: {
     const parsed = Cron.parse(options.cron, options.timeZone ?? RunPolicy.localTimeZone())
     if (Either.isRight(parsed)) {
       const cron = parsed.right
-      return { trigger: Triggers.cron((wall) => Cron.next(cron, wall).getTime()), cron }
+      return { trigger: Triggers.cron((wall) => Cron.next(cron, wall).getTime(), CronMatches.counter(cron)), cron }
     }
   }
   const schedule = options.schedule

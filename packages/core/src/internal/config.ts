@@ -9,6 +9,7 @@ import type * as Schedule from "effect/Schedule"
 import type * as ScheduleDecision from "effect/ScheduleDecision"
 import type { RepeaterOptions } from "../Repeater.js"
 import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError.js"
+import { countMatches } from "./cronMatches.js"
 
 /**
  * A step of a `Schedule` trigger: what `Schedule.step` returns.
@@ -30,7 +31,8 @@ export const everyTrigger = (millis: number, mode: "delay" | "rate"): Trigger =>
   mode === "rate" ? Triggers.everyRate(millis) : Triggers.everyDelay(millis)
 
 /** @internal */
-export const cronTrigger = (cron: Cron.Cron): Trigger => Triggers.cron((wall) => Cron.next(cron, wall).getTime())
+export const cronTrigger = (cron: Cron.Cron): Trigger =>
+  Triggers.cron((wall) => Cron.next(cron, wall).getTime(), countMatches(cron))
 
 /** @internal */
 export const scheduleTrigger = (schedule: Schedule.Schedule<unknown, unknown>): Trigger =>

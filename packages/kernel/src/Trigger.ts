@@ -3,7 +3,8 @@
  *
  * - `everyDelay`: a fixed pause between the end of a run and the start of the next.
  * - `everyRate`: a fixed grid of ticks; a run that overruns is followed by one run at once for the
- *   latest tick that fell due, the others are skipped (and counted).
+ *   latest tick that fell due, the others are skipped (and counted); a run that starts late, past
+ *   later ticks (a stall), runs for the latest of them, the others skipped: one run, never a burst.
  * - `cron`: the matches of a calendar rule, computed by a function the binding passes in.
  * - `schedule`: the decisions of a schedule whose step the binding passes in (it may need effects).
  *
@@ -108,6 +109,18 @@ export interface Skipped {
 }
 
 /**
+ * A run that starts late, past later ticks: it runs for the latest tick that
+ * fell due, scheduled at `scheduledAt`; the `count` ticks before it, the first
+ * at `firstScheduledAt`, are skipped.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Late extends Skipped {
+  readonly scheduledAt: number
+}
+
+/**
  * A trigger: the rules of one kind of repeater.
  *
  * @since 0.1.0
@@ -124,8 +137,13 @@ export interface Trigger<F = never> {
   first(cell: Cell, now: number, wallNow: number, initialDelay: number | undefined): Plan<F>
   /** The run after one that ended at `end` (wall time `wallEnd`); `paused`: it was a runNow run while paused. */
   afterRun(cell: Cell, end: number, wallEnd: number, paused: boolean): Plan<F>
-  /** The planned run fell due and starts. */
-  onDue(cell: Cell): void
+  /**
+   * The planned run fell due and starts at `now`. Rate: a run that starts late, past later ticks
+   * (the event loop was blocked, the process suspended, the wall clock stepped forward), is the
+   * one run that follows the stall: it runs for the latest tick that fell due, the ticks before it
+   * are skipped (see `Late`).
+   */
+  onDue(cell: Cell, now: number): Late | undefined
   /**
    * The repeater is resumed at `now` with a planned run due at `due` (scheduled at `scheduledAt`,
    * planned at `basis`): the run to plan instead, or `undefined` to keep the one planned.

@@ -90,9 +90,9 @@ describe("Trigger: every, rate mode", () => {
     const c = cell()
     expect(trigger._tag).toBe("EveryRate")
     expect(trigger.first(c, 0, 0, 500)).toMatchObject({ scheduledAt: 500 })
-    trigger.onDue(c) // tick 0 runs
+    trigger.onDue(c, 500) // tick 0 runs
     expect(trigger.afterRun(c, 700, 700, false)).toMatchObject({ scheduledAt: 1_500, skipped: 0, jitter: "draw" })
-    trigger.onDue(c) // tick 1 (1 500) runs until 4 800: ticks 2 (2 500), 3 and 4 (4 500) fell due
+    trigger.onDue(c, 1_500) // tick 1 (1 500) runs until 4 800: ticks 2 (2 500), 3 and 4 (4 500) fell due
     expect(trigger.afterRun(c, 4_800, 4_800, false)).toMatchObject({
       scheduledAt: 4_500,
       basis: 4_800,
@@ -100,7 +100,7 @@ describe("Trigger: every, rate mode", () => {
       skipped: 2,
       firstSkippedAt: 2_500
     })
-    trigger.onDue(c)
+    trigger.onDue(c, 4_800)
     expect(trigger.afterRun(c, 4_900, 4_900, false)).toMatchObject({ scheduledAt: 5_500, skipped: 0 })
   })
 
@@ -108,7 +108,7 @@ describe("Trigger: every, rate mode", () => {
     const trigger = Trigger.everyRate(1_000)
     const c = cell()
     trigger.first(c, 0, 0, 0)
-    trigger.onDue(c)
+    trigger.onDue(c, 0)
     expect(trigger.afterRun(c, 3_200, 3_200, true)).toMatchObject({ scheduledAt: 4_000, skipped: 0 })
   })
 
@@ -116,7 +116,7 @@ describe("Trigger: every, rate mode", () => {
     const trigger = Trigger.everyRate(1_000)
     const c = cell()
     trigger.first(c, 0, 0, 0)
-    trigger.onDue(c)
+    trigger.onDue(c, 0)
     trigger.afterRun(c, 10, 10, false) // next: 1 000
     expect(trigger.onResume(c, 800, 800, 1_000, 1_000, 10)).toBeUndefined()
     expect(trigger.onResume(c, 3_400, 3_400, 1_000, 1_000, 10)).toMatchObject({
@@ -132,7 +132,7 @@ describe("Trigger: every, rate mode", () => {
     const trigger = Trigger.everyRate(1_000)
     const c = cell()
     trigger.first(c, 0, 0, 0)
-    trigger.onDue(c) // tick 0, runs until 3 500
+    trigger.onDue(c, 0) // tick 0, runs until 3 500
     expect(trigger.beforeRunNow(c, 3_500)).toEqual({ count: 2, firstScheduledAt: 1_000 })
     expect(trigger.afterRun(c, 3_600, 3_600, false)).toMatchObject({ scheduledAt: 4_000, skipped: 0 })
     expect(trigger.beforeRunNow(c, 3_900)).toBeUndefined()
@@ -219,13 +219,13 @@ describe("Trigger: cron", () => {
     const trigger = Trigger.cron(...everyPeriod(60_000))
     const c = cell()
     trigger.first(c, 0, 0, 0) // 60 000
-    trigger.onDue(c)
+    trigger.onDue(c, 60_000)
     expect(trigger.afterRun(c, 250_000, 250_000, false)).toMatchObject({
       scheduledAt: 300_000,
       skipped: 3,
       firstSkippedAt: 120_000
     })
-    trigger.onDue(c)
+    trigger.onDue(c, 60_000)
     // the wall clock was stepped back below the match just run: that match is not planned again
     expect(trigger.afterRun(c, 310_000, 200_000, false)).toMatchObject({ scheduledAt: 470_000, skipped: 0 })
   })
@@ -234,7 +234,7 @@ describe("Trigger: cron", () => {
     const trigger = Trigger.cron(...everyPeriod(60_000))
     const c = cell()
     trigger.first(c, 0, 0, 0)
-    trigger.onDue(c)
+    trigger.onDue(c, 60_000)
     trigger.afterRun(c, 1_000, 1_000, false) // next: 120 000
     expect(trigger.onResume(c, 50_000, 50_000, 120_000, 120_000, 1_000)).toMatchObject({ scheduledAt: 120_000 })
     // resumed exactly on a match: that match runs

@@ -61,7 +61,7 @@ describe("cron: skipped matches are counted, not walked", () => {
     const { calls, trigger } = spiedRule(60_000)
     const c = cell()
     trigger.first(c, 0, 0, 0)
-    trigger.onDue(c)
+    trigger.onDue(c, 60_000)
     expect(trigger.afterRun(c, 250_000, 250_000, false)).toMatchObject({
       scheduledAt: 300_000,
       skipped: 3,
@@ -84,7 +84,7 @@ describe("cron: skipped matches are counted, not walked", () => {
           const { trigger } = spiedRule(period, offset)
           const c = cell()
           trigger.first(c, 0, 0, 0)
-          trigger.onDue(c)
+          trigger.onDue(c, c.anchor)
           const cursor = c.cursor
           const end = c.cursor + runLength
           // the wall clock may read a little more or less than the dispatcher's time (a step)

@@ -61,8 +61,9 @@ export class Cron implements Trigger<never> {
     )
   }
 
-  onDue(cell: Cell): void {
+  onDue(cell: Cell): undefined {
     cell.cursor = cell.anchor
+    return undefined
   }
 
   onResume(cell: Cell, now: number, wallNow: number) {

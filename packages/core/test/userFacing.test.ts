@@ -4,7 +4,7 @@
  * metrics, status consistency and the API's types.
  */
 import { Repeater } from "@effect-repeater/core"
-import { RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
+import { type RepeaterScheduleError, RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
 import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
 import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
@@ -543,7 +543,7 @@ describe("API types and layers", () => {
         )
       })
       const typed: RepeaterHandle<Transient> = handle
-      const join: Effect.Effect<void, Transient | RepeaterTimeoutError> = typed.join
+      const join: Effect.Effect<void, Transient | RepeaterTimeoutError | RepeaterScheduleError> = typed.join
       yield* TestClock.adjust("1 second")
       const error = yield* Effect.flip(join)
       assert.deepStrictEqual(error, new Transient({ attempt: 2 }))

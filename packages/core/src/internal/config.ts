@@ -2,7 +2,7 @@ import * as Triggers from "@effect-repeater/kernel/Trigger"
 import * as Cron from "effect/Cron"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
@@ -36,7 +36,8 @@ export const cronTrigger = (cron: Cron.Cron): Trigger =>
 
 /** @internal */
 export const scheduleTrigger = (schedule: Schedule.Schedule<unknown, unknown>): Trigger =>
-  Triggers.schedule(schedule.initial, (wallNow, state) => schedule.step(wallNow, undefined, state))
+  // (a step that throws instead of returning an effect fails the step's effect: the repeater then fails)
+  Triggers.schedule(schedule.initial, (wallNow, state) => Effect.suspend(() => schedule.step(wallNow, undefined, state)))
 
 /**
  * Validated, normalized options: durations in milliseconds.

@@ -50,7 +50,8 @@ describe("a schedule whose step fails", () => {
       it.scoped(`its step ${how === "throw" ? "throws" : "dies"} after ${steps} step(s): the repeater fails, join returns`, () =>
         Effect.gen(function*() {
           const service = yield* Repeater.Repeater
-          const events = yield* Stream.runCollect(Stream.takeUntil(service.events, (event) => event._tag === "Failed")).pipe(Effect.fork)
+          const events = yield* Stream.runCollect(Stream.takeUntil(service.events, (event) => event._tag === "Failed"))
+            .pipe(Effect.fork)
           yield* Effect.yieldNow()
           let runs = 0
           const handle = yield* Repeater.fork(Effect.sync(() => void runs++), {
@@ -63,6 +64,7 @@ describe("a schedule whose step fails", () => {
           const status = yield* handle.status
           assert.strictEqual(status.state, "failed")
           assert.strictEqual(status.runs, steps + 1)
+          assert.include(Option.getOrElse(status.lastFailure, () => ""), "RepeaterScheduleError")
           assert.isTrue(Option.isSome(status.nextRun) === false)
           // the name is free again
           yield* Repeater.fork(Effect.void, { name: "failing", every: "1 hour" })

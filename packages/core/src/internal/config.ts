@@ -37,7 +37,10 @@ export const cronTrigger = (cron: Cron.Cron): Trigger =>
 /** @internal */
 export const scheduleTrigger = (schedule: Schedule.Schedule<unknown, unknown>): Trigger =>
   // (a step that throws instead of returning an effect fails the step's effect: the repeater then fails)
-  Triggers.schedule(schedule.initial, (wallNow, state) => Effect.suspend(() => schedule.step(wallNow, undefined, state)))
+  Triggers.schedule(
+    schedule.initial,
+    (wallNow, state) => Effect.suspend(() => schedule.step(wallNow, undefined, state))
+  )
 
 /**
  * Validated, normalized options: durations in milliseconds.

@@ -270,12 +270,10 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       onFailure: (cause) =>
         Effect.sync(() => {
           if (!Lifecycle.scheduleFailed(this.phase, this.inFlight !== undefined)) return
-          this.end(
-            "failed",
-            Cause.isInterruptedOnly(cause) ?
-              cause :
-              Cause.fail(new RepeaterScheduleError({ repeater: this.name, cause: Cause.squash(cause) }))
-          )
+          if (Cause.isInterruptedOnly(cause)) return this.end("failed", cause)
+          const failure = Cause.fail(new RepeaterScheduleError({ repeater: this.name, cause: Cause.squash(cause) }))
+          this.support().lastFailure = failure
+          this.end("failed", failure)
         }).pipe(Effect.zipRight(Effect.logError(`Repeater "${this.name}": its schedule failed`, cause))),
       onSuccess: ([state, _, decision]) =>
         this.follow(

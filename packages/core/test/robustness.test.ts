@@ -4,7 +4,7 @@
  * released after a repeater ends, and behaviours the README names.
  */
 import { Repeater } from "@effect-repeater/core"
-import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
+import { RepeaterConfigError, RepeaterScheduleError } from "@effect-repeater/core/RepeaterError"
 import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
 import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
@@ -42,6 +42,9 @@ const isPending = <A, E>(fiber: Fiber.Fiber<A, E>) => Effect.map(Fiber.poll(fibe
 // -----------------------------------------------------------------------------
 // Scopes
 // -----------------------------------------------------------------------------
+
+const isScheduleFailure = (cause: Cause.Cause<unknown>): boolean =>
+  Option.exists(Cause.failureOption(cause), (error) => error instanceof RepeaterScheduleError)
 
 describe("robustness: scope close", () => {
   it.scoped(
@@ -418,7 +421,8 @@ describe("robustness: a repeater never gets stuck", () => {
       assert.isTrue(Option.isSome(joinExit))
       if (Option.isSome(joinExit)) {
         const exit = joinExit.value
-        assert.isTrue(Exit.isSuccess(exit) && Exit.isFailure(exit.value) && Cause.isDie(exit.value.cause))
+        // (join fails with a RepeaterScheduleError carrying the defect)
+        assert.isTrue(Exit.isSuccess(exit) && Exit.isFailure(exit.value) && isScheduleFailure(exit.value.cause))
       }
     }).pipe(Effect.provide(Repeater.layer)))
 
@@ -441,9 +445,9 @@ describe("robustness: a repeater never gets stuck", () => {
     Effect.gen(function*() {
       const schedule = Schedule.spaced("1 second").pipe(Schedule.tapOutput(() => Effect.die("broken schedule")))
       const handle = yield* Repeater.fork(Effect.void, { name: "zombie", waitFirst: true, schedule })
-      // like a schedule that dies later: the repeater ends failed, join fails with the defect
+      // like a schedule that dies later: the repeater ends failed, join fails with a RepeaterScheduleError
       const joined = yield* Effect.exit(handle.join)
-      assert.isTrue(Exit.isFailure(joined) && Cause.isDie(joined.cause))
+      assert.isTrue(Exit.isFailure(joined) && isScheduleFailure(joined.cause))
       assert.strictEqual((yield* handle.status).state, "failed")
       assert.deepStrictEqual(yield* Repeater.list, [])
       const again = yield* Effect.exit(Repeater.fork(Effect.void, { name: "zombie", every: "1 second" }))

@@ -35,11 +35,14 @@ describe("CurrentTick: the tick core scheduled the run for (TestRunner, real SQL
     Effect.gen(function*() {
       yield* TestClock.setTime(T0)
       const runs: Array<{ readonly tick: number; readonly start: number }> = []
-      const job = Effect.flatMap(CurrentTick, (tick) =>
-        Effect.flatMap(Clock.currentTimeMillis, (start) =>
-          Effect.sync(() => {
-            runs.push({ tick: tick.scheduledAt.epochMillis, start })
-          })))
+      const job = Effect.flatMap(
+        CurrentTick,
+        (tick) =>
+          Effect.flatMap(Clock.currentTimeMillis, (start) =>
+            Effect.sync(() => {
+              runs.push({ tick: tick.scheduledAt.epochMillis, start })
+            }))
+      )
       const EverySecond = ClusterRepeater.layer(
         job,
         { name: "every-second", cron: "* * * * * *", timeZone: "UTC", jitter: "3 seconds" }

@@ -10,7 +10,7 @@ import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Count, DurationMillis } from "./internal/jsonSchemas.js"
-import type { RepeaterConfigError, RepeaterTimeoutError } from "./RepeaterError.js"
+import type { RepeaterConfigError, RepeaterScheduleError, RepeaterTimeoutError } from "./RepeaterError.js"
 import type { StopResult } from "./RepeaterEvent.js"
 
 /**
@@ -185,7 +185,8 @@ export interface RepeaterHandle<E = unknown> {
   /**
    * Waits until the repeater ends: succeeds when it completed or was
    * stopped, fails with the run's error when it failed with
-   * `onError: "stop"`.
+   * `onError: "stop"`, and with a `RepeaterScheduleError` when its
+   * `schedule` failed to take a step.
    */
-  readonly join: Effect.Effect<void, E | RepeaterTimeoutError>
+  readonly join: Effect.Effect<void, E | RepeaterTimeoutError | RepeaterScheduleError>
 }

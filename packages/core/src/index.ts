@@ -46,3 +46,8 @@ export * as RunPolicy from "./RunPolicy.js"
  * @since 0.1.0
  */
 export * as LongWait from "./LongWait.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as CronMatches from "./CronMatches.js"

@@ -1,5 +1,5 @@
 import { Repeater } from "@effect-repeater/core"
-import { RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
+import { type RepeaterScheduleError, RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
 import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Fiber, Option, Schedule, TestClock } from "effect"
@@ -119,7 +119,7 @@ describe("retry", () => {
         )
       })
       const typed: RepeaterHandle<Transient> = handle
-      const join: Effect.Effect<void, Transient | RepeaterTimeoutError> = typed.join
+      const join: Effect.Effect<void, Transient | RepeaterTimeoutError | RepeaterScheduleError> = typed.join
       yield* TestClock.adjust("1 second")
       const error = yield* Effect.flip(join)
       assert.deepStrictEqual(error, new Transient({ attempt: 2 }))

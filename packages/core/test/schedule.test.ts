@@ -1,8 +1,12 @@
 import { Repeater } from "@effect-repeater/core"
+import { RepeaterScheduleError } from "@effect-repeater/core/RepeaterError"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Fiber, Option, Schedule, TestClock } from "effect"
 import { advanceTo, forkJoinTime, joinResult, makeProbe, nextRunMillis, startRecorder } from "./support/probe.js"
 import { now } from "./support/time.js"
+
+const isScheduleFailure = (cause: Cause.Cause<unknown>): boolean =>
+  Option.exists(Cause.failureOption(cause), (error) => error instanceof RepeaterScheduleError)
 
 // -----------------------------------------------------------------------------
 // schedule
@@ -96,7 +100,8 @@ describe("a schedule that dies", () => {
       assert.isTrue(Option.isSome(joinExit))
       if (Option.isSome(joinExit)) {
         const exit = joinExit.value
-        assert.isTrue(Exit.isSuccess(exit) && Exit.isFailure(exit.value) && Cause.isDie(exit.value.cause))
+        // (join fails with a RepeaterScheduleError carrying the defect)
+        assert.isTrue(Exit.isSuccess(exit) && Exit.isFailure(exit.value) && isScheduleFailure(exit.value.cause))
       }
     }).pipe(Effect.provide(Repeater.layer)))
 
@@ -104,9 +109,9 @@ describe("a schedule that dies", () => {
     Effect.gen(function*() {
       const schedule = Schedule.spaced("1 second").pipe(Schedule.tapOutput(() => Effect.die("broken schedule")))
       const handle = yield* Repeater.fork(Effect.void, { name: "zombie", waitFirst: true, schedule })
-      // like a schedule that dies later: the repeater ends failed, join fails with the defect
+      // like a schedule that dies later: the repeater ends failed, join fails with a RepeaterScheduleError
       const joined = yield* Effect.exit(handle.join)
-      assert.isTrue(Exit.isFailure(joined) && Cause.isDie(joined.cause))
+      assert.isTrue(Exit.isFailure(joined) && isScheduleFailure(joined.cause))
       assert.strictEqual((yield* handle.status).state, "failed")
       assert.deepStrictEqual(yield* Repeater.list, [])
       const again = yield* Effect.exit(Repeater.fork(Effect.void, { name: "zombie", every: "1 second" }))

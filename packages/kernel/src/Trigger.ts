@@ -3,7 +3,8 @@
  *
  * - `everyDelay`: a fixed pause between the end of a run and the start of the next.
  * - `everyRate`: a fixed grid of ticks; a run that overruns is followed by one run at once for the
- *   latest tick that fell due, the others are skipped (and counted).
+ *   latest tick that fell due, the others are skipped (and counted); a run that starts late, past
+ *   later ticks (a stall), runs for the latest of them, the others skipped: one run, never a burst.
  * - `cron`: the matches of a calendar rule, computed by a function the binding passes in.
  * - `schedule`: the decisions of a schedule whose step the binding passes in (it may need effects).
  *
@@ -18,6 +19,7 @@
  * @since 0.1.0
  */
 import * as internal from "./internal/trigger.js"
+import * as cronInternal from "./internal/triggers/cron.js"
 
 /**
  * What a trigger keeps of one repeater.
@@ -107,6 +109,18 @@ export interface Skipped {
 }
 
 /**
+ * A run that starts late, past later ticks: it runs for the latest tick that
+ * fell due, scheduled at `scheduledAt`; the `count` ticks before it, the first
+ * at `firstScheduledAt`, are skipped.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Late extends Skipped {
+  readonly scheduledAt: number
+}
+
+/**
  * A trigger: the rules of one kind of repeater.
  *
  * @since 0.1.0
@@ -123,8 +137,13 @@ export interface Trigger<F = never> {
   first(cell: Cell, now: number, wallNow: number, initialDelay: number | undefined): Plan<F>
   /** The run after one that ended at `end` (wall time `wallEnd`); `paused`: it was a runNow run while paused. */
   afterRun(cell: Cell, end: number, wallEnd: number, paused: boolean): Plan<F>
-  /** The planned run fell due and starts. */
-  onDue(cell: Cell): void
+  /**
+   * The planned run fell due and starts at `now`. Rate: a run that starts late, past later ticks
+   * (the event loop was blocked, the process suspended, the wall clock stepped forward), is the
+   * one run that follows the stall: it runs for the latest tick that fell due, the ticks before it
+   * are skipped (see `Late`).
+   */
+  onDue(cell: Cell, now: number): Late | undefined
   /**
    * The repeater is resumed at `now` with a planned run due at `due` (scheduled at `scheduledAt`,
    * planned at `basis`): the run to plan instead, or `undefined` to keep the one planned.
@@ -156,6 +175,16 @@ export interface Trigger<F = never> {
 export const everyDelay: (every: number) => Trigger<never> & { readonly every: number } = internal.everyDelay
 
 /**
+ * Cron: the matches skipped after a run (a long run, or a step forward of the
+ * wall clock) are walked one by one up to this many; the rest are counted with
+ * the rule's `count`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const WALK_BOUND: number = cronInternal.WALK_BOUND
+
+/**
  * A run every `every` milliseconds on a fixed grid from the first run.
  *
  * @since 0.1.0
@@ -165,12 +194,18 @@ export const everyRate: (every: number) => Trigger<never> & { readonly every: nu
 
 /**
  * A run at each match of a calendar rule: `next` gives the first match strictly after a wall time
- * (epoch milliseconds).
+ * (epoch milliseconds); `count` how many matches the walk `m = next(after)`, `m = next(m)`, …
+ * meets before `before` (the matches `after < m < before` it visits), without visiting them one
+ * by one: matches skipped after a run are walked only up to a small bound, the rest counted, so
+ * that a long step forward of the wall clock costs the event loop a few steps, not one per match.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const cron: (next: (wallMillis: number) => number) => Trigger<never> = internal.cron
+export const cron: (
+  next: (wallMillis: number) => number,
+  count: (afterWallMillis: number, beforeWallMillis: number) => number
+) => Trigger<never> = internal.cron
 
 /**
  * A run when a schedule says: `step` starts a step of the schedule from `state` at the wall time

@@ -1,13 +1,13 @@
 import * as Trigger from "@effect-repeater/kernel/Trigger"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { periodicRule } from "./support/periodicRule.js"
 import { type Run, simulate, type Step } from "./support/simulate.js"
 
 const cell = (): Trigger.Cell => ({ anchor: NaN, cursor: 0, scheduleState: undefined })
 
 /** A cron-like rule: a match every `period` ms of wall time, at multiples of `period` plus `offset`. */
-const everyPeriod = (period: number, offset = 0) => (wall: number) =>
-  Math.floor((wall - offset) / period) * period + period + offset
+const everyPeriod = (period: number, offset = 0) => periodicRule(period, offset)
 
 const regular = (runs: ReadonlyArray<Run>) => runs.filter((run) => run.kind === "regular")
 
@@ -90,9 +90,9 @@ describe("Trigger: every, rate mode", () => {
     const c = cell()
     expect(trigger._tag).toBe("EveryRate")
     expect(trigger.first(c, 0, 0, 500)).toMatchObject({ scheduledAt: 500 })
-    trigger.onDue(c) // tick 0 runs
+    trigger.onDue(c, 500) // tick 0 runs
     expect(trigger.afterRun(c, 700, 700, false)).toMatchObject({ scheduledAt: 1_500, skipped: 0, jitter: "draw" })
-    trigger.onDue(c) // tick 1 (1 500) runs until 4 800: ticks 2 (2 500), 3 and 4 (4 500) fell due
+    trigger.onDue(c, 1_500) // tick 1 (1 500) runs until 4 800: ticks 2 (2 500), 3 and 4 (4 500) fell due
     expect(trigger.afterRun(c, 4_800, 4_800, false)).toMatchObject({
       scheduledAt: 4_500,
       basis: 4_800,
@@ -100,7 +100,7 @@ describe("Trigger: every, rate mode", () => {
       skipped: 2,
       firstSkippedAt: 2_500
     })
-    trigger.onDue(c)
+    trigger.onDue(c, 4_800)
     expect(trigger.afterRun(c, 4_900, 4_900, false)).toMatchObject({ scheduledAt: 5_500, skipped: 0 })
   })
 
@@ -108,7 +108,7 @@ describe("Trigger: every, rate mode", () => {
     const trigger = Trigger.everyRate(1_000)
     const c = cell()
     trigger.first(c, 0, 0, 0)
-    trigger.onDue(c)
+    trigger.onDue(c, 0)
     expect(trigger.afterRun(c, 3_200, 3_200, true)).toMatchObject({ scheduledAt: 4_000, skipped: 0 })
   })
 
@@ -116,7 +116,7 @@ describe("Trigger: every, rate mode", () => {
     const trigger = Trigger.everyRate(1_000)
     const c = cell()
     trigger.first(c, 0, 0, 0)
-    trigger.onDue(c)
+    trigger.onDue(c, 0)
     trigger.afterRun(c, 10, 10, false) // next: 1 000
     expect(trigger.onResume(c, 800, 800, 1_000, 1_000, 10)).toBeUndefined()
     expect(trigger.onResume(c, 3_400, 3_400, 1_000, 1_000, 10)).toMatchObject({
@@ -132,7 +132,7 @@ describe("Trigger: every, rate mode", () => {
     const trigger = Trigger.everyRate(1_000)
     const c = cell()
     trigger.first(c, 0, 0, 0)
-    trigger.onDue(c) // tick 0, runs until 3 500
+    trigger.onDue(c, 0) // tick 0, runs until 3 500
     expect(trigger.beforeRunNow(c, 3_500)).toEqual({ count: 2, firstScheduledAt: 1_000 })
     expect(trigger.afterRun(c, 3_600, 3_600, false)).toMatchObject({ scheduledAt: 4_000, skipped: 0 })
     expect(trigger.beforeRunNow(c, 3_900)).toBeUndefined()
@@ -206,7 +206,7 @@ describe("Trigger: every, rate mode", () => {
 
 describe("Trigger: cron", () => {
   it("runs at the first match after the start (and its initial delay), converted to the dispatcher's time", () => {
-    const trigger = Trigger.cron(everyPeriod(60_000))
+    const trigger = Trigger.cron(...everyPeriod(60_000))
     const c = cell()
     expect(trigger._tag).toBe("Cron")
     expect(trigger.wallAnchored).toBe(true)
@@ -216,25 +216,25 @@ describe("Trigger: cron", () => {
   })
 
   it("matches overrun by a run are skipped and counted; the consumed match is never run again", () => {
-    const trigger = Trigger.cron(everyPeriod(60_000))
+    const trigger = Trigger.cron(...everyPeriod(60_000))
     const c = cell()
     trigger.first(c, 0, 0, 0) // 60 000
-    trigger.onDue(c)
+    trigger.onDue(c, 60_000)
     expect(trigger.afterRun(c, 250_000, 250_000, false)).toMatchObject({
       scheduledAt: 300_000,
       skipped: 3,
       firstSkippedAt: 120_000
     })
-    trigger.onDue(c)
+    trigger.onDue(c, 60_000)
     // the wall clock was stepped back below the match just run: that match is not planned again
     expect(trigger.afterRun(c, 310_000, 200_000, false)).toMatchObject({ scheduledAt: 470_000, skipped: 0 })
   })
 
   it("on resume: always computed again from the wall clock, from the first match not consumed yet", () => {
-    const trigger = Trigger.cron(everyPeriod(60_000))
+    const trigger = Trigger.cron(...everyPeriod(60_000))
     const c = cell()
     trigger.first(c, 0, 0, 0)
-    trigger.onDue(c)
+    trigger.onDue(c, 60_000)
     trigger.afterRun(c, 1_000, 1_000, false) // next: 120 000
     expect(trigger.onResume(c, 50_000, 50_000, 120_000, 120_000, 1_000)).toMatchObject({ scheduledAt: 120_000 })
     // resumed exactly on a match: that match runs
@@ -251,7 +251,7 @@ describe("Trigger: cron", () => {
       fc.nat(999),
       fc.array(step(400_000), { maxLength: 50 }),
       (period, offset, steps) => {
-        const trigger = Trigger.cron(everyPeriod(period, offset))
+        const trigger = Trigger.cron(...everyPeriod(period, offset))
         const { runs, skipped } = simulate(trigger, steps.map((s) => ({ ...s, runNow: undefined })), {
           initialDelay: 0,
           maxJitter: 0
@@ -262,7 +262,7 @@ describe("Trigger: cron", () => {
           for (let i = 0; i < skip.count; i++) matches.push(skip.firstScheduledAt + i * period)
         }
         matches.sort((a, b) => a - b)
-        const first = everyPeriod(period, offset)(0)
+        const first = everyPeriod(period, offset)[0](0)
         expect(matches).toEqual(Array.from({ length: matches.length }, (_, i) => first + i * period))
       }
     ))
@@ -271,7 +271,7 @@ describe("Trigger: cron", () => {
   it("property: a resume never bursts: the next run is the first match at or after the resume", () => {
     fc.assert(fc.property(fc.array(pausedStep(100_000, 400_000), { maxLength: 40 }), (steps) => {
       const period = 60_000
-      const { resumes, runs } = simulate(Trigger.cron(everyPeriod(period)), steps, { initialDelay: 0, maxJitter: 0 })
+      const { resumes, runs } = simulate(Trigger.cron(...everyPeriod(period)), steps, { initialDelay: 0, maxJitter: 0 })
       expectNoOverlap(runs)
       for (const resume of resumes) {
         const next = runs.find((run) => run.start >= resume.at)

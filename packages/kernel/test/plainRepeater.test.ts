@@ -9,6 +9,7 @@ import * as Trigger from "@effect-repeater/kernel/Trigger"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { fakeTime } from "./support/fakeTime.js"
+import { periodicRule } from "./support/periodicRule.js"
 import { PlainRepeater } from "./support/plainRepeater.js"
 
 const setup = (trigger: Trigger.Trigger<never>, options: { readonly runFor?: number; readonly max?: number } = {}) => {
@@ -88,7 +89,7 @@ describe("the kernel alone: a repeater of plain callbacks", () => {
 
   it("cron: a step back of the wall clock moves the queued match; the consumed match is not run again", () => {
     const hour = 3_600_000
-    const { repeater, time } = setup(Trigger.cron((wall) => Math.floor(wall / hour) * hour + hour))
+    const { repeater, time } = setup(Trigger.cron(...periodicRule(hour)))
     repeater.start(0)
     time.advance(hour + 60_000) // the 01:00 match ran at 1 h
     time.step(-30 * 60_000) // the wall clock reads 00:31
@@ -108,7 +109,7 @@ describe("the kernel alone: random operations on a repeater of plain callbacks",
   const triggers = [
     () => Trigger.everyDelay(700),
     () => Trigger.everyRate(700),
-    () => Trigger.cron((wall) => Math.floor(wall / 1_000) * 1_000 + 1_000)
+    () => Trigger.cron(...periodicRule(1_000))
   ]
 
   it("property: one run at a time, none while paused or stopped, none before its tick, no timer left once stopped", () => {

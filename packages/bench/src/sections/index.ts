@@ -6,6 +6,7 @@
 import type { Section } from "../Section.js"
 import { cluster } from "./cluster.js"
 import { coreCapacity, coreCpu, coreLateness, coreMemory, coreSummary } from "./core.js"
+import { cronJump } from "./cronJump.js"
 import { nodeWorkers } from "./nodeWorkers.js"
 
 /**
@@ -18,6 +19,7 @@ export const sections: ReadonlyArray<Section> = [
   coreCpu,
   coreLateness,
   coreCapacity,
+  cronJump,
   nodeWorkers,
   cluster
 ]

@@ -19,15 +19,7 @@ import type * as Scope from "effect/Scope"
 import { hostname } from "node:os"
 import { ClusterRepeaterConfigError } from "../ClusterError.js"
 import { CurrentTick, type TickInfo } from "../CurrentTick.js"
-import {
-  MISSED_COUNT_CAP,
-  type MissedPolicy,
-  onGrid,
-  type Plan,
-  planFirstStart,
-  planTakeover,
-  skippedBetween
-} from "./plan.js"
+import { type MissedPolicy, onGrid, type Plan, planFirstStart, planTakeover, skippedBetween } from "./plan.js"
 import * as storage from "./storage.js"
 
 /** @internal */
@@ -64,9 +56,7 @@ const describePlan = (plan: Plan): string => {
   const parts: Array<string> = []
   if (!Number.isNaN(plan.firstDue)) parts.push(`next tick at ${new Date(plan.firstDue).toISOString()}`)
   if (plan.missed > 0) {
-    parts.push(
-      `${plan.missed}${plan.missed >= MISSED_COUNT_CAP ? " or more" : ""} tick(s) missed while no runner held it`
-    )
+    parts.push(`${plan.missed} tick(s) missed while no runner held it`)
   }
   if (plan.catchUp !== undefined) parts.push(`running the tick of ${new Date(plan.catchUp).toISOString()} at once`)
   return parts.join(", ")

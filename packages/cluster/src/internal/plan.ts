@@ -3,14 +3,12 @@
  * schedule from the durable state, and which scheduled instant a run stands
  * for. Times are wall-clock epoch milliseconds.
  */
+import * as CronMatches from "@effect-repeater/core/CronMatches"
 import type { RepeaterTiming } from "@effect-repeater/core/RepeaterTiming"
 import * as Cron from "effect/Cron"
 
 /** @internal */
 export type MissedPolicy = "skip" | "runOnce"
-
-/** Missed cron matches are counted up to this many. @internal */
-export const MISSED_COUNT_CAP = 1000
 
 /** What a holder needs of the durable state to plan. @internal */
 export interface PlanState {
@@ -31,7 +29,7 @@ export interface Plan {
   readonly firstDue: number
   /** With `missed: "runOnce"`: the latest missed tick, to run at once. */
   readonly catchUp: number | undefined
-  /** How many ticks fell due while no runner held the repeater (cron: counted up to `MISSED_COUNT_CAP`). */
+  /** How many ticks fell due while no runner held the repeater. */
   readonly missed: number
 }
 
@@ -92,14 +90,9 @@ export const planTakeover = (
     // whole second of its input)
     const previous = Cron.prev(cron, now + 1000).getTime()
     const latest = previous > last ? previous : undefined
-    let missed = 0
-    // counted up to the cap only: a long outage of a frequent cron would block the runner (and its shard locks)
-    if (latest !== undefined) {
-      for (let match = Cron.next(cron, last).getTime(); match <= latest && missed < MISSED_COUNT_CAP;) {
-        missed++
-        match = Cron.next(cron, match).getTime()
-      }
-    }
+    // counted on the calendar, not one by one: a long outage of a frequent cron must not block the runner (and its
+    // shard locks)
+    const missed = latest === undefined ? 0 : CronMatches.count(cron, last, latest + 1)
     return {
       initialDelayMillis: 0,
       firstDue: next,

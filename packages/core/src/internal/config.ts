@@ -2,12 +2,14 @@ import * as Triggers from "@effect-repeater/kernel/Trigger"
 import * as Cron from "effect/Cron"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
 import type { RepeaterOptions } from "../Repeater.js"
 import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError.js"
 import type { RepeaterTiming, ScheduleStep } from "../RepeaterTiming.js"
+import { countMatches } from "./cronMatches.js"
 
 /** @internal */
 export type { ScheduleStep }
@@ -25,11 +27,16 @@ export const everyTrigger = (millis: number, mode: "delay" | "rate"): Trigger =>
   mode === "rate" ? Triggers.everyRate(millis) : Triggers.everyDelay(millis)
 
 /** @internal */
-export const cronTrigger = (cron: Cron.Cron): Trigger => Triggers.cron((wall) => Cron.next(cron, wall).getTime())
+export const cronTrigger = (cron: Cron.Cron): Trigger =>
+  Triggers.cron((wall) => Cron.next(cron, wall).getTime(), countMatches(cron))
 
 /** @internal */
 export const scheduleTrigger = (schedule: Schedule.Schedule<unknown, unknown>): Trigger =>
-  Triggers.schedule(schedule.initial, (wallNow, state) => schedule.step(wallNow, undefined, state))
+  // (a step that throws instead of returning an effect fails the step's effect: the repeater then fails)
+  Triggers.schedule(
+    schedule.initial,
+    (wallNow, state) => Effect.suspend(() => schedule.step(wallNow, undefined, state))
+  )
 
 /**
  * Validated, normalized options: durations in milliseconds.

@@ -8,7 +8,10 @@ export const everyDelay = (every: number): Trigger<never> & { readonly every: nu
 
 export const everyRate = (every: number): Trigger<never> & { readonly every: number } => new EveryRate(every)
 
-export const cron = (next: (wallMillis: number) => number): Trigger<never> => new Cron(next)
+export const cron = (
+  next: (wallMillis: number) => number,
+  count: (afterWallMillis: number, beforeWallMillis: number) => number
+): Trigger<never> => new Cron(next, count)
 
 export const schedule = <F>(initial: unknown, step: (wallNow: number, state: unknown) => F): Trigger<F> =>
   new Schedule(initial, step)

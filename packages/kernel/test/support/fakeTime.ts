@@ -49,8 +49,10 @@ export const fakeTime = (start = 0) => {
         }
       }
       if (next === undefined) break
-      wall += next.at - monotonic
-      monotonic = next.at
+      // (a timer that fell due during a stall runs now, late)
+      const at = Math.max(next.at, monotonic)
+      wall += at - monotonic
+      monotonic = at
       next.cancelled = true
       next.callback()
     }
@@ -60,6 +62,11 @@ export const fakeTime = (start = 0) => {
   return {
     source,
     advance,
+    /** Both clocks go on by `millis` with no timer run: the event loop is blocked; the overdue ones run at the next `advance`. */
+    stall: (millis: number) => {
+      wall += millis
+      monotonic += millis
+    },
     /** Steps the wall clock alone (negative: back). */
     step: (millis: number) => {
       wall += millis

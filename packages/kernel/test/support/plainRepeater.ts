@@ -61,7 +61,11 @@ export class PlainRepeater implements Dispatcher.DispatchItem, Trigger.Cell {
   /** The dispatcher's `onDue`. */
   fire(): void {
     if (!Lifecycle.due(this.phase, this.inFlight)) return
-    this.trigger.onDue(this)
+    const late = this.trigger.onDue(this, this.dispatcher.now())
+    if (late !== undefined) {
+      Status.skipped(this.counters, late.count)
+      this.scheduledAt = late.scheduledAt
+    }
     this.begin(this.scheduledAt)
   }
 

@@ -12,6 +12,8 @@ export interface Step {
   readonly pause?: { readonly after: number; readonly for: number } | undefined
   /** A runNow asked for during this run: it runs (for `runNow` ms) as soon as this run ended. */
   readonly runNow?: number | undefined
+  /** The event loop is blocked when this run falls due: it starts `stall` ms late. */
+  readonly stall?: number | undefined
   /** The jitter drawn for the next run (a fraction of the maximum). */
   readonly jitter?: number | undefined
 }
@@ -74,8 +76,13 @@ export const simulate = (
         record.resumes.push({ at: resumedAt, due, scheduledAt })
       }
     }
-    now = Math.max(now, due)
-    trigger.onDue(cell)
+    // (a stall: the run starts that much after it fell due)
+    now = Math.max(now, due) + (step.stall ?? 0)
+    const lateStart = trigger.onDue(cell, now)
+    if (lateStart !== undefined) {
+      record.skipped.push({ count: lateStart.count, firstScheduledAt: lateStart.firstScheduledAt, at: now })
+      scheduledAt = lateStart.scheduledAt
+    }
     const start = now
     const end = start + step.duration
     record.runs.push({ kind: "regular", scheduledAt, start, end, due, late })

@@ -2,14 +2,25 @@ import type { Cell, Plan, Trigger } from "../../Trigger.js"
 import { at, atAfterSkips, done } from "./plan.js"
 
 /**
+ * Matches skipped after a run are walked one by one up to this many; the rest are counted with the
+ * binding's `count`, so that a long step forward of the wall clock (or a long run) costs a few
+ * steps, not one per match.
+ */
+export const WALK_BOUND = 16
+
+/**
  * Runs at the matches of a calendar rule, given as `next`: the first match strictly after a wall
- * time. `anchor` is the wall time of the next match, `cursor` the wall time of the last consumed
+ * time, and `count`: how many matches a walk with `next` from a wall time meets before another.
+ * `anchor` is the wall time of the next match, `cursor` the wall time of the last consumed
  * match (matches at or before it are not counted as skipped). Due times are the dispatcher's:
  * a match `m` computed at dispatcher time `now` and wall time `wallNow` falls due at
  * `now + (m - wallNow)`.
  */
 export class Cron implements Trigger<never> {
-  constructor(readonly next: (wallMillis: number) => number) {}
+  constructor(
+    readonly next: (wallMillis: number) => number,
+    readonly count: (afterWallMillis: number, beforeWallMillis: number) => number
+  ) {}
 
   get _tag(): "Cron" {
     return "Cron"
@@ -30,20 +41,29 @@ export class Cron implements Trigger<never> {
     const from = Math.max(cell.cursor, wallEnd)
     const next = this.next(from)
     if (paused) cell.cursor = from
+    const firstSkipped = this.next(cell.cursor)
     let count = 0
-    let firstSkipped = NaN
-    for (let match = this.next(cell.cursor); match < next;) {
-      if (count === 0) firstSkipped = match
+    let match = firstSkipped
+    while (match < next && count < WALK_BOUND) {
       count++
       match = this.next(match)
     }
+    // (`match` is the last one walked to: the rest lie from there on)
+    if (match < next) count += 1 + this.count(match, next)
     cell.cursor = from
     cell.anchor = next
-    return atAfterSkips(end + (next - wallEnd), end, "draw", count, end + (firstSkipped - wallEnd))
+    return atAfterSkips(
+      end + (next - wallEnd),
+      end,
+      "draw",
+      count,
+      count === 0 ? NaN : end + (firstSkipped - wallEnd)
+    )
   }
 
-  onDue(cell: Cell): void {
+  onDue(cell: Cell): undefined {
     cell.cursor = cell.anchor
+    return undefined
   }
 
   onResume(cell: Cell, now: number, wallNow: number) {

@@ -21,7 +21,9 @@ export class EveryDelay implements Trigger<never> {
     return at(end + this.every, end, "draw")
   }
 
-  onDue(): void {}
+  onDue(): undefined {
+    return undefined
+  }
 
   onResume(_cell: Cell, now: number, _wallNow: number, due: number, scheduledAt: number, basis: number) {
     // a run that fell due while paused is dropped: the wait it had left starts again at the resume

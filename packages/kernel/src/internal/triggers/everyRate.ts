@@ -1,10 +1,11 @@
-import type { Cell, Plan, Skipped, Trigger } from "../../Trigger.js"
+import type { Cell, Late, Plan, Skipped, Trigger } from "../../Trigger.js"
 import { at, atAfterSkips, done, firstEvery, skipped } from "./plan.js"
 
 /**
  * Runs on a fixed grid `anchor + k * every` (k = 0, 1, …): `cursor` is the index of the next tick.
  * A run that overruns ticks is followed by exactly one run at once, for the latest tick that fell
- * due; the others are skipped. Ticks that fell due while paused are dropped.
+ * due; the others are skipped. A run that starts late, past later ticks, runs for the latest of them
+ * instead, the others skipped. Ticks that fell due while paused are dropped.
  */
 export class EveryRate implements Trigger<never> {
   constructor(readonly every: number) {}
@@ -37,8 +38,20 @@ export class EveryRate implements Trigger<never> {
     return atAfterSkips(cell.anchor + latest * every, end, "late", count, next)
   }
 
-  onDue(cell: Cell): void {
-    cell.cursor++
+  onDue(cell: Cell, now: number): Late | undefined {
+    const tick = cell.cursor
+    const latest = Math.floor((now - cell.anchor) / this.every)
+    if (latest <= tick) {
+      cell.cursor = tick + 1
+      return undefined
+    }
+    // Started late, past later ticks (a stall): this run is the one that follows it, for the latest tick.
+    cell.cursor = latest + 1
+    return {
+      scheduledAt: cell.anchor + latest * this.every,
+      count: latest - tick,
+      firstScheduledAt: cell.anchor + tick * this.every
+    }
   }
 
   onResume(cell: Cell, now: number, _wallNow: number, due: number) {

@@ -33,7 +33,9 @@ export class Schedule<F> implements Trigger<F> {
     return { _tag: "Step", step: this.step(wallNow, cell.scheduleState), now, wallNow }
   }
 
-  onDue(): void {}
+  onDue(): undefined {
+    return undefined
+  }
 
   onResume(_cell: Cell, now: number, _wallNow: number, due: number, scheduledAt: number, basis: number) {
     return due >= now ? undefined : at(now + (scheduledAt - basis), now, "keep")

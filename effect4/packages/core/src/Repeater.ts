@@ -97,9 +97,11 @@ export interface ScheduleOptions<E = never> extends CommonOptions<E> {
    * Any Effect `Schedule`: the first run starts at once (unless `initialDelay`
    * or `waitFirst`), each later delay comes from stepping the schedule after a
    * run ends, as `Effect.repeat` does; the repeater completes when the
-   * schedule is done. The schedule's input is `undefined`.
+   * schedule is done. The schedule's input is `undefined`. A schedule that
+   * fails when stepped (`Schedule.cron` of an expression it cannot parse)
+   * ends the repeater failed, with its error as a defect.
    */
-  readonly schedule: Schedule.Schedule<unknown, unknown>
+  readonly schedule: Schedule.Schedule<unknown, unknown, unknown>
   readonly every?: never
   readonly mode?: never
   readonly cron?: never

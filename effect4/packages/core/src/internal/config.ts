@@ -17,7 +17,7 @@ import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError
  *
  * @internal
  */
-export type StepFunction = (now: number, input: unknown) => Pull.Pull<[unknown, Duration.Duration], never, unknown>
+export type StepFunction = (now: number, input: unknown) => Pull.Pull<[unknown, Duration.Duration], unknown, unknown>
 
 /**
  * A step of a `Schedule` trigger: the schedule's new state (its step function) and the wall time its next
@@ -42,13 +42,13 @@ export const everyTrigger = (millis: number, mode: "delay" | "rate"): Trigger =>
 /** @internal */
 export const cronTrigger = (cron: Cron.Cron): Trigger => Triggers.cron((wall) => Cron.next(cron, wall).getTime())
 
-const isNotFailure = (reason: Cause.Reason<unknown>): reason is Cause.Die | Cause.Interrupt =>
-  !Cause.isFailReason(reason)
+const asDefect = (reason: Cause.Reason<unknown>): Cause.Die | Cause.Interrupt =>
+  Cause.isFailReason(reason) ? Cause.makeDieReason(reason.error) : reason
 
 const isStepFunction = (state: unknown): state is StepFunction => typeof state === "function"
 
 /** @internal */
-export const scheduleTrigger = (schedule: Schedule.Schedule<unknown, unknown>): Trigger =>
+export const scheduleTrigger = (schedule: Schedule.Schedule<unknown, unknown, unknown>): Trigger =>
   Triggers.schedule<ScheduleStep>(undefined, (wallNow, state) =>
     Effect.flatMap(
       isStepFunction(state) ? Effect.succeed(state) : Schedule.toStep(schedule),
@@ -58,8 +58,8 @@ export const scheduleTrigger = (schedule: Schedule.Schedule<unknown, unknown>): 
           onFailure: (cause) =>
             Pull.isDoneCause(cause) ?
               Effect.succeed([step, undefined] as const) :
-              // (a schedule of the options fails with nothing else than its end: what is left is a defect)
-              Effect.failCause(Cause.fromReasons(cause.reasons.filter(isNotFailure)))
+              // a schedule that fails ends the repeater failed: its error is a defect of the repeater's
+              Effect.failCause(Cause.fromReasons(cause.reasons.map(asDefect)))
         })
     ))
 
@@ -254,7 +254,7 @@ interface UncheckedOptions<E> extends Omit<RepeaterOptions<E>, "every" | "mode" 
   readonly mode?: "delay" | "rate" | undefined
   readonly cron?: string | undefined
   readonly timeZone?: string | undefined
-  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+  readonly schedule?: Schedule.Schedule<unknown, unknown, unknown> | undefined
 }
 
 /**
@@ -448,7 +448,7 @@ const parseCron = (
   return Result.succeed(cronTrigger(parsed.success))
 }
 
-const isSchedule = (value: unknown): value is Schedule.Schedule<unknown, unknown> => Schedule.isSchedule(value)
+const isSchedule = (value: unknown): value is Schedule.Schedule<unknown, unknown, unknown> => Schedule.isSchedule(value)
 
 const describe = (value: unknown): unknown =>
   isSchedule(value) ? "<Schedule>" : Duration.isDuration(value) ? Duration.format(value) : value

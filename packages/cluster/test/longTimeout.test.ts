@@ -7,6 +7,7 @@
  * core's run policy does) fires at the right virtual time.
  */
 import { ClusterRepeater } from "@effect-repeater/cluster"
+import { TimerLimitClock } from "@effect-repeater/testkit"
 import * as MessageStorage from "@effect/cluster/MessageStorage"
 import * as RunnerHealth from "@effect/cluster/RunnerHealth"
 import * as Runners from "@effect/cluster/Runners"
@@ -15,7 +16,6 @@ import * as Sharding from "@effect/cluster/Sharding"
 import * as ShardingConfig from "@effect/cluster/ShardingConfig"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { assert, describe, it } from "@effect/vitest"
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -27,7 +27,6 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
-const MAX_TIMER_MILLIS = 2 ** 31 - 1
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 
@@ -56,16 +55,6 @@ const QuietRunner = Sharding.layer.pipe(
     runnerHealthCheckInterval: "20 days"
   }))
 )
-
-/** TestClock's time and sleeps, except that a sleep longer than 2^31 - 1 ms never ends, as on the default Clock. */
-const withTimerLimit = (clock: TestClock.TestClock): Clock.Clock => ({
-  [Clock.ClockTypeId]: Clock.ClockTypeId,
-  unsafeCurrentTimeMillis: () => clock.unsafeCurrentTimeMillis(),
-  unsafeCurrentTimeNanos: () => clock.unsafeCurrentTimeNanos(),
-  currentTimeMillis: clock.currentTimeMillis,
-  currentTimeNanos: clock.currentTimeNanos,
-  sleep: (duration) => Duration.toMillis(duration) > MAX_TIMER_MILLIS ? Effect.never : clock.sleep(duration)
-})
 
 describe("a cluster repeater's timeout longer than a timer can hold", () => {
   for (const days of [25, 30, 365]) {
@@ -97,7 +86,7 @@ describe("a cluster repeater's timeout longer than a timer can hold", () => {
           assert.deepStrictEqual(status.ended, Option.some("failed"))
           assert.deepStrictEqual(status.lastOutcome, Option.some("failure"))
           yield* Scope.close(scope, Exit.void)
-        }).pipe(Effect.withClock(withTimerLimit(testClock)))
+        }).pipe(Effect.withClock(TimerLimitClock.withTimerLimit(testClock)))
       }).pipe(Effect.provide(Sqlite)))
   }
 })

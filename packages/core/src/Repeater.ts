@@ -423,11 +423,11 @@ export const get: (name: string) => Effect.Effect<RepeaterHandle, RepeaterNotFou
  *
  * @example
  * ```ts
- * import { Repeater } from "@effect-repeater/core"
+ * import { Repeater, RepeaterEvent } from "@effect-repeater/core"
  * import { Effect, Stream } from "effect"
  *
  * const logFailures = Repeater.events.pipe(
- *   Stream.filter((event) => event._tag === "RunFailed"),
+ *   Stream.filter(RepeaterEvent.$is("RunFailed")),
  *   Stream.runForEach((event) => Effect.logWarning(`${event.name} failed`))
  * )
  * ```

@@ -2,9 +2,7 @@ import { Repeater } from "@effect-repeater/core"
 import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
 import { DateTime, type Duration, Effect, Fiber, Option, TestClock } from "effect"
-
-const at = (iso: string): number => new Date(iso).getTime()
-const iso = (millis: number): string => new Date(millis).toISOString()
+import { at, iso, now } from "./support/time.js"
 
 /** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
 const localDate = (millis: number, timeZone: string): string =>
@@ -147,6 +145,27 @@ describe("cron: matches missed during a long run", () => {
       yield* TestClock.adjust("1 second")
       assert.strictEqual(yield* Fiber.join(stopping), "interrupted")
       assert.strictEqual(starts.length, 3)
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.scoped("cron: a run that ends exactly on a match skips that match and counts it (Cron.next is strictly after)", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-01-15T00:00:00Z"))
+      const starts: Array<string> = []
+      const task = Effect.flatMap(
+        now,
+        (t) =>
+          Effect.zipRight(
+            Effect.sync(() => void starts.push(new Date(t).toISOString().slice(11, 19))),
+            Effect.sleep("10 seconds")
+          )
+      )
+      const handle = yield* Repeater.fork(task, { name: "cron", cron: "*/10 * * * * *", timeZone: "UTC" })
+      yield* TestClock.adjust("55 seconds")
+      assert.deepStrictEqual(starts, ["00:00:10", "00:00:30", "00:00:50"])
+      assert.strictEqual((yield* handle.status).skippedTicks, 2)
+      const stopping = yield* Effect.fork(handle.stop({ grace: "0 millis" }))
+      yield* TestClock.adjust("0 millis")
+      assert.strictEqual(yield* Fiber.join(stopping), "interrupted")
     }).pipe(Effect.provide(Repeater.layer)))
 })
 

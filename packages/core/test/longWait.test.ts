@@ -8,20 +8,24 @@
 import { Repeater } from "@effect-repeater/core"
 import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber } from "effect"
+import { DateTime, Duration, Effect, Exit, Fiber, Stream } from "effect"
 import { afterEach, beforeEach, type MockInstance, vi } from "vitest"
+import { at } from "./support/time.js"
 
 const MAX_TIMER_MILLIS = 2 ** 31 - 1
+
 const SECOND = 1_000
+
 const HOUR = 3_600 * SECOND
+
 const DAY = 24 * HOUR
 
-const at = (iso: string): number => new Date(iso).getTime()
-
 let warnings: Array<Error> = []
+
 const onWarning = (warning: Error) => {
   warnings.push(warning)
 }
+
 let setTimeoutSpy: MockInstance<typeof setTimeout> | undefined
 
 beforeEach(() => {
@@ -162,5 +166,48 @@ describe("long waits on the real default Clock (fake timers)", () => {
     assert.deepStrictEqual(starts, [february, march], "on 1 March")
     await close()
     assertNoOverflow()
+  })
+
+  it("timeout longer than 2^31 - 1 ms fires on the real default Clock (fake timers)", async () => {
+    const DAY = 86_400_000
+    const t0 = Date.parse("2026-01-01T00:00:00Z")
+    vi.useFakeTimers({
+      now: t0,
+      toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "clearImmediate", "Date"]
+    })
+    try {
+      const settle = async () => {
+        for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(0)
+      }
+      const starts: Array<number> = []
+      const failures: Array<number> = []
+      const task = Effect.zipRight(Effect.sync(() => void starts.push(Date.now())), Effect.never)
+      const program = Effect.gen(function*() {
+        yield* Repeater.fork(task, { name: "batch", every: "1 hour", timeout: "25 days" })
+        yield* Effect.fork(
+          Stream.runForEach(Repeater.events, (event) =>
+            Effect.sync(() => {
+              if (event._tag === "RunFailed") {
+                failures.push(DateTime.toEpochMillis(event.startedAt) + Duration.toMillis(event.duration))
+              }
+            }))
+        )
+        yield* Effect.never
+      }).pipe(Effect.scoped, Effect.provide(Repeater.layerWith({ defaultGrace: 0 })))
+      const fiber = Effect.runFork(program)
+      await settle()
+      for (let left = 25 * DAY + 3_600_000; left > 0; left -= 6 * 3_600_000) {
+        await vi.advanceTimersByTimeAsync(Math.min(left, 6 * 3_600_000))
+        await settle()
+      }
+      const interrupted = Effect.runPromise(Fiber.interrupt(fiber))
+      await settle()
+      await interrupted
+      // run 1 times out at 25 days (a failed run), run 2 starts one hour later
+      assert.deepStrictEqual(failures, [t0 + 25 * DAY])
+      assert.deepStrictEqual(starts, [t0, t0 + 25 * DAY + 3_600_000])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

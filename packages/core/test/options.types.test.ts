@@ -6,11 +6,10 @@
 import { Repeater } from "@effect-repeater/core"
 import type { RepeaterConfigError, RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
 import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
-import { describe, expectTypeOf, it } from "@effect/vitest"
-import type { Layer } from "effect"
-import { Data, Effect, Schedule, type Scope } from "effect"
-
-class TaskError extends Data.TaggedError("TaskError")<{ readonly reason: string }> {}
+import { assert, describe, expectTypeOf, it } from "@effect/vitest"
+import { Effect, type Layer, Schedule, type Scope, TestClock } from "effect"
+import type { TaskError } from "./support/errors.js"
+import { Transient } from "./support/errors.js"
 
 class Db extends Effect.Tag("Db")<Db, { readonly clean: Effect.Effect<void, TaskError> }>() {}
 
@@ -82,4 +81,17 @@ describe("Repeater types", () => {
     }
     check({ name: "a", every: "1 second", mode: "rate" })
   })
+})
+
+describe("pipeable form", () => {
+  it.scoped("pipeable form: effect.pipe(Repeater.fork(options)) keeps the error type in the handle", () =>
+    Effect.gen(function*() {
+      const handle = yield* Effect.fail(new Transient({ attempt: 7 })).pipe(
+        Repeater.fork({ name: "api-pipe", every: "1 minute", onError: "stop" })
+      )
+      const typed: RepeaterHandle<Transient> = handle
+      yield* TestClock.adjust("0 millis")
+      const error = yield* Effect.flip(typed.join)
+      assert.deepStrictEqual(error, new Transient({ attempt: 7 }))
+    }).pipe(Effect.provide(Repeater.layer)))
 })

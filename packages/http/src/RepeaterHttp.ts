@@ -21,13 +21,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import { hasProperty, isTagged } from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import { Readable } from "node:stream"
 import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
 import { makeEventHub, queueSubscriber, readableSubscriber } from "./internal/eventHub.js"
-import { statusToJson } from "./internal/json.js"
 import {
   checkKeys,
   decodeCountSetting,
@@ -44,6 +44,7 @@ import {
   RepeaterNotFound,
   StopResultJson,
   TooManyEventStreams,
+  TypeId,
   Unauthorized
 } from "./RepeaterHttpApi.js"
 
@@ -72,10 +73,54 @@ export class RepeaterHttpConfigError extends Data.TaggedError("RepeaterHttpConfi
   /** What is wrong with it. */
   readonly reason: string
 }> {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  static is(u: unknown): u is RepeaterHttpConfigError {
+    return hasProperty(u, TypeId) && isTagged(u, "RepeaterHttpConfigError")
+  }
+
   override get message(): string {
     return `Invalid repeater admin API setting "${this.field}" (${this.value}): ${this.reason}`
   }
 }
+
+/**
+ * Every error of `@effect-repeater/http`: the settings' error and the typed
+ * errors the endpoints answer with (`RepeaterHttpApi`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type RepeaterHttpError =
+  | RepeaterHttpConfigError
+  | RepeaterNotFound
+  | InvalidRepeaterName
+  | TooManyEventStreams
+  | InternalError
+  | Unauthorized
+
+/**
+ * Whether a value is an error of `@effect-repeater/http` (any of its tags).
+ *
+ * @example
+ * ```ts
+ * import { RepeaterHttp, RepeaterHttpApi } from "@effect-repeater/http"
+ *
+ * const error = new RepeaterHttpApi.RepeaterNotFound({ repeater: "nightly", message: "No repeater named nightly" })
+ * RepeaterHttp.isRepeaterHttpError(error) // true
+ * RepeaterHttp.isRepeaterHttpError(new Error("other")) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const isRepeaterHttpError = (u: unknown): u is RepeaterHttpError => hasProperty(u, TypeId)
 
 const configError = (problem: SettingProblem) => new RepeaterHttpConfigError(problem)
 
@@ -334,7 +379,8 @@ const closeConnection = (request: HttpServerRequest.HttpServerRequest): void => 
 /** The endpoints of the group, whichever API it is mounted in. */
 type Endpoints = HttpApiGroup.HttpApiGroup.Endpoints<typeof group>
 
-const notFound = (name: string) => new RepeaterNotFound({ name, message: `No repeater named "${name}" is running` })
+const notFound = (name: string) =>
+  new RepeaterNotFound({ repeater: name, message: `No repeater named "${name}" is running` })
 
 const openApiDocument = OpenApi.fromApi(RepeaterAdminApi)
 
@@ -388,16 +434,16 @@ export const handlersWith = (options: HandlersOptions = {}) => {
               Effect.matchEffect({
                 onFailure: (error): Effect.Effect<never, RepeaterNotFound | InvalidRepeaterName> =>
                   error.field === "name" ?
-                    Effect.fail(new InvalidRepeaterName({ name, message: error.message })) :
+                    Effect.fail(new InvalidRepeaterName({ repeater: name, message: error.message })) :
                     Effect.fail(notFound(name)),
                 onSuccess: () => Effect.fail(notFound(name))
               })
             )),
           Effect.flatMap(f)
         )
-      const statusOf = (handle: RepeaterHandle) => Effect.map(handle.status, statusToJson)
+      const statusOf = (handle: RepeaterHandle) => handle.status
       return handlers
-        .handle("list", () => Effect.map(service.list, (list) => list.map(statusToJson)).pipe(guard("GET /repeaters")))
+        .handle("list", () => service.list.pipe(guard("GET /repeaters")))
         .handle("get", ({ path }) => withHandle(path.name, statusOf).pipe(guard("GET /repeaters/:name")))
         .handle(
           "status",

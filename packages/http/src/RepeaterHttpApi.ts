@@ -7,6 +7,8 @@
  *
  * @since 0.1.0
  */
+import * as RepeaterEvent from "@effect-repeater/core/RepeaterEvent"
+import * as RepeaterHandle from "@effect-repeater/core/RepeaterHandle"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
@@ -14,6 +16,7 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
+import { hasProperty, isTagged } from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 // -----------------------------------------------------------------------------
@@ -21,26 +24,28 @@ import * as Schema from "effect/Schema"
 // -----------------------------------------------------------------------------
 
 /**
- * A repeater's status as JSON: times are ISO 8601 strings (UTC), durations
- * are milliseconds, absent values are `null`.
+ * The body of `GET /repeaters/events` as the OpenAPI document describes it:
+ * a Server-Sent Events stream whose every `data:` line holds the JSON of one
+ * event (`RepeaterEvent.RepeaterEventSchema`, the `RepeaterEvent` component
+ * of the document). An `event:` line before it names its `_tag`.
+ *
+ * @example
+ * ```ts
+ * import { RepeaterHttpApi } from "@effect-repeater/http"
+ * import { Schema } from "effect"
+ *
+ * // one `data:` line of the stream, decoded
+ * const event = Schema.decodeUnknownSync(RepeaterHttpApi.EventStreamData)(
+ *   `{"_tag":"Completed","name":"nightly","runs":3}`
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category models
  */
-export class RepeaterStatusJson extends Schema.Class<RepeaterStatusJson>("RepeaterStatusJson")({
-  name: Schema.String,
-  state: Schema.Literal("scheduled", "running", "paused", "stopping", "stopped", "completed", "failed"),
-  inFlight: Schema.Boolean,
-  runs: Schema.Number,
-  failures: Schema.Number,
-  skippedTicks: Schema.Number,
-  lastStart: Schema.NullOr(Schema.String),
-  lastEnd: Schema.NullOr(Schema.String),
-  lastDurationMillis: Schema.NullOr(Schema.Number),
-  /** The last failure's Cause, pretty-printed. */
-  lastFailure: Schema.NullOr(Schema.String),
-  nextRun: Schema.NullOr(Schema.String)
-}, { description: "The status of one repeater" }) {}
+export const EventStreamData: Schema.Schema<RepeaterEvent.RepeaterEvent, string> = Schema.parseJson(
+  RepeaterEvent.RepeaterEventSchema
+).annotations({ description: "A `data:` line of the event stream: the JSON of one repeater event" })
 
 /**
  * What `POST /repeaters/:name/stop` answers once the repeater has stopped.
@@ -51,12 +56,28 @@ export class RepeaterStatusJson extends Schema.Class<RepeaterStatusJson>("Repeat
 export class StopResultJson extends Schema.Class<StopResultJson>("StopResultJson")({
   name: Schema.String,
   /** `idle` (no run in flight), `finished` (within the grace period) or `interrupted`. */
-  result: Schema.Literal("idle", "finished", "interrupted")
+  result: RepeaterEvent.StopResultSchema
 }, { description: "How a repeater stopped" }) {}
 
 // -----------------------------------------------------------------------------
 // errors
 // -----------------------------------------------------------------------------
+
+/**
+ * The mark of every error of `@effect-repeater/http` (those of the endpoints
+ * below and `RepeaterHttp.RepeaterHttpConfigError`): see
+ * `RepeaterHttp.isRepeaterHttpError`.
+ *
+ * @since 0.1.0
+ * @category symbols
+ */
+export const TypeId: unique symbol = Symbol.for("@effect-repeater/http/RepeaterHttpError")
+
+/**
+ * @since 0.1.0
+ * @category symbols
+ */
+export type TypeId = typeof TypeId
 
 /**
  * 404: no repeater of that name is running.
@@ -66,9 +87,25 @@ export class StopResultJson extends Schema.Class<StopResultJson>("StopResultJson
  */
 export class RepeaterNotFound extends Schema.TaggedError<RepeaterNotFound>()(
   "RepeaterNotFound",
-  { name: Schema.String, message: Schema.String },
+  {
+    /** The name that was asked for (`name` stays the error's class name, as for every `Error`). */
+    repeater: Schema.String,
+    message: Schema.String
+  },
   HttpApiSchema.annotations({ status: 404, description: "No repeater of that name is running" })
-) {}
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  static is(u: unknown): u is RepeaterNotFound {
+    return hasProperty(u, TypeId) && isTagged(u, "RepeaterNotFound")
+  }
+}
 
 /**
  * 400: the name in the path is one no repeater can have (see the core's
@@ -79,9 +116,25 @@ export class RepeaterNotFound extends Schema.TaggedError<RepeaterNotFound>()(
  */
 export class InvalidRepeaterName extends Schema.TaggedError<InvalidRepeaterName>()(
   "InvalidRepeaterName",
-  { name: Schema.String, message: Schema.String },
+  {
+    /** The name that was asked for. */
+    repeater: Schema.String,
+    message: Schema.String
+  },
   HttpApiSchema.annotations({ status: 400, description: "No repeater can have that name" })
-) {}
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  static is(u: unknown): u is InvalidRepeaterName {
+    return hasProperty(u, TypeId) && isTagged(u, "InvalidRepeaterName")
+  }
+}
 
 /**
  * 503: as many event streams are open as the handlers allow
@@ -94,7 +147,19 @@ export class TooManyEventStreams extends Schema.TaggedError<TooManyEventStreams>
   "TooManyEventStreams",
   { maxStreams: Schema.Number, message: Schema.String },
   HttpApiSchema.annotations({ status: 503, description: "As many event streams are open as allowed" })
-) {}
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  static is(u: unknown): u is TooManyEventStreams {
+    return hasProperty(u, TypeId) && isTagged(u, "TooManyEventStreams")
+  }
+}
 
 /**
  * 500: the handler failed unexpectedly (a defect). The failure is logged with
@@ -108,7 +173,19 @@ export class InternalError extends Schema.TaggedError<InternalError>()(
   "InternalError",
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 500, description: "The handler failed; its Cause is logged on the server" })
-) {}
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  static is(u: unknown): u is InternalError {
+    return hasProperty(u, TypeId) && isTagged(u, "InternalError")
+  }
+}
 
 /**
  * 401: the request has no bearer token, or not the right one. The response
@@ -121,7 +198,19 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
   "Unauthorized",
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 401, description: "A missing or wrong bearer token" })
-) {}
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * @since 0.1.0
+   */
+  static is(u: unknown): u is Unauthorized {
+    return hasProperty(u, TypeId) && isTagged(u, "Unauthorized")
+  }
+}
 
 // -----------------------------------------------------------------------------
 // security
@@ -180,18 +269,20 @@ const nameParam = HttpApiSchema.param("name", Schema.String)
 export const group = HttpApiGroup.make("repeaters")
   .add(
     HttpApiEndpoint.get("list", "/repeaters")
-      .addSuccess(Schema.Array(RepeaterStatusJson))
+      .addSuccess(Schema.Array(RepeaterHandle.RepeaterStatusSchema))
       .addError(InternalError)
       .annotate(OpenApi.Summary, "The status of every repeater")
   )
   .add(
     HttpApiEndpoint.get("events", "/repeaters/events")
-      .addSuccess(HttpApiSchema.Text({ contentType: "text/event-stream" }))
+      .addSuccess(HttpApiSchema.withEncoding(EventStreamData, { kind: "Text", contentType: "text/event-stream" }))
       .addError(InternalError)
       .addError(TooManyEventStreams)
       .annotate(
         OpenApi.Description,
-        "Server-Sent Events: one `data:` line of JSON per repeater event (its `_tag` names it, and so does `event:`), " +
+        "Server-Sent Events: per repeater event, an `event:` line naming its `_tag` and a `data:` line holding its " +
+          "JSON, a `RepeaterEvent` (see that schema: times in ISO 8601, durations in `durationMillis`, causes " +
+          "pretty-printed). " +
           "and a comment line every 15 seconds to keep the connection open. At most 100 streams are open at a time " +
           "(503 beyond); a client that falls 16 batches of events (50 ms each) behind has its stream ended"
       )
@@ -210,7 +301,7 @@ export const group = HttpApiGroup.make("repeaters")
   )
   .add(
     HttpApiEndpoint.get("get")`/repeaters/${nameParam}`
-      .addSuccess(RepeaterStatusJson)
+      .addSuccess(RepeaterHandle.RepeaterStatusSchema)
       .addError(InternalError)
       .addError(RepeaterNotFound)
       .addError(InvalidRepeaterName)
@@ -218,7 +309,7 @@ export const group = HttpApiGroup.make("repeaters")
   )
   .add(
     HttpApiEndpoint.get("status")`/repeaters/${nameParam}/status`
-      .addSuccess(RepeaterStatusJson)
+      .addSuccess(RepeaterHandle.RepeaterStatusSchema)
       .addError(InternalError)
       .addError(RepeaterNotFound)
       .addError(InvalidRepeaterName)
@@ -229,7 +320,7 @@ export const group = HttpApiGroup.make("repeaters")
   )
   .add(
     HttpApiEndpoint.post("run")`/repeaters/${nameParam}/run`
-      .addSuccess(RepeaterStatusJson)
+      .addSuccess(RepeaterHandle.RepeaterStatusSchema)
       .addError(InternalError)
       .addError(RepeaterNotFound)
       .addError(InvalidRepeaterName)
@@ -240,7 +331,7 @@ export const group = HttpApiGroup.make("repeaters")
   )
   .add(
     HttpApiEndpoint.post("pause")`/repeaters/${nameParam}/pause`
-      .addSuccess(RepeaterStatusJson)
+      .addSuccess(RepeaterHandle.RepeaterStatusSchema)
       .addError(InternalError)
       .addError(RepeaterNotFound)
       .addError(InvalidRepeaterName)
@@ -248,7 +339,7 @@ export const group = HttpApiGroup.make("repeaters")
   )
   .add(
     HttpApiEndpoint.post("resume")`/repeaters/${nameParam}/resume`
-      .addSuccess(RepeaterStatusJson)
+      .addSuccess(RepeaterHandle.RepeaterStatusSchema)
       .addError(InternalError)
       .addError(RepeaterNotFound)
       .addError(InvalidRepeaterName)

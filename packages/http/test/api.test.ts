@@ -1,4 +1,5 @@
 import { Repeater } from "@effect-repeater/core"
+import { RepeaterStatusSchema } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -9,8 +10,10 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { RepeaterStatusJson } from "../src/RepeaterHttpApi.js"
 import { bearer, eventually, readSse, request, serve, sseData, tokenConfig } from "./support/server.js"
+
+/** A status as the API answers it: its JSON. */
+const RepeaterStatusJson = Schema.encodedSchema(RepeaterStatusSchema)
 
 const json = (response: Response): Effect.Effect<unknown> => Effect.promise(() => response.json())
 
@@ -108,7 +111,7 @@ describe("admin API over HTTP", () => {
         assert.strictEqual(response.status, 404, path)
         assert.deepStrictEqual(yield* json(response), {
           _tag: "RepeaterNotFound",
-          name: "nope",
+          repeater: "nope",
           message: "No repeater named \"nope\" is running"
         }, path)
       }

@@ -82,7 +82,7 @@ const reachable = (service: Repeater.Repeater, url: string, name: string) =>
     assert.strictEqual(gone.status, 404, name)
     assert.deepStrictEqual(yield* json(gone), {
       _tag: "RepeaterNotFound",
-      name,
+      repeater: name,
       message: `No repeater named "${name}" is running`
     })
     assert.isTrue(Exit.isFailure(yield* Effect.exit(service.get(name))))
@@ -147,7 +147,7 @@ describe("names over HTTP", () => {
           assert.strictEqual(response.status, 400, `${JSON.stringify(name)} ${method} ${suffix}`)
           const body = yield* json(response)
           assert.strictEqual(body._tag, "InvalidRepeaterName")
-          assert.strictEqual(body.name, name)
+          assert.strictEqual(body.repeater, name)
           assert.include(String(body.message), "Invalid option \"name\"")
         }
       }

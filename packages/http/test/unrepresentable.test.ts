@@ -1,12 +1,15 @@
 import { Repeater } from "@effect-repeater/core"
+import { RepeaterStatusSchema } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import { RepeaterStatusJson } from "../src/RepeaterHttpApi.js"
 import { bearer, eventually, request, serve } from "./support/server.js"
+
+/** A status as the API answers it: its JSON. */
+const RepeaterStatusJson = Schema.encodedSchema(RepeaterStatusSchema)
 
 const statuses = (response: Response) =>
   Effect.flatMap(

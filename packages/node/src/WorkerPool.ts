@@ -25,7 +25,7 @@ import type {
   WorkerPoolConfigError,
   WorkerStartError,
   WorkerTimeoutError
-} from "./WorkerPoolError.js"
+} from "./NodeRepeaterError.js"
 
 // -----------------------------------------------------------------------------
 // models

@@ -11,7 +11,8 @@
 export * as NodeRepeater from "./NodeRepeater.js"
 
 /**
- * The typed errors of `NodeRepeater`.
+ * The typed errors of the package, one family: those of `NodeRepeater` and
+ * of a `WorkerPool`, with a guard.
  *
  * @since 0.1.0
  */
@@ -24,13 +25,6 @@ export * as NodeRepeaterError from "./NodeRepeaterError.js"
  * @since 0.1.0
  */
 export * as WorkerPool from "./WorkerPool.js"
-
-/**
- * The typed errors of a `WorkerPool`.
- *
- * @since 0.1.0
- */
-export * from "./WorkerPoolError.js"
 
 /**
  * The worker side of a `WorkerPool`.

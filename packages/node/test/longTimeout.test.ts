@@ -4,9 +4,8 @@
  * tests run on TestClock behind a Clock that keeps the default Clock's limit.
  */
 import { WorkerPool } from "@effect-repeater/node"
+import { TimerLimitClock } from "@effect-repeater/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import * as Clock from "effect/Clock"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
@@ -14,18 +13,7 @@ import * as TestClock from "effect/TestClock"
 import { type Requests, Spin } from "./fixtures/requests.js"
 
 const workerFile = new URL("./fixtures/worker.ts", import.meta.url)
-const MAX_TIMER_MILLIS = 2 ** 31 - 1
 const DAY = 86_400_000
-
-/** TestClock's time and sleeps, except that a sleep longer than 2^31 - 1 ms never ends, as on the default Clock. */
-const withTimerLimit = (clock: TestClock.TestClock): Clock.Clock => ({
-  [Clock.ClockTypeId]: Clock.ClockTypeId,
-  unsafeCurrentTimeMillis: () => clock.unsafeCurrentTimeMillis(),
-  unsafeCurrentTimeNanos: () => clock.unsafeCurrentTimeNanos(),
-  currentTimeMillis: clock.currentTimeMillis,
-  currentTimeNanos: clock.currentTimeNanos,
-  sleep: (duration) => Duration.toMillis(duration) > MAX_TIMER_MILLIS ? Effect.never : clock.sleep(duration)
-})
 
 const realSleep = (ms: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
 
@@ -46,7 +34,7 @@ describe("WorkerPool: a timeout longer than a timer can hold", () => {
             const counter = new SharedArrayBuffer(4)
             const call = yield* Effect.fork(
               pool.execute(new Spin({ counter }), where === "call" ? { timeout } : undefined).pipe(
-                Effect.withClock(withTimerLimit(testClock))
+                Effect.withClock(TimerLimitClock.withTimerLimit(testClock))
               )
             )
             // the timeout counts from the moment the thread has the request: wait (real time) until it spins

@@ -14,3 +14,7 @@ export * as Postgres from "./Postgres.js"
  * @since 0.1.0
  */
 export * as Processes from "./Processes.js"
+/**
+ * @since 0.1.0
+ */
+export * as TimerLimitClock from "./TimerLimitClock.js"

@@ -21,6 +21,7 @@ import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Scope from "effect/Scope"
 import type { RepeaterConfigError, RepeaterTimeoutError } from "../RepeaterError.js"
 import type { RepeaterEvent, StopResult } from "../RepeaterEvent.js"
+import * as Event from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from "../RepeaterHandle.js"
 import { type RepeaterConfig, type ScheduleStep, validateGrace } from "./config.js"
 import type { Dispatcher, DispatchItem } from "./dispatcher.js"
@@ -323,13 +324,12 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     Status.skipped(this.support(), count)
     this.getMetrics().skippedTicks(count)
     if (this.owner.hasSubscribers()) {
-      this.owner.publish({
-        _tag: "TickSkipped",
+      this.owner.publish(Event.TickSkipped({
         name: this.name,
         run,
         scheduledAt: this.reported(firstScheduledAt),
         count
-      })
+      }))
     }
   }
 
@@ -414,13 +414,12 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       Status.started(running, this.owner.dispatcher.toWall(startedAt))
       running.metrics.started(startedAt - running.scheduledAt)
       if (this.owner.hasSubscribers()) {
-        this.owner.publish({
-          _tag: "RunStarted",
+        this.owner.publish(Event.RunStarted({
           name: this.name,
           run: running.run,
           scheduledAt: this.reported(running.scheduledAt),
           startedAt: this.reported(startedAt)
-        })
+        }))
       }
       return Effect.void
     })
@@ -467,29 +466,27 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     let failure: Cause.Cause<E | RepeaterTimeoutError> | undefined
     if (outcome === "success") {
       if (this.owner.hasSubscribers()) {
-        this.owner.publish({
-          _tag: "RunSucceeded",
+        this.owner.publish(Event.RunSucceeded({
           name: this.name,
           run,
           scheduledAt: this.reported(scheduledAt),
           startedAt: this.reported(startedAt),
           duration: Duration.millis(duration)
-        })
+        }))
       }
     } else if (outcome === "failure" && Exit.isFailure(exit)) {
       const cause = exit.cause
       failure = cause
       running.lastFailure = cause
       if (this.owner.hasSubscribers()) {
-        this.owner.publish({
-          _tag: "RunFailed",
+        this.owner.publish(Event.RunFailed({
           name: this.name,
           run,
           scheduledAt: this.reported(scheduledAt),
           startedAt: this.reported(startedAt),
           duration: Duration.millis(duration),
           cause
-        })
+        }))
       }
       log = Effect.logError(`Repeater "${this.name}" run ${run} failed`, cause)
     }
@@ -701,14 +698,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     switch (ended) {
       case "stopped":
         if (this.owner.hasSubscribers()) {
-          this.owner.publish({ _tag: "Stopped", name: this.name, runs, result: result ?? "idle" })
+          this.owner.publish(Event.Stopped({ name: this.name, runs, result: result ?? "idle" }))
         }
         break
       case "completed":
-        if (this.owner.hasSubscribers()) this.owner.publish({ _tag: "Completed", name: this.name, runs })
+        if (this.owner.hasSubscribers()) this.owner.publish(Event.Completed({ name: this.name, runs }))
         break
       case "failed":
-        if (this.owner.hasSubscribers()) this.owner.publish({ _tag: "Failed", name: this.name, runs, cause: cause! })
+        if (this.owner.hasSubscribers()) this.owner.publish(Event.Failed({ name: this.name, runs, cause: cause! }))
         break
     }
     const waiters = this.waiters

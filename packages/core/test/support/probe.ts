@@ -3,10 +3,9 @@
  * start and end, and ways to read a repeater's end and next run.
  */
 import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
-import { Cause, Data, DateTime, Duration, Effect, Exit, Fiber, Option, TestClock } from "effect"
+import { Cause, DateTime, Duration, Effect, Exit, Fiber, Option, TestClock } from "effect"
+import { TaskError } from "./errors.js"
 import { now } from "./time.js"
-
-export class TaskError extends Data.TaggedError("TaskError")<{ readonly run: number }> {}
 
 export interface Probe {
   /** The virtual start time of every run, in order. */
@@ -42,7 +41,7 @@ export const makeProbe = (options: {
       }))
     )
     ends.push(yield* now)
-    if (options.fails?.(run) === true) return yield* new TaskError({ run })
+    if (options.fails?.(run) === true) return yield* new TaskError({ message: `run ${run} failed` })
   })
   return { starts, ends, maxConcurrent: () => max, task }
 }
@@ -70,4 +69,24 @@ export const nextRunMillis = (status: RepeaterStatus): number | undefined =>
 export const advanceTo = (millis: number) =>
   Effect.flatMap(now, (current) => TestClock.adjust(Duration.millis(millis - current)))
 
-export { now } from "./time.js"
+/** A task that records the virtual time each run starts at, then lasts `millis` milliseconds. */
+export const startRecorder = (millis = 0) => {
+  const starts: Array<number> = []
+  const task = Effect.flatMap(now, (t) =>
+    Effect.zipRight(
+      Effect.sync(() => void starts.push(t)),
+      millis > 0 ? Effect.sleep(Duration.millis(millis)) : Effect.void
+    ))
+  return { starts, task }
+}
+
+/** A task that records its start times and lasts `millis` of virtual time. */
+export const recordingTask = (starts: Array<number>, millis = 0) =>
+  Effect.flatMap(now, (t) =>
+    Effect.zipRight(
+      Effect.sync(() => void starts.push(t)),
+      millis > 0 ? Effect.sleep(millis) : Effect.void
+    ))
+
+/** `[0, 1, ..., n - 1]`. */
+export const range = (n: number): Array<number> => Array.from({ length: n }, (_, k) => k)

@@ -2,10 +2,24 @@
  * Time helpers shared by the tests: the current virtual time, a log of
  * labelled instants, and a clock whose wall time can be stepped.
  */
-import { Clock, Effect } from "effect"
+import { Clock, DateTime, Effect, Option } from "effect"
 
 /** The current virtual time, in milliseconds. */
 export const now = Effect.clockWith((clock) => Effect.sync(() => clock.unsafeCurrentTimeMillis()))
+
+/** The ISO date-time of epoch milliseconds. */
+export const iso = (millis: number): string => new Date(millis).toISOString()
+
+/** The epoch milliseconds of an ISO date-time. */
+export const at = (iso: string): number => new Date(iso).getTime()
+
+/** The epoch milliseconds of an optional instant (`undefined` for none). */
+export const millisOf = (value: Option.Option<DateTime.Utc>): number | undefined =>
+  Option.getOrUndefined(Option.map(value, DateTime.toEpochMillis))
+
+/** Runs `effect` and pairs its value with the virtual time at which it resolved. */
+export const timed = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<readonly [A, number], E, R> =>
+  Effect.flatMap(effect, (a) => Effect.map(now, (t) => [a, t] as const))
 
 /** Appends `label@<virtual time>` to `log`. */
 export const mark = (log: Array<string>, label: string) =>

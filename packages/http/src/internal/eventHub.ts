@@ -1,4 +1,4 @@
-import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
+import { type RepeaterEvent, RepeaterEventSchema } from "@effect-repeater/core/RepeaterEvent"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import type * as Duration from "effect/Duration"
@@ -6,10 +6,21 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Queue from "effect/Queue"
 import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { Readable } from "node:stream"
-import { eventToSse } from "./json.js"
+
+const encodeEvent = Schema.encodeSync(RepeaterEventSchema)
+
+/**
+ * One Server-Sent Events message: `event:` names the tag, `data:` holds the
+ * event's JSON (`RepeaterEventSchema`, whose encoding never fails) on one line.
+ *
+ * @internal
+ */
+export const eventToSse = (event: RepeaterEvent): string =>
+  `event: ${event._tag}\ndata: ${JSON.stringify(encodeEvent(event))}\n\n`
 
 /**
  * One open event stream, as the hub sees it.

@@ -17,14 +17,14 @@ import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as WorkerThreads from "node:worker_threads"
-import type * as WorkerPool from "../WorkerPool.js"
 import {
   WorkerCrashError,
   WorkerFunctionError,
   WorkerPoolConfigError,
   WorkerStartError,
   WorkerTimeoutError
-} from "../WorkerPoolError.js"
+} from "../NodeRepeaterError.js"
+import type * as WorkerPool from "../WorkerPool.js"
 
 /** The `workerData` key under which the TypeScript bootstrap finds the worker file. */
 export const typescriptEntryKey = "@effect-repeater/node/worker-file"

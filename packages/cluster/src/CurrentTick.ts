@@ -13,7 +13,11 @@ import type * as DateTime from "effect/DateTime"
 export interface TickInfo {
   /** The repeater's name. */
   readonly name: string
-  /** When the tick was due: the same on whichever runner runs it, a good idempotency key. */
+  /**
+   * When the tick was due: the same on whichever runner runs it, a good idempotency key. It is the instant core
+   * scheduled the run for (core's `Repeater.currentTick`: a cron match, a rate-mode tick on the stored grid), or,
+   * for a catch-up run, the latest missed tick.
+   */
   readonly scheduledAt: DateTime.Utc
   /** The runner that runs it. */
   readonly holder: string

@@ -1,18 +1,18 @@
-import * as RunPolicy from "@effect-repeater/core/RunPolicy"
-import * as Triggers from "@effect-repeater/kernel/Trigger"
+import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
+import * as RepeaterTiming from "@effect-repeater/core/RepeaterTiming"
 import { assert, describe, it } from "@effect/vitest"
-import * as Cron from "effect/Cron"
+import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
-import { MISSED_COUNT_CAP, planFirstStart, planTakeover, tickOf, type Timing, timingOf } from "../src/internal/plan.js"
+import { MISSED_COUNT_CAP, onGrid, planFirstStart, planTakeover, skippedBetween } from "../src/internal/plan.js"
 
-const cronTiming = (cron: Cron.Cron): Timing => ({
-  trigger: Triggers.cron((wall) => Cron.next(cron, wall).getTime()),
-  cron
-})
-const rate: Timing = { trigger: Triggers.everyRate(1000), cron: undefined }
-const delay: Timing = { trigger: Triggers.everyDelay(1000), cron: undefined }
-const hourly = cronTiming(Cron.unsafeParse("0 * * * *", "UTC"))
-const schedule: Timing = timingOf({ schedule: Schedule.spaced("1 second") })
+/** The timing core reads from the options: what a cluster repeater plans with. */
+const timingOf = (options: RepeaterOptions): RepeaterTiming.RepeaterTiming =>
+  Effect.runSync(RepeaterTiming.decode(options))
+
+const rate = timingOf({ name: "rate", every: 1000, mode: "rate" })
+const delay = timingOf({ name: "delay", every: 1000 })
+const hourly = timingOf({ name: "hourly", cron: "0 * * * *", timeZone: "UTC" })
+const schedule = timingOf({ name: "schedule", schedule: Schedule.spaced("1 second") })
 const HOUR = 3_600_000
 const t0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 const none = { lastScheduled: undefined, lastStarted: undefined, lastFinished: undefined }
@@ -75,7 +75,7 @@ describe("where a new holder picks up the schedule", () => {
   })
 
   it("a frequent cron after a long outage: the latest missed match is caught up, the count is capped", () => {
-    const everySecond = cronTiming(Cron.unsafeParse("* * * * * *", "UTC"))
+    const everySecond = timingOf({ name: "everySecond", cron: "* * * * * *", timeZone: "UTC" })
     // down for two days: 172 800 matches missed
     const plan = planTakeover(everySecond, { ...none, lastScheduled: t0 - 48 * HOUR }, "runOnce", t0 + 500)
     assert.strictEqual(plan.catchUp, t0)
@@ -91,39 +91,31 @@ describe("where a new holder picks up the schedule", () => {
     assert.strictEqual(plan.catchUp, undefined)
   })
 
-  it("the first start anywhere follows the options: initialDelay anchors the rate grid", () => {
-    assert.deepStrictEqual(planFirstStart(rate, 250, 10_000), {
+  it("the first start anywhere follows core's first-run rule: initialDelay or waitFirst anchors the rate grid", () => {
+    const delayed = timingOf({ name: "rate", every: 1000, mode: "rate", initialDelay: 250 })
+    assert.deepStrictEqual(planFirstStart(delayed, 10_000), {
       initialDelayMillis: 250,
       firstDue: 10_250,
       catchUp: undefined,
       missed: 0
     })
-    assert.strictEqual(planFirstStart(hourly, 0, 10_000).initialDelayMillis, undefined)
+    const waiting = timingOf({ name: "rate", every: 1000, mode: "rate", waitFirst: true })
+    assert.strictEqual(planFirstStart(waiting, 10_000).firstDue, 11_000)
+    assert.strictEqual(planFirstStart(rate, 10_000).firstDue, 10_000)
+    assert.strictEqual(planFirstStart(hourly, 10_000).initialDelayMillis, undefined)
+    assert.strictEqual(planFirstStart(schedule, 10_000).initialDelayMillis, undefined)
   })
 })
 
-describe("which tick a run stands for", () => {
-  it("cron: the match at or just before the start", () => {
-    assert.strictEqual(tickOf(hourly, t0 + HOUR + 30), t0 + HOUR)
-    assert.strictEqual(tickOf(hourly, t0 + HOUR - 3), t0 + HOUR)
-    assert.strictEqual(tickOf(hourly, t0 + HOUR + 40 * 60_000), t0 + HOUR)
+describe("which tick of the durable rate grid a run stands for", () => {
+  it("core's tick, named on the grid planned from the stored state (core's starts a few ms later)", () => {
+    assert.strictEqual(onGrid(10_000, 1000, 10_003), 10_000)
+    assert.strictEqual(onGrid(10_000, 1000, 13_004), 13_000)
+    assert.strictEqual(onGrid(10_000, 1000, 12_998), 13_000)
   })
 
-  it("delay mode and schedules: the start itself", () => {
-    assert.strictEqual(tickOf(delay, 13_420), 13_420)
-    assert.strictEqual(tickOf(schedule, 13_420), 13_420)
-  })
-
-  it("timingOf reads validated options: the kernel's triggers, cron in core's default time zone", () => {
-    const rate = timingOf({ every: "2 seconds", mode: "rate" })
-    assert.deepStrictEqual([rate.trigger._tag, rate.trigger.every, rate.cron], ["EveryRate", 2000, undefined])
-    const delay = timingOf({ every: "2 seconds" })
-    assert.deepStrictEqual([delay.trigger._tag, delay.trigger.every, delay.cron], ["EveryDelay", 2000, undefined])
-    const utc = timingOf({ cron: "0 * * * *", timeZone: "UTC" })
-    assert.strictEqual(utc.trigger._tag, "Cron")
-    assert.deepStrictEqual(utc.cron, Cron.unsafeParse("0 * * * *", "UTC"))
-    const local = timingOf({ cron: "0 * * * *" })
-    assert.deepStrictEqual(local.cron, Cron.unsafeParse("0 * * * *", RunPolicy.localTimeZone()))
-    assert.deepStrictEqual([schedule.trigger._tag, schedule.cron], ["Schedule", undefined])
+  it("the ticks between two runs' ticks were skipped", () => {
+    assert.strictEqual(skippedBetween(10_000, 11_000, 1000), undefined)
+    assert.deepStrictEqual(skippedBetween(10_000, 13_000, 1000), { count: 2, from: 11_000 })
   })
 })

@@ -11,12 +11,15 @@
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import type * as Context from "effect/Context"
+import type * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
+import * as runContext from "./internal/runContext.js"
 import * as internal from "./internal/service.js"
 import type { RepeaterConfigError, RepeaterNotFoundError, RepeaterTimeoutError } from "./RepeaterError.js"
 import type { RepeaterEvent } from "./RepeaterEvent.js"
@@ -436,6 +439,31 @@ export const get: (name: string) => Effect.Effect<RepeaterHandle, RepeaterNotFou
  * @category accessors
  */
 export const events: Stream.Stream<RepeaterEvent, never, Repeater> = internal.events
+
+/**
+ * The tick of the run in flight: the instant it was scheduled for (jitter
+ * and lateness aside), as `RunStarted` reports it. A run on `every` or
+ * `cron` sees its grid tick or cron match, however late it starts; a
+ * `runNow` run the instant `runNow` asked for it. Set by the repeater as it
+ * forks the run, seen by the run and the fibers it forks; `None` outside
+ * runs.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { DateTime, Effect, Option } from "effect"
+ *
+ * const report = Effect.gen(function*() {
+ *   const tick = yield* Repeater.currentTick
+ *   yield* Effect.log(`report for ${Option.match(tick, { onNone: () => "now", onSome: DateTime.formatIso })}`)
+ * })
+ * const Report = Repeater.background(report, { name: "report", cron: "0 * * * *", timeZone: "UTC" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const currentTick: Effect.Effect<Option.Option<DateTime.Utc>> = runContext.tick
 
 // -----------------------------------------------------------------------------
 // validation

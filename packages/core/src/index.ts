@@ -30,6 +30,14 @@ export * as RepeaterEvent from "./RepeaterEvent.js"
 export * as RepeaterHandle from "./RepeaterHandle.js"
 
 /**
+ * When a repeater runs, as core reads it from its options: the kernel's
+ * trigger and the delay of its first run.
+ *
+ * @since 0.1.0
+ */
+export * as RepeaterTiming from "./RepeaterTiming.js"
+
+/**
  * @since 0.1.0
  */
 export * as RunPolicy from "./RunPolicy.js"

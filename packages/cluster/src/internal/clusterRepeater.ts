@@ -1,6 +1,7 @@
 import { Repeater } from "@effect-repeater/core"
 import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
+import * as RepeaterTiming from "@effect-repeater/core/RepeaterTiming"
 import * as RunPolicy from "@effect-repeater/core/RunPolicy"
 import { Sharding } from "@effect/cluster/Sharding"
 import type * as SqlClient from "@effect/sql/SqlClient"
@@ -8,28 +9,24 @@ import type { SqlError } from "@effect/sql/SqlError"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Queue from "effect/Queue"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import { hostname } from "node:os"
 import { ClusterRepeaterConfigError } from "../ClusterError.js"
 import { CurrentTick, type TickInfo } from "../CurrentTick.js"
 import {
   MISSED_COUNT_CAP,
   type MissedPolicy,
+  onGrid,
   type Plan,
   planFirstStart,
   planTakeover,
-  tickOf,
-  type Timing,
-  timingOf
+  skippedBetween
 } from "./plan.js"
 import * as storage from "./storage.js"
 
@@ -62,14 +59,6 @@ const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, Clu
   }
   return Effect.void
 }
-
-/** The delay before the very first run, as core computes it from `initialDelay` / `waitFirst`. */
-const firstDelay = <E>(options: ClusterOptions<E>, { trigger }: Timing): number =>
-  options.initialDelay !== undefined ?
-    Duration.toMillis(Duration.decode(options.initialDelay)) :
-    options.waitFirst === true && trigger.every !== undefined ?
-    trigger.every :
-    0
 
 const describePlan = (plan: Plan): string => {
   const parts: Array<string> = []
@@ -112,10 +101,12 @@ const layerWith = <A, E, R>(
 > =>
   Layer.scopedDiscard(Effect.gen(function*() {
     yield* validateCluster(options)
-    yield* Repeater.validate<E>(options)
+    // core's reading of the options: its checks, and when the repeater runs
+    const timing = yield* RepeaterTiming.decode<E>(options)
+    // each run with core's run policy: its timeout (of any length) and retries, each attempt in a Scope of its own
+    const runPolicy = yield* RunPolicy.decode<E>(options)
     const name = options.name
     const holder = options.holder ?? defaultHolder()
-    const timing = timingOf(options)
     const policy: MissedPolicy = options.missed ?? "runOnce"
     yield* storage.ensureTable
     yield* storage.ensureRow(name)
@@ -123,7 +114,7 @@ const layerWith = <A, E, R>(
     yield* sharding.registerSingleton(
       `effect-repeater/${name}`,
       // `@effect/cluster` neither logs nor restarts a singleton that fails: a defect is logged here
-      hold(options, effect, { name, holder, timing, policy }).pipe(
+      hold(options, effect, { name, holder, timing, policy, runPolicy }).pipe(
         Effect.tapErrorCause((cause) =>
           Cause.isInterruptedOnly(cause) ?
             Effect.void :
@@ -134,11 +125,12 @@ const layerWith = <A, E, R>(
     )
   }))
 
-interface Setup {
+interface Setup<E> {
   readonly name: string
   readonly holder: string
-  readonly timing: Timing
+  readonly timing: RepeaterTiming.RepeaterTiming
   readonly policy: MissedPolicy
+  readonly runPolicy: RunPolicy.RunPolicy<E>
 }
 
 /**
@@ -159,55 +151,15 @@ const retried = <A, R>(
     Effect.orDie
   )
 
-/**
- * The ticks of a rate-mode repeater as core runs them, from the events of the
- * holder's own service (the only repeater in it): before each run starts, core
- * reports the tick it runs it for (`RunStarted`), named here on the durable
- * grid anchored at `firstDue` (core's grid is the same, shifted by the few
- * milliseconds between the plan and the fork), and the ticks its overrun rule
- * skipped (`TickSkipped`), logged as a warning. Returns what a run takes its
- * tick from.
- */
-const ticksOfCore = (
-  service: Repeater.Repeater,
-  name: string,
-  firstDue: number,
-  every: number
-): Effect.Effect<Effect.Effect<number>, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const started = yield* Queue.unbounded<number>()
-    const onGrid = (at: DateTime.Utc): number =>
-      firstDue + Math.round((DateTime.toEpochMillis(at) - firstDue) / every) * every
-    yield* Effect.forkScoped(Stream.runForEach(service.events, (event) => {
-      switch (event._tag) {
-        case "RunStarted":
-          return Queue.offer(started, onGrid(event.scheduledAt))
-        case "TickSkipped": {
-          const from = onGrid(event.scheduledAt)
-          return Effect.logWarning(
-            `Cluster repeater "${name}": ${event.count} tick(s) skipped from ${
-              new Date(from).toISOString()
-            } (a run or the process was late by more than a period)`
-          ).pipe(Effect.annotateLogs({ skippedFrom: from, skippedCount: event.count }))
-        }
-        default:
-          return Effect.void
-      }
-    }))
-    // the subscription is made before the repeater is forked: no report of a run is missed
-    yield* Effect.yieldNow()
-    return Queue.take(started)
-  })
-
 /** What the runner that holds the singleton runs, for as long as it holds it. */
 const hold = <A, E, R>(
   options: ClusterOptions<E>,
   effect: Effect.Effect<A, E, R>,
-  setup: Setup
+  setup: Setup<E>
 ): Effect.Effect<void, SqlError, SqlClient.SqlClient | Scope.Scope | Exclude<R, CurrentTick>> =>
   Effect.gen(function*() {
-    const { holder, name, policy, timing } = setup
-    const every = timing.trigger.every
+    const { holder, name, policy, runPolicy, timing } = setup
+    const every = timing._tag === "Every" ? timing.every : undefined
     const loaded = yield* retried(
       name,
       "take hold of it",
@@ -235,7 +187,7 @@ const hold = <A, E, R>(
       const none = { lastStarted: undefined, lastFinished: undefined }
       plan = planTakeover(timing, { ...none, lastScheduled: state.firstDue - every }, policy, planNow)
     } else {
-      plan = planFirstStart(timing, firstDelay(options, timing), planNow)
+      plan = planFirstStart(timing, planNow)
       if (every !== undefined && plan.firstDue > planNow) {
         const stored = yield* retried(name, "record its first tick", storage.planFirst(name, plan.firstDue))
         if (stored !== plan.firstDue) {
@@ -249,27 +201,37 @@ const hold = <A, E, R>(
     let version = state.version
     let pendingCatchUp = plan.catchUp
     let runIndex = state.runs
-    // Rate mode: each run stands for the tick core runs it for, however late it starts (a stalled event loop)
-    const coreTick = timing.trigger._tag === "EveryRate" && every !== undefined && !Number.isNaN(plan.firstDue) ?
-      yield* ticksOfCore(service, name, plan.firstDue, every) :
+    // Rate mode: each run stands for the tick of the durable grid that core runs it for, however late it starts
+    // (an overrun, a stalled event loop); the ticks between two runs were skipped
+    const grid = timing._tag === "Every" && timing.mode === "rate" && !Number.isNaN(plan.firstDue) ?
+      { firstDue: plan.firstDue, every: timing.every } :
       undefined
-
-    // each run with core's run policy: its timeout (of any length) and retries, each attempt in a Scope of its own
-    const runPolicy: RunPolicy.RunPolicy<E> = {
-      retry: options.retry,
-      timeout: options.timeout === undefined ? undefined : Duration.decode(options.timeout)
-    }
+    let previousTick: number | undefined
 
     const task = Effect.gen(function*() {
       const start = yield* Clock.currentTimeMillis
       const catchUp = pendingCatchUp !== undefined
-      // (taken for every run, a catch-up run too, so that each run takes its own)
-      const coreScheduledAt = coreTick === undefined ? undefined : yield* coreTick
+      // the instant core scheduled the run for (a cron match, a grid tick; a runNow: when it was asked),
+      // in whole milliseconds as the state table keeps them
+      const coreTick = Option.match(yield* Repeater.currentTick, {
+        onNone: () => start,
+        onSome: (tick) => Math.round(DateTime.toEpochMillis(tick))
+      })
       let scheduledAt: number
       if (pendingCatchUp !== undefined) scheduledAt = pendingCatchUp
-      else if (coreScheduledAt !== undefined) scheduledAt = coreScheduledAt
-      else scheduledAt = tickOf(timing, start)
+      else if (grid !== undefined) {
+        scheduledAt = onGrid(grid.firstDue, grid.every, coreTick)
+        const skipped = previousTick === undefined ? undefined : skippedBetween(previousTick, scheduledAt, grid.every)
+        if (skipped !== undefined) {
+          yield* Effect.logWarning(
+            `Cluster repeater "${name}": ${skipped.count} tick(s) skipped from ${
+              new Date(skipped.from).toISOString()
+            } (a run or the process was late by more than a period)`
+          ).pipe(Effect.annotateLogs({ skippedFrom: skipped.from, skippedCount: skipped.count }))
+        }
+      } else scheduledAt = coreTick
       pendingCatchUp = undefined
+      previousTick = scheduledAt
       const claimed = yield* storage.claim(name, version, scheduledAt, start, holder).pipe(
         Effect.catchAll((error) =>
           Effect.as(

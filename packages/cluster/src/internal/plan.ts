@@ -3,24 +3,8 @@
  * schedule from the durable state, and which scheduled instant a run stands
  * for. Times are wall-clock epoch milliseconds.
  */
-import * as RunPolicy from "@effect-repeater/core/RunPolicy"
-import * as Triggers from "@effect-repeater/kernel/Trigger"
+import type { RepeaterTiming } from "@effect-repeater/core/RepeaterTiming"
 import * as Cron from "effect/Cron"
-import * as Duration from "effect/Duration"
-import * as Either from "effect/Either"
-import type * as Schedule from "effect/Schedule"
-
-/**
- * When a cluster repeater runs: the kernel's trigger (an `every` trigger
- * carries its period), with a cron repeater's rule, whose matches before an
- * instant name the ticks a new holder missed and the tick a run stands for.
- *
- * @internal
- */
-export interface Timing {
-  readonly trigger: Triggers.Trigger<unknown> & { readonly every?: number | undefined }
-  readonly cron: Cron.Cron | undefined
-}
 
 /** @internal */
 export type MissedPolicy = "skip" | "runOnce"
@@ -52,52 +36,21 @@ export interface Plan {
 }
 
 /**
- * The timing of options that core's `Repeater.validate` has accepted: the
- * kernel's triggers, cron in core's default time zone when none is given.
- *
- * @internal
- */
-export const timingOf = (options: {
-  readonly every?: Duration.DurationInput | undefined
-  readonly mode?: "delay" | "rate" | undefined
-  readonly cron?: string | undefined
-  readonly timeZone?: string | undefined
-  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
-}): Timing => {
-  if (options.every !== undefined) {
-    const millis = Duration.toMillis(Duration.decode(options.every))
-    const trigger = options.mode === "rate" ? Triggers.everyRate(millis) : Triggers.everyDelay(millis)
-    return { trigger, cron: undefined }
-  }
-  if (options.cron !== undefined) {
-    const parsed = Cron.parse(options.cron, options.timeZone ?? RunPolicy.localTimeZone())
-    if (Either.isRight(parsed)) {
-      const cron = parsed.right
-      return { trigger: Triggers.cron((wall) => Cron.next(cron, wall).getTime()), cron }
-    }
-  }
-  const schedule = options.schedule
-  return {
-    trigger: Triggers.schedule(schedule?.initial, (wallNow, state) => schedule?.step(wallNow, undefined, state)),
-    cron: undefined
-  }
-}
-
-/**
  * The first start of a repeater that has never run anywhere: as its options
- * say. Rate mode still needs the instant of its first tick to name ticks.
+ * say (core's first-run rule, `RepeaterTiming.initialDelayMillis`). Rate
+ * mode still needs the instant of its first tick to name ticks.
  *
  * @internal
  */
-export const planFirstStart = ({ trigger }: Timing, initialDelayMillis: number, now: number): Plan => {
-  const every = trigger.every !== undefined
-  return {
-    initialDelayMillis: every ? initialDelayMillis : undefined,
-    firstDue: every ? now + initialDelayMillis : NaN,
-    catchUp: undefined,
-    missed: 0
-  }
-}
+export const planFirstStart = (timing: RepeaterTiming, now: number): Plan =>
+  timing._tag === "Every" ?
+    {
+      initialDelayMillis: timing.initialDelayMillis,
+      firstDue: now + timing.initialDelayMillis,
+      catchUp: undefined,
+      missed: 0
+    } :
+    { initialDelayMillis: undefined, firstDue: NaN, catchUp: undefined, missed: 0 }
 
 /**
  * Where a new holder continues a schedule that has run before: the next tick
@@ -106,14 +59,18 @@ export const planFirstStart = ({ trigger }: Timing, initialDelayMillis: number, 
  *
  * @internal
  */
-export const planTakeover = (timing: Timing, state: PlanState, policy: MissedPolicy, now: number): Plan => {
-  const { cron, trigger } = timing
-  const every = trigger.every
-  if (every !== undefined) {
-    const base = trigger._tag === "EveryRate" ?
+export const planTakeover = (
+  timing: RepeaterTiming,
+  state: PlanState,
+  policy: MissedPolicy,
+  now: number
+): Plan => {
+  if (timing._tag === "Every") {
+    const every = timing.every
+    const base = timing.mode === "rate" ?
       state.lastScheduled :
       state.lastFinished ?? state.lastStarted ?? state.lastScheduled
-    if (base === undefined) return planFirstStart(timing, 0, now)
+    if (base === undefined) return { initialDelayMillis: 0, firstDue: now, catchUp: undefined, missed: 0 }
     const due = base + every
     if (due > now) return { initialDelayMillis: due - now, firstDue: due, catchUp: undefined, missed: 0 }
     const missed = Math.floor((now - due) / every) + 1
@@ -126,7 +83,8 @@ export const planTakeover = (timing: Timing, state: PlanState, policy: MissedPol
       missed
     }
   }
-  if (cron !== undefined) {
+  if (timing._tag === "Cron") {
+    const cron = timing.cron
     const last = state.lastScheduled
     const next = Cron.next(cron, now).getTime()
     if (last === undefined) return { initialDelayMillis: 0, firstDue: next, catchUp: undefined, missed: 0 }
@@ -154,17 +112,27 @@ export const planTakeover = (timing: Timing, state: PlanState, policy: MissedPol
 }
 
 /**
- * The scheduled instant a run that started at `start` stands for, where core
- * does not report it: the cron match at or just before `start` (runs start a
- * little late, never early by more than 50 ms); with `every` in delay mode and
- * with `schedule`, the start itself. (In rate mode, a run stands for the tick
- * core runs it for.)
+ * The tick of the durable grid (`firstDue + k * every`) that the in-process
+ * repeater's tick `tick` stands for: core's grid starts where the plan said,
+ * give or take the few milliseconds between the plan and the fork.
  *
  * @internal
  */
-export const tickOf = ({ cron }: Timing, start: number): number =>
-  cron === undefined ?
-    start :
-    // `Cron.prev` gives the last match strictly before the whole second of its input: cron matches
-    // fall on whole seconds, so this is the last match at or before `start` (+ 50 ms of tolerance)
-    Cron.prev(cron, start + 50 + 1000).getTime()
+export const onGrid = (firstDue: number, every: number, tick: number): number =>
+  firstDue + Math.round((tick - firstDue) / every) * every
+
+/**
+ * The ticks of a rate grid that no run stood for between two runs that
+ * stood for `previous` and `tick` (overrun ticks core skipped, or a stalled
+ * process): how many, and the first of them.
+ *
+ * @internal
+ */
+export const skippedBetween = (
+  previous: number,
+  tick: number,
+  every: number
+): { readonly count: number; readonly from: number } | undefined => {
+  const count = Math.round((tick - previous) / every) - 1
+  return count > 0 ? { count, from: previous + every } : undefined
+}

@@ -2,20 +2,15 @@ import * as Triggers from "@effect-repeater/kernel/Trigger"
 import * as Cron from "effect/Cron"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
-import type * as ScheduleDecision from "effect/ScheduleDecision"
 import type { RepeaterOptions } from "../Repeater.js"
 import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError.js"
+import type { RepeaterTiming, ScheduleStep } from "../RepeaterTiming.js"
 
-/**
- * A step of a `Schedule` trigger: what `Schedule.step` returns.
- *
- * @internal
- */
-export type ScheduleStep = Effect.Effect<readonly [unknown, unknown, ScheduleDecision.ScheduleDecision]>
+/** @internal */
+export type { ScheduleStep }
 
 /**
  * The kernel's trigger of a repeater: cron's next match is `Cron.next`, a schedule's step
@@ -266,48 +261,10 @@ export const validate = <E>(
     return configError(name, "timeZone", options.timeZone, "is only valid with cron")
   }
 
-  let trigger: Trigger
-  /** every: its period */
-  let everyMillis: number | undefined
-  if (options.every !== undefined) {
-    const every = decodeDuration(name, "every", options.every, "positive")
-    if (Either.isLeft(every)) return Either.left(every.left)
-    everyMillis = Duration.toMillis(every.right)
-    trigger = everyTrigger(everyMillis, options.mode ?? "delay")
-  } else if (options.cron !== undefined) {
-    const parsed = parseCron(name, options.cron, options.timeZone, now)
-    if (Either.isLeft(parsed)) return Either.left(parsed.left)
-    trigger = parsed.right
-  } else {
-    const schedule: unknown = options.schedule
-    if (!isSchedule(schedule)) {
-      return configError(name, "schedule", schedule, "is not an Effect Schedule")
-    }
-    trigger = scheduleTrigger(options.schedule!)
-  }
-
-  if (options.waitFirst !== undefined && typeof options.waitFirst !== "boolean") {
-    return configError(name, "waitFirst", options.waitFirst, "must be true or false")
-  }
-  if (options.waitFirst === true && options.initialDelay !== undefined) {
-    return configError(name, "waitFirst", true, "cannot be combined with initialDelay: give one of them")
-  }
-  if (options.waitFirst === true && trigger._tag === "Cron") {
-    return configError(
-      name,
-      "waitFirst",
-      true,
-      "is not valid with cron: a cron repeater always waits for its first match"
-    )
-  }
-  let initialDelayMillis: number | undefined = 0
-  if (options.initialDelay !== undefined) {
-    const initialDelay = decodeDuration(name, "initialDelay", options.initialDelay, "nonNegative")
-    if (Either.isLeft(initialDelay)) return Either.left(initialDelay.left)
-    initialDelayMillis = Duration.toMillis(initialDelay.right)
-  } else if (options.waitFirst === true) {
-    initialDelayMillis = everyMillis
-  }
+  const decoded = decodeTiming(name, options, now)
+  if (Either.isLeft(decoded)) return Either.left(decoded.left)
+  const timing = decoded.right
+  const everyMillis = timing._tag === "Every" ? timing.every : undefined
 
   const maxRepetitions: unknown = options.maxRepetitions
   if (
@@ -354,8 +311,8 @@ export const validate = <E>(
 
   return Either.right({
     name,
-    trigger,
-    initialDelayMillis,
+    trigger: timing.trigger,
+    initialDelayMillis: timing.initialDelayMillis,
     maxRepetitions,
     onError: options.onError ?? "continue",
     retry: options.retry,
@@ -363,6 +320,67 @@ export const validate = <E>(
     jitterMillis,
     grace
   })
+}
+
+/**
+ * When a repeater runs, decoded from its options once: its trigger and the
+ * delay of its first run. Every error names the option and the value.
+ *
+ * @internal
+ */
+export const decodeTiming = <E>(
+  name: string,
+  options: UncheckedOptions<E>,
+  now: number
+): Either.Either<RepeaterTiming, RepeaterConfigError> => {
+  let timing: RepeaterTiming
+  if (options.every !== undefined) {
+    const every = decodeDuration(name, "every", options.every, "positive")
+    if (Either.isLeft(every)) return Either.left(every.left)
+    const millis = Duration.toMillis(every.right)
+    const mode = options.mode ?? "delay"
+    timing = { _tag: "Every", trigger: everyTrigger(millis, mode), every: millis, mode, initialDelayMillis: 0 }
+  } else if (options.cron !== undefined) {
+    const parsed = parseCron(name, options.cron, options.timeZone, now)
+    if (Either.isLeft(parsed)) return Either.left(parsed.left)
+    timing = { _tag: "Cron", trigger: cronTrigger(parsed.right), cron: parsed.right, initialDelayMillis: 0 }
+  } else {
+    const schedule: unknown = options.schedule
+    if (!isSchedule(schedule)) {
+      return configError(name, "schedule", schedule, "is not an Effect Schedule")
+    }
+    timing = { _tag: "Schedule", trigger: scheduleTrigger(schedule), schedule, initialDelayMillis: 0 }
+  }
+
+  if (options.waitFirst !== undefined && typeof options.waitFirst !== "boolean") {
+    return configError(name, "waitFirst", options.waitFirst, "must be true or false")
+  }
+  if (options.waitFirst === true && options.initialDelay !== undefined) {
+    return configError(name, "waitFirst", true, "cannot be combined with initialDelay: give one of them")
+  }
+  if (options.waitFirst === true && timing._tag === "Cron") {
+    return configError(
+      name,
+      "waitFirst",
+      true,
+      "is not valid with cron: a cron repeater always waits for its first match"
+    )
+  }
+  if (options.initialDelay !== undefined) {
+    const initialDelay = decodeDuration(name, "initialDelay", options.initialDelay, "nonNegative")
+    if (Either.isLeft(initialDelay)) return Either.left(initialDelay.left)
+    return Either.right({ ...timing, initialDelayMillis: Duration.toMillis(initialDelay.right) })
+  }
+  if (options.waitFirst !== true) return Either.right(timing)
+  // (cron was rejected above) every waits one period; a schedule takes its first step before its first run
+  switch (timing._tag) {
+    case "Every":
+      return Either.right({ ...timing, initialDelayMillis: timing.every })
+    case "Schedule":
+      return Either.right({ ...timing, initialDelayMillis: undefined })
+    case "Cron":
+      return Either.right(timing)
+  }
 }
 
 /**
@@ -401,7 +419,7 @@ const parseCron = (
   expression: unknown,
   timeZoneInput: unknown,
   now: number
-): Either.Either<Trigger, RepeaterConfigError> => {
+): Either.Either<Cron.Cron, RepeaterConfigError> => {
   if (typeof expression !== "string") {
     return configError(name, "cron", expression, "is not a cron expression: it must be a string")
   }
@@ -418,7 +436,7 @@ const parseCron = (
   } catch {
     return configError(name, "cron", expression, "never matches")
   }
-  return Either.right(cronTrigger(parsed.right))
+  return Either.right(parsed.right)
 }
 
 const isSchedule = (value: unknown): value is Schedule.Schedule<unknown, unknown> =>

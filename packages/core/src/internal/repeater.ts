@@ -221,7 +221,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       return undefined
     }
     const planned = this.follow(
-      config.trigger.first(this, now, this.owner.dispatcher.wallNow(), config.initialDelayMillis),
+      config.trigger.first(this, now, this.owner.dispatcher.toWall(now), config.initialDelayMillis),
       0
     )
     return planned === Effect.void ? undefined : planned
@@ -229,7 +229,12 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   /** Plans the next run after a run ended at `end`. */
   private planAfterRun(end: number, run: number): Effect.Effect<void> {
-    const plan = this.config.trigger.afterRun(this, end, this.owner.dispatcher.wallNow(), this.phase._tag === "Paused")
+    const plan = this.config.trigger.afterRun(
+      this,
+      end,
+      this.owner.dispatcher.toWall(end),
+      this.phase._tag === "Paused"
+    )
     return this.follow(plan, run)
   }
 
@@ -386,7 +391,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         attributes: { "repeater.name": this.name, "repeater.run": run, "repeater.scheduled_at": scheduledAt }
       })) :
       running.effect
-    const updateRefs = runFiberRefs(running.logAnnotations, run)
+    const updateRefs = runFiberRefs(running.logAnnotations, run, this.owner.dispatcher.toWall(scheduledAt))
     if (immediate) {
       // the run's first step records its fiber as the one in flight (it may end before this returns)
       Runtime.runFork(runtime, effect, { updateRefs })
@@ -557,7 +562,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       const replanned = this.config.trigger.onResume(
         this,
         now,
-        this.owner.dispatcher.wallNow(),
+        this.owner.dispatcher.toWall(now),
         this.due,
         this.nextScheduledAt,
         this.nextBasis

@@ -1,9 +1,11 @@
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import type * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
 import { globalValue } from "effect/GlobalValue"
 import * as HashMap from "effect/HashMap"
+import * as Option from "effect/Option"
 import type * as Runtime from "effect/Runtime"
 import type * as Tracer from "effect/Tracer"
 
@@ -20,6 +22,28 @@ export const currentRun = globalValue(
 )
 
 /**
+ * The scheduled instant (wall-clock epoch milliseconds) of the run a fiber
+ * belongs to: set as the run's fiber is forked, inherited by the run's child
+ * fibers; `undefined` outside runs.
+ *
+ * @internal
+ */
+export const currentTick = globalValue(
+  Symbol.for("@effect-repeater/core/currentTick"),
+  () => FiberRef.unsafeMake<number | undefined>(undefined)
+)
+
+/**
+ * The scheduled instant of the run in flight, outside of which there is none.
+ *
+ * @internal
+ */
+export const tick: Effect.Effect<Option.Option<DateTime.Utc>> = Effect.map(
+  FiberRef.get(currentTick),
+  (millis) => millis === undefined ? Option.none() : Option.some(DateTime.unsafeMake(millis))
+)
+
+/**
  * The log annotations of a repeater's runs but `run`: those of the runtime it
  * was forked with, and `repeater`.
  *
@@ -33,14 +57,15 @@ export const repeaterLogAnnotations = (
 
 /**
  * The FiberRefs of a run's fiber, set once as it is forked: the log
- * annotations `repeater` and `run`, and `currentRun`. Cheaper than
+ * annotations `repeater` and `run`, `currentRun` and `currentTick` (`tick`:
+ * the run's scheduled instant on the wall clock). Cheaper than
  * `Effect.annotateLogs` in the run, which copies the FiberRefs twice more.
  * (The refs given here are already the new fiber's, forked by `runFork`:
  * they are only updated.)
  *
  * @internal
  */
-export const runFiberRefs = (annotations: HashMap.HashMap<string, unknown>, run: number) =>
+export const runFiberRefs = (annotations: HashMap.HashMap<string, unknown>, run: number, tick: number) =>
 (
   refs: FiberRefs.FiberRefs,
   fiberId: FiberId.Runtime
@@ -48,7 +73,8 @@ export const runFiberRefs = (annotations: HashMap.HashMap<string, unknown>, run:
   FiberRefs.updateManyAs(refs, {
     entries: [
       [FiberRef.currentLogAnnotations, [[fiberId, HashMap.set(annotations, "run", run)]]],
-      [currentRun, [[fiberId, fiberId]]]
+      [currentRun, [[fiberId, fiberId]]],
+      [currentTick, [[fiberId, tick]]]
     ]
   })
 

@@ -1,13 +1,33 @@
 import * as Cause from "effect/Cause"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import { RepeaterTimeoutError } from "../RepeaterError.js"
+import type { RepeaterOptions } from "../Repeater.js"
+import { type RepeaterConfigError, RepeaterTimeoutError } from "../RepeaterError.js"
 import type { StopResult } from "../RepeaterEvent.js"
 import type { RunPolicy } from "../RunPolicy.js"
+import { validate } from "./config.js"
 import { timeoutFail, timeoutOption } from "./sleep.js"
+
+/**
+ * The run policy of options that pass every check of `fork`: the one `fork`
+ * gives their runs.
+ *
+ * @internal
+ */
+export const decode = <E>(options: RepeaterOptions<E>): Effect.Effect<RunPolicy<E>, RepeaterConfigError> =>
+  Effect.clockWith((clock) =>
+    Effect.suspend(() => {
+      // (the grace plays no part in the policy)
+      const validated = validate(options, Duration.zero, clock.unsafeCurrentTimeMillis())
+      return Either.isLeft(validated) ?
+        Effect.fail(validated.left) :
+        Effect.succeed({ retry: validated.right.retry, timeout: validated.right.timeout })
+    })
+  )
 
 /**
  * The task with its timeout (of any length: see `sleep.ts`) and retries; with

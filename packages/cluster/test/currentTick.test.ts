@@ -1,0 +1,63 @@
+import { ClusterRepeater, CurrentTick } from "@effect-repeater/cluster"
+import * as TestRunner from "@effect/cluster/TestRunner"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
+import * as TestClock from "effect/TestClock"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const Sqlite = Layer.unwrapScoped(Effect.map(
+  Effect.acquireRelease(
+    Effect.sync(() => mkdtempSync(join(tmpdir(), "cluster-tick-"))),
+    (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+  ),
+  (dir) => SqliteClient.layer({ filename: join(dir, "state.db") })
+))
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
+
+/** One in-memory runner holding the repeater, started in its own Scope. */
+const startRunner = <A, E, R>(layer: Layer.Layer<A, E, R>) =>
+  Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    yield* Layer.buildWithScope(Layer.provide(layer, TestRunner.layer), scope)
+    return scope
+  })
+
+describe("CurrentTick: the tick core scheduled the run for (TestRunner, real SQLite, TestClock)", () => {
+  it.scoped("cron with a jitter longer than its period: each run stands for its own match, not the one its start is near", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const runs: Array<{ readonly tick: number; readonly start: number }> = []
+      const job = Effect.flatMap(CurrentTick, (tick) =>
+        Effect.flatMap(Clock.currentTimeMillis, (start) =>
+          Effect.sync(() => {
+            runs.push({ tick: tick.scheduledAt.epochMillis, start })
+          })))
+      const EverySecond = ClusterRepeater.layer(
+        job,
+        { name: "every-second", cron: "* * * * * *", timeZone: "UTC", jitter: "3 seconds" }
+      )
+      const runner = yield* startRunner(EverySecond)
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("60 seconds")
+      yield* Scope.close(runner, Exit.void)
+      assert.isAtLeast(runs.length, 15)
+      // core's cron rule: the first match after the start, then the first match after the previous run ended (the
+      // runs take no time); the jitter moves the start only
+      assert.strictEqual(runs[0].tick, T0 + 1000)
+      runs.forEach((run, k) => {
+        if (k > 0) assert.strictEqual(run.tick, Math.floor(runs[k - 1].start / 1000) * 1000 + 1000, `run ${k}`)
+        assert.isAtLeast(run.start, run.tick)
+        assert.isBelow(run.start, run.tick + 3000)
+      })
+      // (a start more than a second after its match: a tick read from the start would be a later match)
+      assert.isTrue(runs.some((run) => run.start - run.tick >= 1000))
+    }).pipe(Effect.provide(Sqlite)))
+})

@@ -51,7 +51,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ["packages/*/src/**/*"],
+    files: ["packages/*/src/**/*", "effect4/packages/*/src/**/*"],
     rules: {
       "no-console": "error",
       "@effect/no-import-from-barrel-package": ["error", {

@@ -1,0 +1,103 @@
+/**
+ * The handle of one running repeater: see it, trigger it, pause, resume, stop
+ * and join it.
+ *
+ * @since 1.0.0
+ */
+import type * as DateTime from "effect/DateTime"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type { RepeaterConfigError, RepeaterTimeoutError } from "./RepeaterError.js"
+import type { StopResult } from "./RepeaterEvent.js"
+
+/**
+ * - `scheduled`: waiting for its next run;
+ * - `running`: a run is in flight;
+ * - `paused`: no run will be scheduled until `resume` (a run started before
+ *   the pause may still be in flight: see `inFlight`);
+ * - `stopping`: stop was asked for, the in-flight run has its grace period;
+ * - `stopped`, `completed` (`maxRepetitions` reached or the schedule is done),
+ *   `failed` (a run failed with `onError: "stop"`): it has ended.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type RepeaterState = "scheduled" | "running" | "paused" | "stopping" | "stopped" | "completed" | "failed"
+
+/**
+ * A snapshot of a repeater.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface RepeaterStatus {
+  readonly name: string
+  readonly state: RepeaterState
+  /** Whether a run is in flight right now. */
+  readonly inFlight: boolean
+  /** Finished runs, failed ones included (interrupted ones are not). */
+  readonly runs: number
+  /** Failed runs. */
+  readonly failures: number
+  /** Ticks that fell due while a run was in flight and were not run. */
+  readonly skippedTicks: number
+  readonly lastStart: Option.Option<DateTime.Utc>
+  readonly lastEnd: Option.Option<DateTime.Utc>
+  readonly lastDuration: Option.Option<Duration.Duration>
+  /** The last failure's Cause, pretty-printed, with the chain of `cause`s of its errors. */
+  readonly lastFailure: Option.Option<string>
+  /** When the next run is due (jitter included); none while a run is in flight, paused or ended. */
+  readonly nextRun: Option.Option<DateTime.Utc>
+}
+
+/**
+ * @since 1.0.0
+ * @category models
+ */
+export interface StopOptions {
+  /**
+   * How long an in-flight run may go on before it is interrupted. Defaults to
+   * the repeater's `grace`, or else the service's `defaultGrace` (30 seconds).
+   */
+  readonly grace?: Duration.Input | undefined
+}
+
+/**
+ * @since 1.0.0
+ * @category models
+ */
+export interface RepeaterHandle<E = unknown> {
+  readonly name: string
+  /** A snapshot of the repeater's state and counters. */
+  readonly status: Effect.Effect<RepeaterStatus>
+  /**
+   * Starts a run now. While a run is in flight, the request is coalesced into
+   * one run right after it; while paused, it runs once and stays paused. Does
+   * nothing once the repeater is stopping or has ended. A `runNow` run counts
+   * toward `maxRepetitions`.
+   */
+  readonly runNow: Effect.Effect<void>
+  /** No new run is scheduled until `resume`; an in-flight run goes on. */
+  readonly pause: Effect.Effect<void>
+  /**
+   * Schedules runs again, without catching up: ticks that fell due while
+   * paused are dropped (not counted as skipped).
+   */
+  readonly resume: Effect.Effect<void>
+  /**
+   * Stops the repeater: no new run starts, an in-flight run gets the grace
+   * period to finish and is then interrupted (its finalizers run). Resolves
+   * once the run has really ended, with `"idle"`, `"finished"` or
+   * `"interrupted"`. A second stop waits for the first and returns the same
+   * result; stopping a repeater that ended on its own returns `"idle"`.
+   */
+  stop(): Effect.Effect<StopResult>
+  stop(options: StopOptions): Effect.Effect<StopResult, RepeaterConfigError>
+  /**
+   * Waits until the repeater ends: succeeds when it completed or was
+   * stopped, fails with the run's error when it failed with
+   * `onError: "stop"`.
+   */
+  readonly join: Effect.Effect<void, E | RepeaterTimeoutError>
+}

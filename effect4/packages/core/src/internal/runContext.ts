@@ -1,0 +1,56 @@
+import * as Context from "effect/Context"
+import * as References from "effect/References"
+import * as Scope from "effect/Scope"
+import * as Tracer from "effect/Tracer"
+
+/**
+ * The run a fiber belongs to (a token of the run, unique to it); inherited by
+ * the run's child fibers, so that a repeater can tell that `stop` was called
+ * from the run in flight (and not from a fiber an earlier run left behind).
+ *
+ * @internal
+ */
+export const CurrentRun = Context.Reference<object | undefined>("@effect-repeater/core/CurrentRun", {
+  defaultValue: () => undefined
+})
+
+/**
+ * The log annotations of a repeater's runs but `run`: those of the context it
+ * was forked with, and `repeater`.
+ *
+ * @internal
+ */
+export const repeaterLogAnnotations = (
+  context: Context.Context<never>,
+  name: string
+): Readonly<Record<string, unknown>> => ({ ...Context.get(context, References.CurrentLogAnnotations), repeater: name })
+
+/**
+ * The context of a run's fiber, made once as it is forked: its Scope, the log
+ * annotations `repeater` and `run`, and `CurrentRun`.
+ *
+ * @internal
+ */
+export const runContext = <R>(
+  context: Context.Context<R>,
+  annotations: Readonly<Record<string, unknown>>,
+  run: number,
+  token: object,
+  scope: Scope.Scope
+): Context.Context<R | Scope.Scope> =>
+  Context.merge(
+    context,
+    Context.make(Scope.Scope, scope).pipe(
+      Context.add(References.CurrentLogAnnotations, { ...annotations, run }),
+      Context.add(CurrentRun, token)
+    )
+  )
+
+/**
+ * Effect's native tracer records spans nowhere; runs are traced only when
+ * another tracer (OpenTelemetry, a test tracer) is installed.
+ *
+ * @internal
+ */
+export const isTraced = (context: Context.Context<never>): boolean =>
+  Context.get(context, Tracer.Tracer) !== Tracer.nativeTracer

@@ -1,0 +1,61 @@
+import * as Cause from "effect/Cause"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import { RepeaterTimeoutError } from "../RepeaterError.js"
+import type { StopResult } from "../RepeaterEvent.js"
+import type { RunPolicy } from "../RunPolicy.js"
+
+/**
+ * The task with its timeout and retries; with either, each attempt has a Scope of its own. (Effect 4's
+ * Clock waits any length: a timeout longer than one JavaScript timer is made of several by Effect itself.)
+ *
+ * @internal
+ */
+export const attempt = <A, E, R>(
+  task: Effect.Effect<A, E, R>,
+  policy: RunPolicy<E>,
+  name: string,
+  run: number
+): Effect.Effect<A, E | RepeaterTimeoutError, R> => {
+  const { retry, timeout } = policy
+  if (timeout === undefined && retry === undefined) return task
+  const scoped = Effect.scoped(task)
+  let effect: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
+  if (timeout !== undefined) {
+    effect = Effect.timeoutOrElse(scoped, {
+      duration: timeout,
+      orElse: () => Effect.fail(new RepeaterTimeoutError({ repeater: name, run, timeout }))
+    })
+  }
+  if (retry !== undefined) effect = Effect.retry(effect, retry)
+  return effect
+}
+
+/** @internal */
+export const wasInterrupted = (exit: Exit.Exit<unknown, unknown>): boolean =>
+  Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
+
+/**
+ * Waits for the run for at most `grace`, then interrupts it (and waits until it has ended).
+ *
+ * @internal
+ */
+export const gracefully = (fiber: Fiber.Fiber<unknown, unknown>, grace: Duration.Duration) =>
+  Effect.flatMap(
+    Effect.timeoutOption(Effect.interruptible(Fiber.await(fiber)), grace),
+    (finished): Effect.Effect<StopResult> =>
+      Option.isSome(finished) ? Effect.succeed("finished") : Effect.as(Fiber.interrupt(fiber), "interrupted")
+  )
+
+/**
+ * A run whose finalizers failed (died) is a failed run, with both causes.
+ *
+ * @internal
+ */
+export const withFinalizerFailure = <A, E>(exit: Exit.Exit<A, E>, closed: Exit.Exit<void>): Exit.Exit<A, E> => {
+  if (Exit.isSuccess(closed)) return exit
+  return Exit.failCause(Exit.isSuccess(exit) ? closed.cause : Cause.combine(exit.cause, closed.cause))
+}

@@ -1,0 +1,452 @@
+import { Repeater } from "@effect-repeater/core"
+import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
+import type { RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
+import { assert, describe, it } from "@effect/vitest"
+import { Cause, Data, DateTime, Duration, Effect, Fiber, Option, Schedule, Stream } from "effect"
+import { TestClock } from "effect/testing"
+
+class Boom extends Data.TaggedError("Boom")<{ readonly message: string }> {}
+
+const millis = (value: Option.Option<DateTime.Utc>): number | undefined =>
+  Option.getOrUndefined(Option.map(value, DateTime.toEpochMillis))
+
+/** A status with its times in virtual milliseconds (`undefined` for none). */
+const view = (status: RepeaterStatus) => ({
+  name: status.name,
+  state: status.state,
+  inFlight: status.inFlight,
+  runs: status.runs,
+  failures: status.failures,
+  skippedTicks: status.skippedTicks,
+  lastStart: millis(status.lastStart),
+  lastEnd: millis(status.lastEnd),
+  lastDuration: Option.getOrUndefined(Option.map(status.lastDuration, Duration.toMillis)),
+  lastFailure: Option.getOrUndefined(status.lastFailure),
+  nextRun: millis(status.nextRun)
+})
+
+type StatusView = ReturnType<typeof view>
+
+const fresh = (name: string): StatusView => ({
+  name,
+  state: "scheduled",
+  inFlight: false,
+  runs: 0,
+  failures: 0,
+  skippedTicks: 0,
+  lastStart: undefined,
+  lastEnd: undefined,
+  lastDuration: undefined,
+  lastFailure: undefined,
+  nextRun: undefined
+})
+
+/** The causes of the RunFailed events, recorded by a subscriber forked before any repeater. */
+const subscribeFailures = Effect.gen(function*() {
+  const causes: Array<Cause.Cause<unknown>> = []
+  yield* Effect.forkScoped(
+    Stream.runForEach(
+      Repeater.events,
+      (event: RepeaterEvent) => Effect.sync(() => event._tag === "RunFailed" && void causes.push(event.cause))
+    )
+  )
+  yield* TestClock.adjust("0 millis")
+  return causes
+})
+
+describe("status", () => {
+  it.effect("through a lifecycle: scheduled -> running -> scheduled -> paused -> scheduled -> running -> stopping -> stopped", () =>
+    Effect.gen(function*() {
+      const name = "st-lifecycle"
+      const handle = yield* Repeater.fork(Effect.sleep("2 seconds"), { name, every: "10 seconds" })
+      yield* TestClock.adjust("0 millis")
+      // t = 0: run 1 in flight
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        state: "running",
+        inFlight: true,
+        lastStart: 0
+      })
+
+      yield* TestClock.adjust("2 seconds")
+      // t = 2 s: run 1 ended, run 2 due at 12 s
+      const afterFirst: StatusView = {
+        ...fresh(name),
+        runs: 1,
+        lastStart: 0,
+        lastEnd: 2_000,
+        lastDuration: 2_000,
+        nextRun: 12_000
+      }
+      assert.deepStrictEqual(view(yield* handle.status), afterFirst)
+
+      yield* TestClock.adjust("3 seconds")
+      yield* handle.pause
+      // t = 5 s: paused, no next run
+      assert.deepStrictEqual(view(yield* handle.status), { ...afterFirst, state: "paused", nextRun: undefined })
+
+      yield* TestClock.adjust("3 seconds")
+      yield* handle.resume
+      // t = 8 s: the due time has not passed: it is kept
+      assert.deepStrictEqual(view(yield* handle.status), afterFirst)
+
+      yield* TestClock.adjust("4 seconds")
+      // t = 12 s: run 2 in flight
+      const second = view(yield* handle.status)
+      assert.deepStrictEqual(
+        {
+          state: second.state,
+          inFlight: second.inFlight,
+          runs: second.runs,
+          lastStart: second.lastStart,
+          lastEnd: second.lastEnd,
+          nextRun: second.nextRun
+        },
+        { state: "running", inFlight: true, runs: 1, lastStart: 12_000, lastEnd: 2_000, nextRun: undefined }
+      )
+
+      yield* TestClock.adjust("1 second")
+      const stop = yield* Effect.forkChild(handle.stop())
+      yield* TestClock.adjust("0 millis")
+      // t = 13 s: stopping, the in-flight run has its grace
+      const stopping = view(yield* handle.status)
+      assert.deepStrictEqual(
+        { state: stopping.state, inFlight: stopping.inFlight, runs: stopping.runs, nextRun: stopping.nextRun },
+        { state: "stopping", inFlight: true, runs: 1, nextRun: undefined }
+      )
+
+      yield* TestClock.adjust("1 second")
+      // t = 14 s: run 2 finished within the grace
+      assert.strictEqual(yield* Fiber.join(stop), "finished")
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        state: "stopped",
+        runs: 2,
+        lastStart: 12_000,
+        lastEnd: 14_000,
+        lastDuration: 2_000
+      })
+      yield* TestClock.adjust("30 seconds")
+      assert.strictEqual((yield* handle.status).runs, 2)
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("paused during a run: the run goes on, then no next run; resume after the due time does not catch up", () =>
+    Effect.gen(function*() {
+      const name = "st-pause-in-flight"
+      const handle = yield* Repeater.fork(Effect.sleep("4 seconds"), { name, every: "10 seconds" })
+      yield* TestClock.adjust("1 second")
+      yield* handle.pause
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        state: "paused",
+        inFlight: true,
+        lastStart: 0
+      })
+      yield* TestClock.adjust("3 seconds")
+      // t = 4 s: the run ended while paused
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        state: "paused",
+        runs: 1,
+        lastStart: 0,
+        lastEnd: 4_000,
+        lastDuration: 4_000
+      })
+      yield* TestClock.adjust("26 seconds")
+      // t = 30 s: the run due at 14 s was dropped; delay mode waits one period from the resume
+      yield* handle.resume
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        runs: 1,
+        lastStart: 0,
+        lastEnd: 4_000,
+        lastDuration: 4_000,
+        nextRun: 40_000
+      })
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("runNow while paused runs once and stays paused", () =>
+    Effect.gen(function*() {
+      const name = "st-run-now-paused"
+      const handle = yield* Repeater.fork(
+        Effect.sleep("1 second"),
+        { name, every: "10 seconds", initialDelay: "5 seconds" }
+      )
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(view(yield* handle.status), { ...fresh(name), nextRun: 5_000 })
+      yield* handle.pause
+      yield* TestClock.adjust("7 seconds")
+      yield* handle.runNow
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        state: "paused",
+        inFlight: true,
+        lastStart: 7_000
+      })
+      yield* TestClock.adjust("1 second")
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        state: "paused",
+        runs: 1,
+        lastStart: 7_000,
+        lastEnd: 8_000,
+        lastDuration: 1_000
+      })
+      yield* TestClock.adjust("30 seconds")
+      assert.strictEqual((yield* handle.status).runs, 1)
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("failures, runs (failed ones included) and lastFailure as the pretty Cause of the last failure", () =>
+    Effect.gen(function*() {
+      const causes = yield* subscribeFailures
+      const name = "st-failures"
+      let run = 0
+      const task = Effect.suspend(() => {
+        run++
+        return run === 1 ?
+          Effect.andThen(Effect.sleep("1 second"), Effect.fail(new Boom({ message: "disk full" }))) :
+          run === 2 ?
+          Effect.andThen(Effect.sleep("2 seconds"), Effect.die(new Error("null pointer"))) :
+          Effect.void
+      })
+      const handle = yield* Repeater.fork(task, { name, every: "10 seconds" })
+      yield* TestClock.adjust("1 second")
+      // t = 1 s: run 1 failed
+      assert.strictEqual(causes.length, 1)
+      const first = Cause.pretty(causes[0])
+      assert.include(first, "disk full")
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        runs: 1,
+        failures: 1,
+        lastStart: 0,
+        lastEnd: 1_000,
+        lastDuration: 1_000,
+        lastFailure: first,
+        nextRun: 11_000
+      })
+      yield* TestClock.adjust("12 seconds")
+      // t = 13 s: run 2 died at 13 s
+      assert.strictEqual(causes.length, 2)
+      const second = Cause.pretty(causes[1])
+      assert.include(second, "null pointer")
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        runs: 2,
+        failures: 2,
+        lastStart: 11_000,
+        lastEnd: 13_000,
+        lastDuration: 2_000,
+        lastFailure: second,
+        nextRun: 23_000
+      })
+      yield* TestClock.adjust("10 seconds")
+      // t = 23 s: run 3 succeeded at once; lastFailure stays the last failure
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        runs: 3,
+        failures: 2,
+        lastStart: 23_000,
+        lastEnd: 23_000,
+        lastDuration: 0,
+        lastFailure: second,
+        nextRun: 33_000
+      })
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("skippedTicks and nextRun in rate mode", () =>
+    Effect.gen(function*() {
+      const name = "st-rate"
+      let run = 0
+      const task = Effect.suspend(() => {
+        run++
+        return run === 1 ? Effect.sleep("3 seconds") : run === 2 ? Effect.sleep("25 seconds") : Effect.void
+      })
+      const handle = yield* Repeater.fork(task, { name, every: "10 seconds", mode: "rate" })
+      yield* TestClock.adjust("3 seconds")
+      // t = 3 s: the next run is on the grid, not 10 s after the end
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        runs: 1,
+        lastStart: 0,
+        lastEnd: 3_000,
+        lastDuration: 3_000,
+        nextRun: 10_000
+      })
+      yield* TestClock.adjust("20 seconds")
+      // t = 23 s: run 2 (10–35 s) in flight
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        state: "running",
+        inFlight: true,
+        runs: 1,
+        lastStart: 10_000,
+        lastEnd: 3_000,
+        lastDuration: 3_000
+      })
+      yield* TestClock.adjust("12 seconds")
+      // t = 35 s: ticks 20 s skipped, tick 30 s ran at once at 35 s (instant), next on the grid at 40 s
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        runs: 3,
+        skippedTicks: 1,
+        lastStart: 35_000,
+        lastEnd: 35_000,
+        lastDuration: 0,
+        nextRun: 40_000
+      })
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("nextRun of a cron repeater is its first match after the start", () =>
+    Effect.gen(function*() {
+      const name = "st-cron"
+      const start = Date.parse("2024-03-10T10:07:30Z")
+      yield* TestClock.setTime(start)
+      const handle = yield* Repeater.fork(Effect.void, { name, cron: "*/15 * * * *", timeZone: "UTC" })
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        nextRun: Date.parse("2024-03-10T10:15:00Z")
+      })
+      yield* TestClock.adjust("7 minutes")
+      yield* TestClock.adjust("30 seconds")
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        runs: 1,
+        lastStart: Date.parse("2024-03-10T10:15:00Z"),
+        lastEnd: Date.parse("2024-03-10T10:15:00Z"),
+        lastDuration: 0,
+        nextRun: Date.parse("2024-03-10T10:30:00Z")
+      })
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("nextRun of a schedule repeater comes from stepping the schedule after a run", () =>
+    Effect.gen(function*() {
+      const name = "st-schedule"
+      const handle = yield* Repeater.fork(Effect.sleep("1 second"), { name, schedule: Schedule.spaced("10 seconds") })
+      yield* TestClock.adjust("1 second")
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        runs: 1,
+        lastStart: 0,
+        lastEnd: 1_000,
+        lastDuration: 1_000,
+        nextRun: 11_000
+      })
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("completed after maxRepetitions: state completed, no next run, gone from list", () =>
+    Effect.gen(function*() {
+      const name = "st-completed"
+      const handle = yield* Repeater.fork(Effect.sleep("1 second"), { name, every: "10 seconds", maxRepetitions: 2 })
+      yield* TestClock.adjust("5 seconds")
+      assert.deepStrictEqual((yield* Repeater.list).map(view), [
+        { ...fresh(name), runs: 1, lastStart: 0, lastEnd: 1_000, lastDuration: 1_000, nextRun: 11_000 }
+      ])
+      yield* TestClock.adjust("7 seconds")
+      // t = 12 s: run 2 (11–12 s) was the last one
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        state: "completed",
+        runs: 2,
+        lastStart: 11_000,
+        lastEnd: 12_000,
+        lastDuration: 1_000
+      })
+      assert.deepStrictEqual(yield* Repeater.list, [])
+      const missing = yield* Effect.flip(Repeater.get(name))
+      assert.strictEqual(missing._tag, "RepeaterNotFoundError")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("failed with onError: stop: state failed with the failure counted and shown", () =>
+    Effect.gen(function*() {
+      const causes = yield* subscribeFailures
+      const name = "st-failed"
+      const handle = yield* Repeater.fork(
+        Effect.andThen(Effect.sleep("1 second"), Effect.fail(new Boom({ message: "fatal" }))),
+        { name, every: "10 seconds", onError: "stop" }
+      )
+      yield* TestClock.adjust("20 seconds")
+      assert.strictEqual(causes.length, 1)
+      assert.deepStrictEqual(view(yield* handle.status), {
+        ...fresh(name),
+        state: "failed",
+        runs: 1,
+        failures: 1,
+        lastStart: 0,
+        lastEnd: 1_000,
+        lastDuration: 1_000,
+        lastFailure: Cause.pretty(causes[0])
+      })
+      assert.include(Option.getOrThrow((yield* handle.status).lastFailure), "fatal")
+      assert.deepStrictEqual(yield* Repeater.list, [])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("an interrupted run is neither a run nor a failure", () =>
+    Effect.gen(function*() {
+      const name = "st-interrupted"
+      const handle = yield* Repeater.fork(Effect.never, { name, every: "10 seconds" })
+      yield* TestClock.adjust("2 seconds")
+      const stop = yield* Effect.forkChild(handle.stop({ grace: "1 second" }))
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual(yield* Fiber.join(stop), "interrupted")
+      const status = yield* handle.status
+      assert.deepStrictEqual(
+        { state: status.state, inFlight: status.inFlight, runs: status.runs, failures: status.failures },
+        { state: "stopped", inFlight: false, runs: 0, failures: 0 }
+      )
+      assert.isTrue(Option.isNone(status.lastFailure))
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("Repeater.list and Repeater.get show every live repeater's status", () =>
+    Effect.gen(function*() {
+      const a = yield* Repeater.fork(Effect.sleep("1 second"), { name: "st-list-a", every: "10 seconds" })
+      const b = yield* Repeater.fork(Effect.void, { name: "st-list-b", every: "4 seconds", initialDelay: "3 seconds" })
+      yield* TestClock.adjust("5 seconds")
+      yield* b.pause
+      const expectedA: StatusView = {
+        ...fresh("st-list-a"),
+        runs: 1,
+        lastStart: 0,
+        lastEnd: 1_000,
+        lastDuration: 1_000,
+        nextRun: 11_000
+      }
+      const expectedB: StatusView = {
+        ...fresh("st-list-b"),
+        state: "paused",
+        runs: 1,
+        lastStart: 3_000,
+        lastEnd: 3_000,
+        lastDuration: 0
+      }
+      const listed = (yield* Repeater.list).map(view).sort((x, y) => x.name.localeCompare(y.name))
+      assert.deepStrictEqual(listed, [expectedA, expectedB])
+      assert.deepStrictEqual(view(yield* a.status), expectedA)
+      assert.deepStrictEqual(view(yield* (yield* Repeater.get("st-list-b")).status), expectedB)
+      assert.strictEqual(yield* a.stop(), "idle")
+      assert.deepStrictEqual((yield* Repeater.list).map(view), [expectedB])
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+describe("lastDuration", () => {
+  it.effect("keeps the previous run's duration while the next run is in flight", () =>
+    Effect.gen(function*() {
+      const durations = [2_000, 5_000]
+      let index = 0
+      const task = Effect.suspend(() => Effect.sleep(Duration.millis(durations[index++] ?? 0)))
+      const handle = yield* Repeater.fork(task, { name: "durations", every: "10 seconds" })
+      // run 1: 0 → 2 s; run 2 starts at 12 s and lasts 5 s
+      yield* TestClock.adjust("13 seconds")
+      const during = view(yield* handle.status)
+      assert.strictEqual(during.state, "running")
+      assert.strictEqual(during.lastStart, 12_000)
+      assert.strictEqual(during.lastEnd, 2_000)
+      assert.strictEqual(during.lastDuration, 2_000)
+      yield* TestClock.adjust("4 seconds")
+      const after = view(yield* handle.status)
+      assert.strictEqual(after.lastEnd, 17_000)
+      assert.strictEqual(after.lastDuration, 5_000)
+    }).pipe(Effect.provide(Repeater.layer)))
+})

@@ -1,0 +1,32 @@
+import { Repeater } from "@effect-repeater/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Duration, Effect, Option, Schedule } from "effect"
+import { TestClock } from "effect/testing"
+
+/** Past `Date`'s range: 8.64e15 ms from the epoch. */
+const pastDateRange = Duration.millis(9e15)
+
+describe("delays past what can be represented", () => {
+  for (
+    const [label, schedule] of [
+      ["Schedule.spaced(Duration.infinity)", Schedule.spaced(Duration.infinity)],
+      ["a delay past Date's range", Schedule.spaced(pastDateRange)]
+    ] as const
+  ) {
+    it.effect(`${label}: the repeater runs once, completes with no next run, and status and list stay total`, () =>
+      Effect.gen(function*() {
+        const normal = yield* Repeater.fork(Effect.void, { name: "normal", every: "1 second" })
+        const never = yield* Repeater.fork(Effect.void, { name: "never", schedule })
+        yield* TestClock.adjust("1 second")
+        const status = yield* never.status
+        assert.strictEqual(status.runs, 1)
+        assert.strictEqual(status.state, "completed")
+        assert.isTrue(Option.isNone(status.nextRun))
+        // a completed repeater leaves the list; the other one is still listed with its next run
+        const list = yield* Repeater.list
+        assert.deepStrictEqual(list.map((entry) => entry.name), ["normal"])
+        assert.isTrue(Option.isSome(list[0].nextRun))
+        assert.isTrue(Option.isSome((yield* normal.status).nextRun))
+      }).pipe(Effect.provide(Repeater.layer)))
+  }
+})

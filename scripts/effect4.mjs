@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// The check of the Effect 4 line (effect4/): with Node 22 first on PATH (scripts/node22.mjs installs it from the npm
+// registry when this Node is older), its own install (frozen lockfile) and its check: typecheck, tests, the twin
+// check of the two lines' core tests, and the packing check.
+//
+//   node scripts/effect4.mjs [pnpm script of effect4/, default "check"]
+import { execFileSync } from "node:child_process"
+import { delimiter, dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..")
+const workspace = join(root, "effect4")
+const started = Date.now()
+const node = execFileSync(process.execPath, [join(root, "scripts", "node22.mjs")], {
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "inherit"]
+}).trim()
+const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ""}` }
+// pnpm's own settings of the Effect 3 workspace, passed down to scripts, must not leak into the other workspace
+for (const key of Object.keys(env)) if (key.startsWith("npm_") || key.startsWith("PNPM_")) delete env[key]
+const pnpm = (...args) => execFileSync("npx", ["-y", "pnpm@10", ...args], { cwd: workspace, env, stdio: "inherit" })
+
+console.log(`Effect 4 line: Node ${execFileSync(node, ["--version"], { encoding: "utf8" }).trim()} (${node})`)
+pnpm("install", "--frozen-lockfile", "--filter", ".", "--filter", "./packages/**")
+pnpm("run", process.argv[2] ?? "check")
+console.log(`Effect 4 line: checked in ${((Date.now() - started) / 1000).toFixed(1)} s`)

@@ -31,7 +31,8 @@ const find = () => {
   execFileSync(
     "npm",
     ["install", "--prefix", cache, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", SPEC],
-    { stdio: ["ignore", "inherit", "inherit"] }
+    // (npm's report goes to stderr: this script's stdout is the path alone)
+    { stdio: ["ignore", 2, "inherit"] }
   )
   if (!existsSync(cached)) throw new Error(`npm install ${SPEC} did not leave a binary at ${cached}`)
   const version = versionOf(cached)

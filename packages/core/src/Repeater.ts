@@ -32,7 +32,10 @@ import type { RepeaterHandle, RepeaterStatus } from "./RepeaterHandle.js"
  * type error; untyped callers get a `RepeaterConfigError` for it.
  *
  * Every option is checked when the repeater is started: a wrong value fails
- * with a `RepeaterConfigError` that names the option and the value.
+ * with a `RepeaterConfigError` that names the option and the value, and so do
+ * an unknown key (with the nearest known name) and options that are not an
+ * object. Durations follow `OptionCheck`: at least 1 millisecond (0 where
+ * allowed), however they are written.
  *
  * `E` is the error of the repeated effect: `retry` receives `E` or a
  * `RepeaterTimeoutError`.
@@ -156,7 +159,8 @@ export interface CommonOptions<E = never> {
 }
 
 /**
- * Settings of a `Repeater` service.
+ * Settings of a `Repeater` service. An unknown key, or settings that are not
+ * an object, fail with a `RepeaterConfigError` naming it.
  *
  * @since 0.1.0
  * @category models
@@ -166,7 +170,8 @@ export interface RepeaterSettings {
   readonly defaultGrace?: Duration.DurationInput | undefined
   /**
    * How many events a slow `events` subscriber may fall behind before the
-   * oldest are dropped for it. Default: 4096.
+   * oldest are dropped for it: a whole number from 1 to 65536. Default: 4096.
+   * The buffer is made when the first subscriber subscribes.
    */
   readonly eventBufferSize?: number | undefined
 }

@@ -28,6 +28,7 @@ import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./int
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
 import { makeEventHub, queueSubscriber, readableSubscriber } from "./internal/eventHub.js"
 import { statusToJson } from "./internal/json.js"
+import { malformedPathMiddleware } from "./internal/malformedPath.js"
 import {
   checkKeys,
   decodeCountSetting,
@@ -539,7 +540,8 @@ export const layer = (
     return Effect.succeed(
       HttpApiBuilder.api(RepeaterAdminApi).pipe(
         Layer.provide(HttpApiBuilder.group(RepeaterAdminApi, "repeaters", handlersWith(pick(handlersKeys)))),
-        Layer.provide(layerAuthorization(pick(authorizationKeys)))
+        Layer.provide(layerAuthorization(pick(authorizationKeys))),
+        Layer.provide(HttpApiBuilder.middleware(malformedPathMiddleware))
       )
     )
   }))

@@ -17,6 +17,7 @@ import type * as Layer from "effect/Layer"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
+import * as internalConfig from "./internal/config.js"
 import * as internal from "./internal/service.js"
 import type { RepeaterConfigError, RepeaterNotFoundError, RepeaterTimeoutError } from "./RepeaterError.js"
 import type { RepeaterEvent } from "./RepeaterEvent.js"
@@ -464,3 +465,23 @@ export const events: Stream.Stream<RepeaterEvent, never, Repeater> = internal.ev
  * @category validation
  */
 export const validate: <E>(options: RepeaterOptions<E>) => Effect.Effect<void, RepeaterConfigError> = internal.validate
+
+/**
+ * Every key the options of a repeater may have (`RepeaterOptions`): any other
+ * fails with a `RepeaterConfigError` naming the nearest of these. For
+ * libraries that add options of their own and check the whole object with
+ * `OptionCheck.checkKeys`.
+ *
+ * @example
+ * ```ts
+ * import { OptionCheck, Repeater } from "@effect-repeater/core"
+ *
+ * const known = [...Repeater.optionKeys, "shardGroup"]
+ * OptionCheck.checkKeys({ name: "a", every: "1 hour", shardGrup: "x" }, { known, of: "myLayer" })
+ * // { field: "shardGrup", value: "x", reason: 'is not an option of myLayer: did you mean "shardGroup"?' }
+ * ```
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const optionKeys: ReadonlyArray<keyof RepeaterOptions<unknown>> = internalConfig.repeaterOptionKeys

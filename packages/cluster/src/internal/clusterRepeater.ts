@@ -1,4 +1,5 @@
 import { Repeater } from "@effect-repeater/core"
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
 import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import * as RunPolicy from "@effect-repeater/core/RunPolicy"
@@ -42,7 +43,25 @@ export type ClusterOptions<E> = RepeaterOptions<E> & {
 
 const defaultHolder = (): string => `${hostname()}:${process.pid}`
 
+const clusterKeys = ["missed", "shardGroup", "holder"] as const
+
+const optionKeys: ReadonlyArray<string> = [...Repeater.optionKeys, ...clusterKeys]
+
+/** The options core checks: those of `Repeater.fork`, without the ones the cluster adds. */
+const coreOptions = <E>(options: ClusterOptions<E>): RepeaterOptions<E> => {
+  const { holder: _holder, missed: _missed, shardGroup: _shardGroup, ...core } = options
+  return core
+}
+
 const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, ClusterRepeaterConfigError> => {
+  const given: unknown = options
+  const keys = OptionCheck.checkKeys(given, { known: optionKeys, of: "ClusterRepeater.layer" })
+  if (keys !== undefined) {
+    const name: unknown = typeof given === "object" && given !== null && "name" in given ? given.name : undefined
+    return Effect.fail(
+      new ClusterRepeaterConfigError({ repeater: typeof name === "string" ? name : undefined, ...keys })
+    )
+  }
   const fail = (field: string, value: unknown, reason: string) =>
     Effect.fail(new ClusterRepeaterConfigError({ repeater: options.name, field, value, reason }))
   if (options.missed !== undefined && options.missed !== "skip" && options.missed !== "runOnce") {
@@ -112,7 +131,7 @@ const layerWith = <A, E, R>(
 > =>
   Layer.scopedDiscard(Effect.gen(function*() {
     yield* validateCluster(options)
-    yield* Repeater.validate<E>(options)
+    yield* Repeater.validate<E>(coreOptions(options))
     const name = options.name
     const holder = options.holder ?? defaultHolder()
     const timing = timingOf(options)
@@ -321,7 +340,7 @@ const hold = <A, E, R>(
     const handle = yield* service.fork(
       task,
       {
-        ...options,
+        ...coreOptions(options),
         retry: undefined,
         timeout: undefined,
         maxRepetitions: remaining,

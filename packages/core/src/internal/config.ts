@@ -133,7 +133,7 @@ interface UncheckedOptions<E> extends Omit<RepeaterOptions<E>, "every" | "mode" 
  *
  * @internal
  */
-export const repeaterOptionKeys: ReadonlyArray<string> = [
+export const repeaterOptionKeys: ReadonlyArray<keyof UncheckedOptions<unknown>> = [
   "name",
   "every",
   "mode",
@@ -148,7 +148,7 @@ export const repeaterOptionKeys: ReadonlyArray<string> = [
   "timeout",
   "jitter",
   "grace"
-] satisfies ReadonlyArray<keyof UncheckedOptions<unknown>>
+]
 
 /**
  * Validates the options of one repeater. Every error names the option and the

@@ -311,7 +311,11 @@ export const make = <I extends Schema.TaggedRequest.All>(
       concurrency: 1,
       timeToLive: idleThreadCheck,
       timeToLiveStrategy: "usage"
-    })
+    }).pipe(
+      // the check of idle threads runs in real time, whatever the clock of the program: threads are real
+      // (and a TestClock moved by a year would wake it 52,560 times)
+      Effect.withClock(Clock.make())
+    )
     made.pool = backing
 
     const crashed = (slot: Slot) => slot.state.exitCode !== undefined || slot.state.error !== undefined

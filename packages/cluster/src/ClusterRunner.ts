@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
 import * as RunnerAddress from "@effect/cluster/RunnerAddress"
 import type { Runners } from "@effect/cluster/Runners"
 import type { Sharding } from "@effect/cluster/Sharding"
@@ -19,6 +20,7 @@ import * as Cause from "effect/Cause"
 import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
@@ -141,11 +143,56 @@ const decodeTiming = (
   value: Duration.DurationInput | undefined
 ): Effect.Effect<Duration.Duration, ClusterRepeaterConfigError> => {
   if (value === undefined) return Effect.succeed(fastTakeover[field])
-  const decoded = Duration.decodeUnknown(value)
-  if (Option.isNone(decoded) || !Duration.isFinite(decoded.value) || Duration.toMillis(decoded.value) <= 0) {
-    return Effect.fail(invalid(`timings.${field}`, value, "is not valid: it must be a positive, finite duration"))
-  }
-  return Effect.succeed(decoded.value)
+  return Either.match(OptionCheck.decodeDuration(value), {
+    onLeft: (problem) => Effect.fail(invalid(`timings.${field}`, value, problem.reason)),
+    onRight: Effect.succeed
+  })
+}
+
+const runnerKeys: ReadonlyArray<keyof ClusterRunnerOptions> = [
+  "storage",
+  "port",
+  "host",
+  "listenHost",
+  "shardsPerGroup",
+  "timings",
+  "shardingConfig"
+]
+
+const timingKeys: ReadonlyArray<keyof ClusterTimings> = [
+  "lockRefresh",
+  "lockExpiration",
+  "refreshAssignments",
+  "healthCheck",
+  "messagePoll"
+]
+
+const shardingConfigKeys: ReadonlyArray<string> = Object.keys(ShardingConfig.defaults)
+
+/** The options, their `timings` and `shardingConfig`: objects with known keys only. */
+const checkRunnerKeys = (options: unknown): ClusterRepeaterConfigError | undefined => {
+  const problem = OptionCheck.checkKeys(options, { known: runnerKeys, of: "ClusterRunner.layer" }) ??
+    (typeof options === "object" && options !== null ?
+      ("timings" in options ?
+        OptionCheck.checkKeys(options.timings, {
+          known: timingKeys,
+          of: "ClusterRunner.layer's timings",
+          field: "timings",
+          prefix: "timings.",
+          optional: true
+        }) :
+        undefined) ??
+        ("shardingConfig" in options ?
+          OptionCheck.checkKeys(options.shardingConfig, {
+            known: shardingConfigKeys,
+            of: "@effect/cluster's ShardingConfig",
+            field: "shardingConfig",
+            prefix: "shardingConfig.",
+            optional: true
+          }) :
+          undefined) :
+      undefined)
+  return problem === undefined ? undefined : new ClusterRepeaterConfigError({ repeater: undefined, ...problem })
 }
 
 /**
@@ -159,6 +206,8 @@ export const shardingConfig = <E>(
   options: ClusterRunnerOptions<E>
 ): Effect.Effect<Partial<ShardingConfig.ShardingConfig["Type"]>, ClusterRepeaterConfigError> =>
   Effect.gen(function*() {
+    const keys = checkRunnerKeys(options)
+    if (keys !== undefined) return yield* Effect.fail(keys)
     const port: unknown = options.port
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
       return yield* Effect.fail(invalid("port", port, "is not a valid port: it must be a whole number from 1 to 65535"))
@@ -209,6 +258,23 @@ export const shardingConfig = <E>(
 
 const isObject = (value: unknown): value is object => typeof value === "object" && value !== null
 
+const pgKeyNames: ReadonlyArray<keyof PgStorageOptions> = [
+  "url",
+  "host",
+  "port",
+  "path",
+  "ssl",
+  "database",
+  "username",
+  "password",
+  "idleTimeout",
+  "connectTimeout",
+  "maxConnections",
+  "minConnections",
+  "connectionTTL",
+  "applicationName"
+]
+
 /**
  * The storage option, checked: SQLite's in-memory and temporary databases
  * (`":memory:"`, `""`) are private to one process, so every runner would be a
@@ -216,6 +282,17 @@ const isObject = (value: unknown): value is object => typeof value === "object" 
  */
 const validateStorage = <E>(storage: ClusterStorage<E>): Effect.Effect<void, ClusterRepeaterConfigError> => {
   const value: unknown = storage
+  const storageKeys = isObject(value) && Object.keys(value).length > 0 ?
+    OptionCheck.checkKeys(value, {
+      known: ["sqlite", "pg", "sql"],
+      of: "ClusterRunner.layer's storage",
+      field: "storage",
+      prefix: "storage."
+    }) :
+    undefined
+  if (storageKeys !== undefined) {
+    return Effect.fail(new ClusterRepeaterConfigError({ repeater: undefined, ...storageKeys }))
+  }
   if (!isObject(value) || !("sqlite" in value || "pg" in value || "sql" in value)) {
     return Effect.fail(invalid("storage", value, "is not valid: it must be { sqlite }, { pg } or { sql }"))
   }
@@ -230,8 +307,27 @@ const validateStorage = <E>(storage: ClusterStorage<E>): Effect.Effect<void, Clu
       )
     }
   }
+  if (Object.keys(value).length !== 1) {
+    return Effect.fail(invalid("storage", value, "is not valid: give exactly one of { sqlite }, { pg } and { sql }"))
+  }
   if ("pg" in value && !isObject(value.pg)) {
     return Effect.fail(invalid("storage.pg", value.pg, "is not valid: it must be a PgClient configuration"))
+  }
+  if ("pg" in value && isObject(value.pg)) {
+    const pg: Partial<Record<string, unknown>> = { ...value.pg }
+    const pgKeys = OptionCheck.checkKeys(pg, {
+      known: pgKeyNames,
+      of: "the { pg } storage",
+      field: "storage.pg",
+      prefix: "storage.pg."
+    })
+    if (pgKeys !== undefined) return Effect.fail(new ClusterRepeaterConfigError({ repeater: undefined, ...pgKeys }))
+    for (const field of ["idleTimeout", "connectTimeout", "connectionTTL"] as const) {
+      const given = pg[field]
+      if (given === undefined) continue
+      const decoded = OptionCheck.decodeDuration(given)
+      if (Either.isLeft(decoded)) return Effect.fail(invalid(`storage.pg.${field}`, given, decoded.left.reason))
+    }
   }
   if ("sql" in value && !Layer.isLayer(value.sql)) {
     return Effect.fail(invalid("storage.sql", value.sql, "is not valid: it must be a SqlClient Layer"))
@@ -313,7 +409,12 @@ export const layer = <E = never>(
   E | SqlError | ConfigError.ConfigError | SocketServer.SocketServerError | ClusterRepeaterConfigError
 > =>
   Layer.unwrapEffect(Effect.map(
-    Effect.zipRight(validateStorage(options.storage), shardingConfig(options)),
+    Effect.suspend(() => {
+      const keys = checkRunnerKeys(options)
+      return keys !== undefined
+        ? Effect.fail(keys)
+        : Effect.zipRight(validateStorage(options.storage), shardingConfig(options))
+    }),
     (config) =>
       NodeClusterSocket.layer({ storage: "sql", shardingConfig: config }).pipe(
         Layer.provide(prepareStorage(config)),

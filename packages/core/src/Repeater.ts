@@ -19,6 +19,7 @@ import type * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
+import * as internalConfig from "./internal/config.js"
 import * as runContext from "./internal/runContext.js"
 import * as internal from "./internal/service.js"
 import type { RepeaterConfigError, RepeaterNotFoundError, RepeaterTimeoutError } from "./RepeaterError.js"
@@ -35,7 +36,10 @@ import type { RepeaterHandle, RepeaterStatus } from "./RepeaterHandle.js"
  * type error; untyped callers get a `RepeaterConfigError` for it.
  *
  * Every option is checked when the repeater is started: a wrong value fails
- * with a `RepeaterConfigError` that names the option and the value.
+ * with a `RepeaterConfigError` that names the option and the value, and so do
+ * an unknown key (with the nearest known name) and options that are not an
+ * object. Durations follow `OptionCheck`: at least 1 millisecond (0 where
+ * allowed), however they are written.
  *
  * `E` is the error of the repeated effect: `retry` receives `E` or a
  * `RepeaterTimeoutError`.
@@ -159,7 +163,8 @@ export interface CommonOptions<E = never> {
 }
 
 /**
- * Settings of a `Repeater` service.
+ * Settings of a `Repeater` service. An unknown key, or settings that are not
+ * an object, fail with a `RepeaterConfigError` naming it.
  *
  * @since 0.1.0
  * @category models
@@ -169,7 +174,8 @@ export interface RepeaterSettings {
   readonly defaultGrace?: Duration.DurationInput | undefined
   /**
    * How many events a slow `events` subscriber may fall behind before the
-   * oldest are dropped for it. Default: 4096.
+   * oldest are dropped for it: a whole number from 1 to 65536. Default: 4096.
+   * The buffer is made when the first subscriber subscribes.
    */
   readonly eventBufferSize?: number | undefined
 }
@@ -487,3 +493,23 @@ export const currentTick: Effect.Effect<Option.Option<DateTime.Utc>> = runContex
  * @category validation
  */
 export const validate: <E>(options: RepeaterOptions<E>) => Effect.Effect<void, RepeaterConfigError> = internal.validate
+
+/**
+ * Every key the options of a repeater may have (`RepeaterOptions`): any other
+ * fails with a `RepeaterConfigError` naming the nearest of these. For
+ * libraries that add options of their own and check the whole object with
+ * `OptionCheck.checkKeys`.
+ *
+ * @example
+ * ```ts
+ * import { OptionCheck, Repeater } from "@effect-repeater/core"
+ *
+ * const known = [...Repeater.optionKeys, "shardGroup"]
+ * OptionCheck.checkKeys({ name: "a", every: "1 hour", shardGrup: "x" }, { known, of: "myLayer" })
+ * // { field: "shardGrup", value: "x", reason: 'is not an option of myLayer: did you mean "shardGroup"?' }
+ * ```
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const optionKeys: ReadonlyArray<keyof RepeaterOptions<unknown>> = internalConfig.repeaterOptionKeys

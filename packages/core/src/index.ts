@@ -51,3 +51,11 @@ export * as LongWait from "./LongWait.js"
  * @since 0.1.0
  */
 export * as CronMatches from "./CronMatches.js"
+
+/**
+ * The rules every package applies to its options: known keys, and one range
+ * for durations however they are written.
+ *
+ * @since 0.1.0
+ */
+export * as OptionCheck from "./OptionCheck.js"

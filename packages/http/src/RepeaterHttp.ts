@@ -28,6 +28,7 @@ import { Readable } from "node:stream"
 import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
 import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
 import { makeEventHub, queueSubscriber, readableSubscriber } from "./internal/eventHub.js"
+import { malformedPathMiddleware } from "./internal/malformedPath.js"
 import {
   checkKeys,
   decodeCountSetting,
@@ -585,7 +586,8 @@ export const layer = (
     return Effect.succeed(
       HttpApiBuilder.api(RepeaterAdminApi).pipe(
         Layer.provide(HttpApiBuilder.group(RepeaterAdminApi, "repeaters", handlersWith(pick(handlersKeys)))),
-        Layer.provide(layerAuthorization(pick(authorizationKeys)))
+        Layer.provide(layerAuthorization(pick(authorizationKeys))),
+        Layer.provide(HttpApiBuilder.middleware(malformedPathMiddleware))
       )
     )
   }))

@@ -12,6 +12,12 @@ import type * as Layer from "effect/Layer"
 import * as internal from "./internal/runMain.js"
 
 /**
+ * The options of `runMain`, checked before anything starts by the rules of
+ * core's `OptionCheck`: options that are not an object, an unknown key (with
+ * the nearest known name), a wrong value (a `shutdownTimeout` below 1
+ * millisecond, however written) fail the program with a
+ * `NodeRepeaterConfigError` naming it.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -33,7 +33,10 @@ import type {
 
 /**
  * The options of a pool. They are checked when the pool is made: a wrong value
- * fails with a `WorkerPoolConfigError` that names the option and the value.
+ * fails with a `WorkerPoolConfigError` that names the option and the value, and
+ * so do an unknown key (with the nearest known name) and options that are not
+ * an object. Durations follow core's `OptionCheck`: at least 1 millisecond,
+ * however they are written.
  *
  * @since 0.1.0
  * @category models
@@ -46,7 +49,12 @@ export interface WorkerPoolOptions {
    * file is loaded as it is.
    */
   readonly path: string | URL
-  /** How many threads, each serving one call at a time. Default: 1. */
+  /**
+   * How many threads at most, each serving one call at a time: a whole number
+   * from 1 to 256. Default: 1. Threads start on demand, when a call finds none
+   * free, so a pool never runs more threads than its calls in flight need; every
+   * 10 minutes it stops the threads it does not need at that moment.
+   */
   readonly size?: number | undefined
   /**
    * Longest duration of a call, from the moment a thread has the request
@@ -126,11 +134,10 @@ export interface WorkerPool<I extends Schema.TaggedRequest.All> {
 // -----------------------------------------------------------------------------
 
 /**
- * Makes a pool in the current Scope. Its threads start at once, in the
- * background: each thread that cannot start fails one call with a
- * `WorkerStartError` (a pool of `size` n whose threads all fail to start fails
- * the next n calls), and a call that finds no failed start waiting starts the
- * missing threads again. Closing the Scope waits for the calls in flight (one
+ * Makes a pool in the current Scope. No thread starts until a call needs one:
+ * a call that finds no free thread starts one (up to `size`), and a thread that
+ * cannot start fails that call with a `WorkerStartError`; the next call tries
+ * again. Closing the Scope waits for the calls in flight (one
  * that never ends holds it for ever: give runaway calls a `timeout`), then
  * stops every thread.
  *

@@ -1,4 +1,5 @@
 import { Repeater } from "@effect-repeater/core"
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
 import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import * as RepeaterTiming from "@effect-repeater/core/RepeaterTiming"
@@ -31,7 +32,25 @@ export type ClusterOptions<E> = RepeaterOptions<E> & {
 
 const defaultHolder = (): string => `${hostname()}:${process.pid}`
 
+const clusterKeys = ["missed", "shardGroup", "holder"] as const
+
+const optionKeys: ReadonlyArray<string> = [...Repeater.optionKeys, ...clusterKeys]
+
+/** The options core checks: those of `Repeater.fork`, without the ones the cluster adds. */
+const coreOptions = <E>(options: ClusterOptions<E>): RepeaterOptions<E> => {
+  const { holder: _holder, missed: _missed, shardGroup: _shardGroup, ...core } = options
+  return core
+}
+
 const validateCluster = <E>(options: ClusterOptions<E>): Effect.Effect<void, ClusterRepeaterConfigError> => {
+  const given: unknown = options
+  const keys = OptionCheck.checkKeys(given, { known: optionKeys, of: "ClusterRepeater.layer" })
+  if (keys !== undefined) {
+    const name: unknown = typeof given === "object" && given !== null && "name" in given ? given.name : undefined
+    return Effect.fail(
+      new ClusterRepeaterConfigError({ repeater: typeof name === "string" ? name : undefined, ...keys })
+    )
+  }
   const fail = (field: string, value: unknown, reason: string) =>
     Effect.fail(new ClusterRepeaterConfigError({ repeater: options.name, field, value, reason }))
   if (options.missed !== undefined && options.missed !== "skip" && options.missed !== "runOnce") {
@@ -92,9 +111,9 @@ const layerWith = <A, E, R>(
   Layer.scopedDiscard(Effect.gen(function*() {
     yield* validateCluster(options)
     // core's reading of the options: its checks, and when the repeater runs
-    const timing = yield* RepeaterTiming.decode<E>(options)
+    const timing = yield* RepeaterTiming.decode<E>(coreOptions(options))
     // each run with core's run policy: its timeout (of any length) and retries, each attempt in a Scope of its own
-    const runPolicy = yield* RunPolicy.decode<E>(options)
+    const runPolicy = yield* RunPolicy.decode<E>(coreOptions(options))
     const name = options.name
     const holder = options.holder ?? defaultHolder()
     const policy: MissedPolicy = options.missed ?? "runOnce"
@@ -273,7 +292,7 @@ const hold = <A, E, R>(
     const handle = yield* service.fork(
       task,
       {
-        ...options,
+        ...coreOptions(options),
         retry: undefined,
         timeout: undefined,
         maxRepetitions: remaining,

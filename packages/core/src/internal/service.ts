@@ -22,6 +22,7 @@ import type { RepeaterEvent } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterStatus } from "../RepeaterHandle.js"
 import { validate as validateOptions, validateGrace } from "./config.js"
 import { Dispatcher } from "./dispatcher.js"
+import { checkKeys } from "./optionCheck.js"
 import { type ManagedRepeater, type Owner, RepeaterImpl, type ScopeCell } from "./repeater.js"
 import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
 
@@ -62,8 +63,10 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
     const runtime = yield* Effect.interruptible(Effect.runtime<never>())
     const clock = yield* Effect.clock
     // `None` marks the end: each subscriber ends after reading every event published before it
-    // (shutting the PubSub down would throw away what a subscriber has not read yet).
-    const pubsub = yield* PubSub.sliding<Option.Option<RepeaterEvent>>(settings.eventBufferSize)
+    // (shutting the PubSub down would throw away what a subscriber has not read yet). Made by the
+    // first subscriber: events are only published while someone subscribes, and a sliding PubSub
+    // allocates its whole buffer at once.
+    let pubsub: PubSub.PubSub<Option.Option<RepeaterEvent>> | undefined
     const repeaters = new Map<string, ManagedRepeater>()
     let subscribers = 0
     let sharedRuntime: Runtime.Runtime<never> | undefined
@@ -75,7 +78,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       runtime,
       hasSubscribers: () => subscribers > 0,
       publish: (event) => {
-        pubsub.unsafeOffer(Option.some(event))
+        pubsub?.unsafeOffer(Option.some(event))
       },
       release: (repeater) => {
         if (repeaters.get(repeater.name) === repeater) repeaters.delete(repeater.name)
@@ -148,7 +151,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       }).pipe(
         Effect.zipRight(Effect.sync(() => {
           dispatcher.close()
-          pubsub.unsafeOffer(Option.none())
+          pubsub?.unsafeOffer(Option.none())
         }))
       )
     )
@@ -242,6 +245,10 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
           Effect.sync(() => subscribers++),
           () => Effect.sync(() => subscribers--)
         )
+        if (pubsub === undefined) {
+          const made = yield* PubSub.sliding<Option.Option<RepeaterEvent>>(settings.eventBufferSize)
+          pubsub ??= made
+        }
         const subscription = yield* PubSub.subscribe(pubsub)
         return Stream.fromQueue(subscription).pipe(
           Stream.takeWhile(Option.isSome),
@@ -262,22 +269,46 @@ export const tag = Context.GenericTag<Repeater.Repeater>("@effect-repeater/core/
 
 const defaultSettings: ServiceSettings = { defaultGrace: Duration.seconds(30), eventBufferSize: 4096 }
 
-const validateSettings = (settings: RepeaterSettings): Effect.Effect<ServiceSettings, RepeaterConfigError> =>
+/**
+ * The largest `eventBufferSize`: a subscriber's buffer holds up to that many events.
+ *
+ * @internal
+ */
+export const MAX_EVENT_BUFFER_SIZE = 65536
+
+const settingKeys: ReadonlyArray<keyof RepeaterSettings> = ["defaultGrace", "eventBufferSize"]
+
+const validateSettings = (
+  settings: RepeaterSettings | undefined
+): Effect.Effect<ServiceSettings, RepeaterConfigError> =>
   Effect.suspend(() => {
+    const keys = checkKeys(settings, {
+      known: settingKeys,
+      of: "the Repeater service",
+      field: "settings",
+      optional: true
+    })
+    if (keys !== undefined) return Effect.fail(new RepeaterConfigError({ repeater: undefined, ...keys }))
+    if (settings === undefined) return Effect.succeed(defaultSettings)
     let defaultGrace = defaultSettings.defaultGrace
     if (settings.defaultGrace !== undefined) {
       const decoded = validateGrace(undefined, settings.defaultGrace, "defaultGrace")
       if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
       defaultGrace = decoded.right
     }
-    const eventBufferSize = settings.eventBufferSize ?? defaultSettings.eventBufferSize
-    if (!Number.isSafeInteger(eventBufferSize) || eventBufferSize < 1) {
+    const eventBufferSize: unknown = settings.eventBufferSize === undefined ?
+      defaultSettings.eventBufferSize :
+      settings.eventBufferSize
+    if (
+      typeof eventBufferSize !== "number" || !Number.isSafeInteger(eventBufferSize) || eventBufferSize < 1 ||
+      eventBufferSize > MAX_EVENT_BUFFER_SIZE
+    ) {
       return Effect.fail(
         new RepeaterConfigError({
           repeater: undefined,
           field: "eventBufferSize",
-          value: settings.eventBufferSize,
-          reason: "is not valid: it must be a whole number, 1 or more"
+          value: eventBufferSize,
+          reason: `is not valid: it must be a whole number from 1 to ${MAX_EVENT_BUFFER_SIZE}`
         })
       )
     }
@@ -286,7 +317,7 @@ const validateSettings = (settings: RepeaterSettings): Effect.Effect<ServiceSett
 
 /** @internal */
 export const make = (
-  settings: RepeaterSettings = {}
+  settings?: RepeaterSettings
 ): Effect.Effect<Repeater.Repeater, RepeaterConfigError, Scope.Scope> =>
   Effect.flatMap(validateSettings(settings), makeWith)
 

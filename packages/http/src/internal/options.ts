@@ -1,5 +1,6 @@
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
 import * as Duration from "effect/Duration"
-import * as Option from "effect/Option"
+import * as Either from "effect/Either"
 
 /**
  * What is wrong with one setting: its name, its value as given (formatted)
@@ -35,44 +36,9 @@ export const formatGiven = (value: unknown): string => {
   }
 }
 
-/** The edit distance of two strings (insertions, deletions, substitutions). */
-const distance = (a: string, b: string): number => {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)
-      )
-    }
-    previous = current
-  }
-  return previous[b.length]!
-}
-
 /**
- * The known name nearest to `key`, when it is near enough to be what was
- * meant (case aside, a third of its letters wrong at most).
- *
- * @internal
- */
-export const nearestName = (key: string, known: ReadonlyArray<string>): string | undefined => {
-  let best: string | undefined
-  let bestDistance = Infinity
-  for (const name of known) {
-    const d = distance(key.toLowerCase(), name.toLowerCase())
-    if (d < bestDistance) {
-      best = name
-      bestDistance = d
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined
-}
-
-/**
- * Checks that `options` is an object (or absent) whose keys are all known.
+ * Checks that `options` is an object (or absent) whose keys are all known, by
+ * the rule every package shares (`OptionCheck.checkKeys`).
  *
  * @internal
  */
@@ -81,32 +47,14 @@ export const checkKeys = (
   known: ReadonlyArray<string>,
   of: string
 ): SettingProblem | undefined => {
-  if (options === undefined) return undefined
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    return {
-      field: "options",
-      value: formatGiven(options),
-      reason: `the options of ${of} must be an object (or left out)`
-    }
-  }
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue
-    const nearest = nearestName(key, known)
-    return {
-      field: key,
-      value: formatGiven((options as Record<string, unknown>)[key]),
-      reason: `is not an option of ${of}: ${
-        nearest === undefined ? `the options are ${known.join(", ")}` : `did you mean "${nearest}"?`
-      }`
-    }
-  }
-  return undefined
+  const problem = OptionCheck.checkKeys(options, { known, of, optional: true })
+  return problem === undefined ? undefined : { ...problem, value: formatGiven(problem.value) }
 }
 
 /**
- * Decodes a duration setting strictly, with one range for every way to give
- * it (milliseconds, a string such as `"15 seconds"`, a `Duration`, `[seconds,
- * nanos]`, a bigint of nanoseconds): `undefined` when absent.
+ * Decodes a duration setting by the rule every package shares
+ * (`OptionCheck.decodeDuration`), within the setting's own range:
+ * `undefined` when absent.
  *
  * @internal
  */
@@ -118,8 +66,8 @@ export const decodeDurationSetting = (
   if (value === undefined) return { duration: undefined }
   const given = formatGiven(value)
   const between = `from ${Duration.format(range.min)} to ${Duration.format(range.max)}`
-  const decoded = typeof value === "number" && !Number.isFinite(value) ? Option.none() : Duration.decodeUnknown(value)
-  if (Option.isNone(decoded)) {
+  const decoded = OptionCheck.decodeDuration(value, { max: range.max })
+  if (Either.isLeft(decoded) && (decoded.left._tag === "Unreadable" || decoded.left._tag === "NotADuration")) {
     return {
       problem: {
         field,
@@ -128,13 +76,10 @@ export const decodeDurationSetting = (
       }
     }
   }
-  const negative = (typeof value === "number" && value < 0) || (typeof value === "bigint" && value < 0n) ||
-    (typeof value === "string" && /^\s*-/.test(value)) ||
-    (Array.isArray(value) && value.some((part) => typeof part === "number" && part < 0))
-  if (negative || Duration.lessThan(decoded.value, range.min) || Duration.greaterThan(decoded.value, range.max)) {
+  if (Either.isLeft(decoded) || Duration.lessThan(decoded.right, range.min)) {
     return { problem: { field, value: given, reason: `is out of range: it must be ${between}` } }
   }
-  return { duration: decoded.value }
+  return { duration: decoded.right }
 }
 
 /**

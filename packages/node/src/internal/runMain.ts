@@ -1,9 +1,11 @@
 import { Repeater } from "@effect-repeater/core"
 import * as LongWait from "@effect-repeater/core/LongWait"
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
 import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
-import { makeRunMain } from "@effect/platform/Runtime"
+import { makeRunMain, type Teardown } from "@effect/platform/Runtime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type * as Fiber from "effect/Fiber"
 import { constVoid } from "effect/Function"
 import * as Layer from "effect/Layer"
@@ -38,27 +40,67 @@ const isLayer = <ROut, E, R>(program: Effect.Effect<unknown, E, R> | Layer.Layer
   R
 > => Layer.isLayer(program)
 
+const optionKeys: ReadonlyArray<keyof NodeRepeater.RunMainOptions> = [
+  "repeater",
+  "shutdownTimeout",
+  "disableErrorReporting",
+  "disablePrettyLogger",
+  "teardown"
+]
+
+const configError = (problem: OptionCheck.OptionProblem) => new NodeRepeaterConfigError(problem)
+
+/** The options checked, or the first problem found. */
+const checkOptions = (
+  options: unknown
+): Either.Either<{ readonly shutdownTimeout: Option.Option<Duration.Duration> }, NodeRepeaterConfigError> => {
+  const keys = OptionCheck.checkKeys(options, { known: optionKeys, of: "NodeRepeater.runMain", optional: true })
+  if (keys !== undefined) return Either.left(configError(keys))
+  if (typeof options !== "object" || options === null) return Either.right({ shutdownTimeout: Option.none() })
+  const given: Partial<Record<string, unknown>> = { ...options }
+  for (const field of ["disableErrorReporting", "disablePrettyLogger"] as const) {
+    const value = given[field]
+    if (value !== undefined && typeof value !== "boolean") {
+      return Either.left(configError({ field, value, reason: "is not valid: it must be true or false" }))
+    }
+  }
+  if (given.teardown !== undefined && typeof given.teardown !== "function") {
+    return Either.left(
+      configError({ field: "teardown", value: given.teardown, reason: "is not valid: it must be a function" })
+    )
+  }
+  const value = given.shutdownTimeout
+  if (value === undefined) return Either.right({ shutdownTimeout: Option.none() })
+  return Either.match(OptionCheck.decodeDuration(value), {
+    onLeft: (problem) =>
+      Either.left(configError({
+        field: "shutdownTimeout",
+        value,
+        reason: problem._tag === "TooShort" || problem._tag === "TooLong" || problem._tag === "Unreadable" ?
+          problem.reason :
+          "is not valid: it must be a finite duration longer than 0"
+      })),
+    onRight: (duration) => Either.right({ shutdownTimeout: Option.some(duration) })
+  })
+}
+
+const isTeardown = (value: unknown): value is Teardown => typeof value === "function"
+
 /** @internal */
 export const runMain = <ROut, E>(
   program: Effect.Effect<unknown, E, Repeater.Repeater> | Layer.Layer<ROut, E, Repeater.Repeater>,
-  options: NodeRepeater.RunMainOptions = {}
+  givenOptions: NodeRepeater.RunMainOptions = {}
 ): void => {
   const main: Effect.Effect<unknown, E, Repeater.Repeater> = isLayer(program) ? Layer.launch(program) : program
-  const shutdownTimeout = Option.flatMap(
-    Option.fromNullable(options.shutdownTimeout),
-    Duration.decodeUnknown
-  )
-  const invalidTimeout = options.shutdownTimeout !== undefined &&
-    (Option.isNone(shutdownTimeout) || !Duration.isFinite(shutdownTimeout.value) ||
-      Duration.toMillis(shutdownTimeout.value) <= 0)
-  const effect: Effect.Effect<unknown, E | NodeRepeaterConfigError | RepeaterConfigError> = invalidTimeout ?
-    Effect.fail(
-      new NodeRepeaterConfigError({
-        field: "shutdownTimeout",
-        value: options.shutdownTimeout,
-        reason: "is not valid: it must be a finite duration longer than 0"
-      })
-    ) :
+  const checked = checkOptions(givenOptions)
+  const options: NodeRepeater.RunMainOptions = Either.isRight(checked) ? givenOptions : {}
+  // how a failure is reported and the exit code chosen: as given, where it can be (options that are not an object
+  // are reported with the defaults)
+  const given: unknown = givenOptions
+  const reportingOptions: NodeRepeater.RunMainOptions = typeof given === "object" && given !== null ? givenOptions : {}
+  const shutdownTimeout = Either.isRight(checked) ? checked.right.shutdownTimeout : Option.none()
+  const effect: Effect.Effect<unknown, E | NodeRepeaterConfigError | RepeaterConfigError> = Either.isLeft(checked) ?
+    Effect.fail(checked.left) :
     Effect.provide(
       main,
       options.repeater === undefined ? Repeater.layer : Repeater.layerWith(options.repeater)
@@ -107,8 +149,8 @@ export const runMain = <ROut, E>(
       })
     })
   })(effect, {
-    disableErrorReporting: options.disableErrorReporting,
-    disablePrettyLogger: options.disablePrettyLogger,
-    teardown: options.teardown
+    disableErrorReporting: reportingOptions.disableErrorReporting === true,
+    disablePrettyLogger: reportingOptions.disablePrettyLogger === true,
+    teardown: isTeardown(reportingOptions.teardown) ? reportingOptions.teardown : undefined
   })
 }

@@ -1,4 +1,5 @@
 import * as LongWait from "@effect-repeater/core/LongWait"
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import * as Worker from "@effect/platform/Worker"
 import { WorkerError } from "@effect/platform/WorkerError"
@@ -91,41 +92,80 @@ const toURL = (path: string | URL): Either.Either<URL, WorkerPoolConfigError> =>
   return Either.right(pathToFileURL(path))
 }
 
+/**
+ * The largest `size`: each thread is a V8 isolate of its own (tens of megabytes at least), and the threads start
+ * on demand, so a larger bound would only let a burst of calls exhaust the machine's memory.
+ *
+ * @internal
+ */
+export const MAX_SIZE = 256
+
+/**
+ * How often the pool stops the threads it does not need at that moment (they start again on demand).
+ *
+ * @internal
+ */
+export const idleThreadCheck = Duration.minutes(10)
+
+const optionKeys: ReadonlyArray<keyof WorkerPool.WorkerPoolOptions> = [
+  "path",
+  "size",
+  "timeout",
+  "startTimeout",
+  "workerOptions"
+]
+
+const callOptionKeys: ReadonlyArray<keyof WorkerPool.CallOptions> = ["timeout"]
+
+const configError = (problem: OptionCheck.OptionProblem) => new WorkerPoolConfigError(problem)
+
 const decodeDuration = (
   field: string,
-  input: Duration.DurationInput | undefined
+  input: unknown
 ): Either.Either<Option.Option<Duration.Duration>, WorkerPoolConfigError> => {
   if (input === undefined) return Either.right(Option.none())
-  const decoded = Duration.decodeUnknown(input)
-  if (Option.isNone(decoded) || !Duration.isFinite(decoded.value) || Duration.toMillis(decoded.value) <= 0) {
-    return Either.left(
-      new WorkerPoolConfigError({ field, value: input, reason: "must be a finite duration longer than 0" })
-    )
-  }
-  return Either.right(decoded)
+  return Either.match(OptionCheck.decodeDuration(input), {
+    onLeft: (problem) => Either.left(configError({ field, value: input, reason: problem.reason })),
+    onRight: (duration) => Either.right(Option.some(duration))
+  })
 }
 
 const validate = (options: WorkerPool.WorkerPoolOptions): Either.Either<Settings, WorkerPoolConfigError> =>
   Either.gen(function*() {
+    const keys = OptionCheck.checkKeys(options, { known: optionKeys, of: "WorkerPool.make" })
+    if (keys !== undefined) return yield* Either.left(configError(keys))
     const url = yield* toURL(options.path)
-    const size = options.size ?? 1
-    if (!Number.isSafeInteger(size) || size < 1) {
+    const size: unknown = options.size ?? 1
+    if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 1) {
       return yield* Either.left(
-        new WorkerPoolConfigError({ field: "size", value: options.size, reason: "must be a whole number, 1 or more" })
+        configError({ field: "size", value: options.size, reason: "must be a whole number, 1 or more" })
       )
+    }
+    if (size > MAX_SIZE) {
+      return yield* Either.left(configError({
+        field: "size",
+        value: options.size,
+        reason: `is too large: a pool has at most ${MAX_SIZE} threads (they start on demand, up to size)`
+      }))
     }
     const timeout = yield* decodeDuration("timeout", options.timeout)
     const startTimeout = yield* decodeDuration("startTimeout", options.startTimeout)
+    const workerOptions: unknown = options.workerOptions
+    if (workerOptions !== undefined && (typeof workerOptions !== "object" || workerOptions === null)) {
+      return yield* Either.left(
+        configError({ field: "workerOptions", value: workerOptions, reason: "must be an object of Worker options" })
+      )
+    }
     const path = fileURLToPath(url)
     const typescript = /\.(ts|mts|cts)$/.test(path)
-    const workerOptions: WorkerThreads.WorkerOptions = {
+    const threadOptions: WorkerThreads.WorkerOptions = {
       ...options.workerOptions,
       ...(typescript ? { workerData: { [typescriptEntryKey]: url.href } } : {})
     }
     return {
       path,
       entry: typescript ? typescriptBootstrap : url,
-      workerOptions,
+      workerOptions: threadOptions,
       size,
       timeout,
       startTimeout: Option.getOrElse(startTimeout, () => Duration.seconds(30))
@@ -263,7 +303,19 @@ export const make = <I extends Schema.TaggedRequest.All>(
         Effect.acquireRelease(Effect.sync(() => slots.add(slot)), () => Effect.sync(() => slots.delete(slot)))
       )
     )
-    const backing = yield* Pool.make({ acquire, size: settings.size, concurrency: 1 })
+    // threads start on demand, up to size: as many as the calls in flight (and waiting) need
+    const backing = yield* Pool.makeWithTTL({
+      acquire,
+      min: 0,
+      max: settings.size,
+      concurrency: 1,
+      timeToLive: idleThreadCheck,
+      timeToLiveStrategy: "usage"
+    }).pipe(
+      // the check of idle threads runs in real time, whatever the clock of the program: threads are real
+      // (and a TestClock moved by a year would wake it 52,560 times)
+      Effect.withClock(Clock.make())
+    )
     made.pool = backing
 
     const crashed = (slot: Slot) => slot.state.exitCode !== undefined || slot.state.error !== undefined
@@ -340,7 +392,10 @@ export const make = <I extends Schema.TaggedRequest.All>(
       request: Schema.TaggedRequest.All,
       callOptions?: WorkerPool.CallOptions
     ): Effect.Effect<unknown, unknown> {
-      if (callOptions?.timeout === undefined) return call(request, settings.timeout)
+      if (callOptions === undefined) return call(request, settings.timeout)
+      const keys = OptionCheck.checkKeys(callOptions, { known: callOptionKeys, of: "WorkerPool.execute" })
+      if (keys !== undefined) return Effect.fail(configError(keys))
+      if (callOptions.timeout === undefined) return call(request, settings.timeout)
       const decoded = decodeDuration("timeout", callOptions.timeout)
       return Either.isLeft(decoded) ? Effect.fail(decoded.left) : call(request, decoded.right)
     }

@@ -7,6 +7,7 @@ import type { Section } from "../Section.js"
 import { cluster } from "./cluster.js"
 import { coreCapacity, coreCpu, coreLateness, coreMemory, coreSummary } from "./core.js"
 import { nodeWorkers } from "./nodeWorkers.js"
+import { reliability } from "./reliability.js"
 
 /**
  * @since 0.1.0
@@ -19,5 +20,6 @@ export const sections: ReadonlyArray<Section> = [
   coreLateness,
   coreCapacity,
   nodeWorkers,
-  cluster
+  cluster,
+  reliability
 ]

@@ -1,0 +1,1 @@
+export const badInputs = "To be listed.\\n"

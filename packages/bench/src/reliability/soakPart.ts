@@ -116,7 +116,10 @@ export const renderSoak = (stored: Stored<SoakFigures> | undefined): string => {
       formatNumber(fullSoak.warmUpMs / 60_000)
     } minutes (least squares): **${formatNumber(f.heapSlopeBytesPerMinute / 1024)} KiB per minute**.`,
     "",
-    "Lateness (a run's start minus its scheduled instant, from `RunStarted`) per minute:",
+    "Lateness (a run's start minus its scheduled instant, from `RunStarted`) per minute. It measures the machine as " +
+    `much as the library: the soak process got ${formatNumber(f.cpuPercent)} % of a core on average, the load ` +
+    "average above is the whole machine's, shared with other work; when the process is starved, `every` repeaters " +
+    "in rate mode and cron ones skip the ticks that passed (reported as skipped), delay ones run late:",
     "",
     minutes,
     ...(f.anomalies.length === 0 ? [] : ["", "First anomalies:", "", ...f.anomalies.map((a) => `- ${a}`), ""]),

@@ -3,7 +3,8 @@
  * under load, and the bad inputs the tests try.
  *
  * `pnpm bench --only reliability` measures every part; `BENCH_RELIABILITY=<part>[,<part>…]` (soak, faults, load,
- * streams) measures only those, the others keep their stored figures (`docs/benchmarks.json`, key `reliability`).
+ * streams) measures only those, the others keep their stored figures (`docs/benchmarks.json`, key `reliability`);
+ * `BENCH_RELIABILITY=none` measures nothing and writes the section again from the stored figures.
  * `--smoke` runs the 60-second soak only, and fails when a tick is lost or doubled or the heap grows.
  *
  * @since 0.1.0
@@ -26,6 +27,7 @@ import type { Section } from "../Section.js"
 const selectedParts = (): ReadonlyArray<Part> => {
   const text = process.env.BENCH_RELIABILITY
   if (text === undefined || text.trim() === "") return parts
+  if (text.trim() === "none") return []
   const selected = text.split(",").map((p) => p.trim())
   const unknown = selected.filter((p) => !parts.some((known) => known === p))
   if (unknown.length > 0) {

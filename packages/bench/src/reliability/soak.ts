@@ -69,6 +69,8 @@ interface Tracked {
   stopped: boolean
 }
 
+const iso = (t: number): string => Number.isFinite(t) ? new Date(t).toISOString() : String(t)
+
 const anomalies: Array<string> = []
 const note = (text: string) => {
   if (anomalies.length < 20) anomalies.push(text)
@@ -99,7 +101,7 @@ const countLost = (r: Tracked, from: number, until: number, why: string): void =
   for (let i = 0; i < 10_000 && t < until; i++, t = nextTick(r, t)) {
     if (!r.covered.some(([a, b]) => t >= a && t <= b)) {
       n++
-      if (n === 1) note(`${r.name}: tick ${new Date(t).toISOString()} lost (${why})`)
+      if (n === 1) note(`${r.name}: tick ${iso(t)} lost (${why})`)
     }
   }
   lost += n
@@ -157,7 +159,7 @@ const onEvent = (tracked: Map<string, Tracked>) => (event: RepeaterEvent): void 
       if (r.pausedAt !== undefined && r.resumedAt === undefined && startedAt > r.pausedAt + 50) startedWhilePaused++
       if (scheduledAt <= r.lastScheduled) {
         doubled++
-        note(`${r.name}: tick ${new Date(scheduledAt).toISOString()} started again`)
+        note(`${r.name}: tick ${iso(scheduledAt)} started again`)
       } else if (r.resumedAt !== undefined && r.pausedAt !== undefined && scheduledAt >= r.pausedAt) {
         // the first run after a resume: the ticks due while paused are dropped by contract; those after it are not
         if (r.kind === "cron") {
@@ -172,9 +174,9 @@ const onEvent = (tracked: Map<string, Tracked>) => (event: RepeaterEvent): void 
           r,
           r.expected,
           scheduledAt - slack(r),
-          `passed over: the next run was scheduled at ${new Date(scheduledAt).toISOString()}, started at ${
-            new Date(startedAt).toISOString()
-          }, the previous one at ${new Date(r.lastScheduled).toISOString()}`
+          `passed over: the next run was scheduled at ${iso(scheduledAt)}, started at ${
+            iso(startedAt)
+          }, the previous one at ${iso(r.lastScheduled)}`
         )
       }
       r.lastScheduled = Math.max(r.lastScheduled, scheduledAt)
@@ -253,7 +255,7 @@ const checkOverdue = (tracked: Map<string, Tracked>, overdue: Map<Tracked, numbe
   for (const r of tracked.values()) {
     if (r.inFlightSince !== undefined && r.inFlightSince < now - 5000 && r.lastScheduled < now) {
       stuck++
-      note(`${r.name}: a run in flight since ${new Date(r.inFlightSince).toISOString()}`)
+      note(`${r.name}: a run in flight since ${iso(r.inFlightSince)}`)
     }
   }
   return stuck
@@ -312,7 +314,8 @@ const soak = (p: SoakParameters) =>
         pausable: behaviour === 2,
         handle: undefined,
         // (the first tick is planned from the fork, a few ms to a few s after the start under load)
-        expected: cron === undefined ? Date.now() + offset : cron.nextRun(new Date())?.getTime(),
+        // (cron: set after the fork, whose own start may fall after a match)
+        expected: cron === undefined ? Date.now() + offset : undefined,
         lastScheduled: Number.NEGATIVE_INFINITY,
         lastExecutedRun: 0,
         inFlightSince: undefined,
@@ -349,6 +352,9 @@ const soak = (p: SoakParameters) =>
       ))
       if (behaviour === 2) {
         r.handle = handle
+      }
+      if (cron !== undefined && r.lastScheduled === Number.NEGATIVE_INFINITY) {
+        r.expected = cron.nextRun(new Date())?.getTime()
       }
     }
     const pausable = [...tracked.values()].filter((r) =>

@@ -1,7 +1,7 @@
 import { Repeater } from "@effect-repeater/core"
 import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
-import { DateTime, type Duration, Effect, Fiber, Option, TestClock } from "effect"
+import { Clock, DateTime, type Duration, Effect, Fiber, Layer, Option, type Scope, TestClock } from "effect"
 import { at, iso, now } from "./support/time.js"
 
 /** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
@@ -106,6 +106,46 @@ describe("cron: six fields (seconds first)", () => {
         "2026-01-15T00:00:20.000Z",
         "2026-01-15T00:00:30.000Z"
       ])
+    }))
+})
+
+/**
+ * A clock whose wall time moves on by `millis` at every reading, as on a busy machine where time
+ * passes between two readings; its monotonic time and its sleeps are those of the TestClock.
+ */
+const busyClock = (base: Clock.Clock, millis: number): Clock.Clock => {
+  let passed = 0
+  const wall = () => base.unsafeCurrentTimeMillis() + (passed += millis)
+  return {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: wall,
+    currentTimeMillis: Effect.sync(wall),
+    unsafeCurrentTimeNanos: () => base.unsafeCurrentTimeNanos(),
+    currentTimeNanos: base.currentTimeNanos,
+    sleep: (duration) => base.sleep(duration)
+  }
+}
+
+describe("cron: time passing while a run is planned", () => {
+  it.scoped("the next run is the match itself, never earlier, however much time passed since the plan's reading", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(at("2026-01-15T00:00:03.250Z"))
+      const clock = busyClock(yield* Effect.clock, 7)
+      const starts: Array<number> = []
+      const task = Effect.sync(() => void starts.push(clock.unsafeCurrentTimeMillis()))
+      const busy = <A, E>(effect: Effect.Effect<A, E, Repeater.Repeater | Scope.Scope>) =>
+        Effect.withClock(Effect.provide(effect, context), clock)
+      const context = yield* Effect.withClock(Layer.build(Repeater.layer), clock)
+      const handle = yield* busy(Repeater.fork(task, { name: "tens", cron: "*/10 * * * * *", timeZone: "UTC" }))
+      const first = (yield* handle.status).nextRun
+      yield* TestClock.adjust("20 seconds")
+      const nextRuns = [first, (yield* handle.status).nextRun]
+      // every planned run is on a match (a whole ten seconds), and every run started at or after its match
+      for (const nextRun of nextRuns) {
+        assert.strictEqual(Option.getOrThrow(nextRun).epochMillis % 10_000, 0, String(nextRun))
+      }
+      assert.isAbove(starts.length, 0)
+      for (const start of starts) assert.isBelow(start % 10_000, 1_000, iso(start))
     }))
 })
 

@@ -24,6 +24,10 @@ export interface Postgres {
   readonly createDatabase: (database: string) => void
   /** Stops the server at once and removes its files. */
   readonly stop: () => void
+  /** Stops the server at once (`pg_ctl stop -m immediate`), keeping its files: `startAgain` starts it again. */
+  readonly shutDown: () => void
+  /** Starts a server stopped by `shutDown` again, on the same port, and waits until it accepts connections. */
+  readonly startAgain: () => void
 }
 
 const binDir = (): string => {
@@ -59,8 +63,7 @@ export const startPostgres = async (): Promise<Postgres> => {
   }
   const data = join(dir, "data")
   const port = await freePort()
-  try {
-    run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync"])
+  const start = () =>
     run("pg_ctl", [
       "-D",
       data,
@@ -73,6 +76,9 @@ export const startPostgres = async (): Promise<Postgres> => {
       `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=100`,
       "start"
     ])
+  try {
+    run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync"])
+    start()
   } catch (error) {
     rmSync(dir, { recursive: true, force: true })
     throw error
@@ -83,6 +89,10 @@ export const startPostgres = async (): Promise<Postgres> => {
     createDatabase: (database) => {
       run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", database])
     },
+    shutDown: () => {
+      run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])
+    },
+    startAgain: start,
     stop: () => {
       try {
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])

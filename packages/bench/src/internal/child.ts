@@ -10,34 +10,46 @@ import type { ScenarioParameters } from "../scenario/protocol.js"
 /** The directory of the bench package. */
 export const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
 
-const bundlePath = path.join(packageDir, "build", "scenario", "scenario.mjs")
+const bundles = new Map<string, Promise<string>>()
 
-let bundled: Promise<string> | undefined
-
-/** The scenario script bundled into `build/scenario/scenario.mjs` (once per process). */
-export const scenarioBundle = (): Promise<string> => {
-  bundled ??= build({
-    entryPoints: [path.join(packageDir, "src", "scenario", "main.ts")],
-    outfile: bundlePath,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "warning"
-  }).then(() => bundlePath)
+/**
+ * A script of this package (`src/<entry>.ts`) bundled into `build/<output>.mjs` (once per process), so that no
+ * TypeScript loader runs in the measured processes.
+ */
+export const bundle = (entry: string, output: string = entry): Promise<string> => {
+  let bundled = bundles.get(entry)
+  if (bundled === undefined) {
+    const outfile = path.join(packageDir, "build", `${output}.mjs`)
+    bundled = build({
+      entryPoints: [path.join(packageDir, "src", `${entry}.ts`)],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      logLevel: "warning"
+    }).then(() => outfile)
+    bundles.set(entry, bundled)
+  }
   return bundled
 }
 
+/** The scenario script bundled into `build/scenario/scenario.mjs` (once per process). */
+export const scenarioBundle = (): Promise<string> => bundle("scenario/main", "scenario/scenario")
+
 /** A scenario process that failed. */
 export class ScenarioError extends Error {
-  constructor(readonly parameters: ScenarioParameters, readonly detail: string) {
+  constructor(readonly parameters: unknown, readonly detail: string) {
     super(`scenario ${JSON.stringify(parameters)} failed: ${detail}`)
   }
 }
 
 /** Runs one scenario in a fresh process and returns the JSON it printed. */
-export const runScenario = async <A>(parameters: ScenarioParameters, timeoutMs = 300_000): Promise<A> => {
-  const script = await scenarioBundle()
+export const runScenario = async <A>(parameters: ScenarioParameters, timeoutMs = 300_000): Promise<A> =>
+  runBundled(await scenarioBundle(), parameters, timeoutMs)
+
+/** Runs a bundled script in a fresh `node --expose-gc` process with its JSON parameters; returns the JSON it printed. */
+export const runBundled = <A>(script: string, parameters: unknown, timeoutMs: number): Promise<A> => {
   return new Promise<A>((resolve, reject) => {
     const child = spawn(process.execPath, ["--expose-gc", script, JSON.stringify(parameters)], {
       stdio: ["ignore", "pipe", "pipe"]

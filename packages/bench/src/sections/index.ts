@@ -8,6 +8,7 @@ import { cluster } from "./cluster.js"
 import { coreCapacity, coreCpu, coreLateness, coreMemory, coreSummary } from "./core.js"
 import { cronJump } from "./cronJump.js"
 import { nodeWorkers } from "./nodeWorkers.js"
+import { reliability } from "./reliability.js"
 
 /**
  * @since 0.1.0
@@ -21,5 +22,6 @@ export const sections: ReadonlyArray<Section> = [
   coreCapacity,
   cronJump,
   nodeWorkers,
-  cluster
+  cluster,
+  reliability
 ]

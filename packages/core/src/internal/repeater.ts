@@ -230,7 +230,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return planned === Effect.void ? undefined : planned
   }
 
-  /** Plans the next run after a run ended at `end`. */
+  /**
+   * Plans the next run after a run ended at `end`. The wall time given to the trigger is that of
+   * `end` itself, not a new reading: time passed since `end` was read (reports, a busy machine)
+   * would otherwise move every wall-clock match (cron) that much earlier.
+   */
   private planAfterRun(end: number, run: number): Effect.Effect<void> {
     const plan = this.config.trigger.afterRun(
       this,

@@ -169,6 +169,15 @@ export interface RepeaterSettings {
    * oldest are dropped for it. Default: 4096.
    */
   readonly eventBufferSize?: number | undefined
+  /**
+   * How many repeater names get metric series of their own (the `repeater`
+   * label of the metrics): the first names to run, up to this many. The runs
+   * of all other repeaters are counted together under `repeater="(other)"`,
+   * so that the number of series stays bounded when names come and go (a
+   * series, once made, is kept by Effect's metric registry). 0 counts every
+   * repeater under `"(other)"`. Default: 1000.
+   */
+  readonly metricSeriesLimit?: number | undefined
 }
 
 /**

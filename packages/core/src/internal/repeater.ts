@@ -24,7 +24,7 @@ import type { RepeaterEvent, StopResult } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from "../RepeaterHandle.js"
 import { type RepeaterConfig, type ScheduleStep, validateGrace } from "./config.js"
 import type { Dispatcher, DispatchItem } from "./dispatcher.js"
-import { type Outcome, RepeaterMetrics } from "./metrics.js"
+import type { MetricSeries, Outcome, RepeaterMetrics } from "./metrics.js"
 import { currentRun, repeaterLogAnnotations, runFiberRefs } from "./runContext.js"
 import { attempt, gracefully, wasInterrupted, withFinalizerFailure } from "./runPolicy.js"
 import { RunScope } from "./runScope.js"
@@ -42,6 +42,8 @@ export interface Owner {
   readonly hasSubscribers: () => boolean
   readonly publish: (event: RepeaterEvent) => void
   readonly release: (repeater: ManagedRepeater) => void
+  /** The metric series of its repeaters' names (bounded: see `MetricSeries`). */
+  readonly metrics: MetricSeries
 }
 
 /**
@@ -350,7 +352,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   private support(): RunSupport<R> {
     return this.running ??= new RunSupport(
-      new RepeaterMetrics(this.name),
+      this.owner.metrics.of(this.name),
       repeaterLogAnnotations(this.runtime.fiberRefs, this.name),
       this.makeRunEffect()
     )

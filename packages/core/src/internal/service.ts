@@ -22,6 +22,7 @@ import type { RepeaterEvent } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterStatus } from "../RepeaterHandle.js"
 import { validate as validateOptions, validateGrace } from "./config.js"
 import { Dispatcher } from "./dispatcher.js"
+import { MetricSeries } from "./metrics.js"
 import { type ManagedRepeater, type Owner, RepeaterImpl, type ScopeCell } from "./repeater.js"
 import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
 
@@ -33,6 +34,7 @@ import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
 export interface ServiceSettings {
   readonly defaultGrace: Duration.Duration
   readonly eventBufferSize: number
+  readonly metricSeriesLimit: number
 }
 
 const nameTaken = (name: string) =>
@@ -72,6 +74,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
     const dispatcher = new Dispatcher<ManagedRepeater>(runtime, clock, (repeater) => repeater.fire())
     const owner: Owner = {
       dispatcher,
+      metrics: new MetricSeries(settings.metricSeriesLimit),
       runtime,
       hasSubscribers: () => subscribers > 0,
       publish: (event) => {
@@ -260,7 +263,30 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
 /** @internal */
 export const tag = Context.GenericTag<Repeater.Repeater>("@effect-repeater/core/Repeater")
 
-const defaultSettings: ServiceSettings = { defaultGrace: Duration.seconds(30), eventBufferSize: 4096 }
+const defaultSettings: ServiceSettings = {
+  defaultGrace: Duration.seconds(30),
+  eventBufferSize: 4096,
+  metricSeriesLimit: 1000
+}
+
+/** A setting that must be a whole number, at least `least`. */
+const wholeNumberSetting = (
+  field: "eventBufferSize" | "metricSeriesLimit",
+  value: number | undefined,
+  least: number
+): Either.Either<number, RepeaterConfigError> => {
+  const chosen = value ?? defaultSettings[field]
+  return Number.isSafeInteger(chosen) && chosen >= least ?
+    Either.right(chosen) :
+    Either.left(
+      new RepeaterConfigError({
+        repeater: undefined,
+        field,
+        value,
+        reason: `is not valid: it must be a whole number, ${least} or more`
+      })
+    )
+}
 
 const validateSettings = (settings: RepeaterSettings): Effect.Effect<ServiceSettings, RepeaterConfigError> =>
   Effect.suspend(() => {
@@ -270,18 +296,15 @@ const validateSettings = (settings: RepeaterSettings): Effect.Effect<ServiceSett
       if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
       defaultGrace = decoded.right
     }
-    const eventBufferSize = settings.eventBufferSize ?? defaultSettings.eventBufferSize
-    if (!Number.isSafeInteger(eventBufferSize) || eventBufferSize < 1) {
-      return Effect.fail(
-        new RepeaterConfigError({
-          repeater: undefined,
-          field: "eventBufferSize",
-          value: settings.eventBufferSize,
-          reason: "is not valid: it must be a whole number, 1 or more"
-        })
-      )
-    }
-    return Effect.succeed({ defaultGrace, eventBufferSize })
+    const eventBufferSize = wholeNumberSetting("eventBufferSize", settings.eventBufferSize, 1)
+    if (Either.isLeft(eventBufferSize)) return Effect.fail(eventBufferSize.left)
+    const metricSeriesLimit = wholeNumberSetting("metricSeriesLimit", settings.metricSeriesLimit, 0)
+    if (Either.isLeft(metricSeriesLimit)) return Effect.fail(metricSeriesLimit.left)
+    return Effect.succeed({
+      defaultGrace,
+      eventBufferSize: eventBufferSize.right,
+      metricSeriesLimit: metricSeriesLimit.right
+    })
   })
 
 /** @internal */

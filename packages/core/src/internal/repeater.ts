@@ -98,6 +98,8 @@ class RunSupport<R> implements Status.Counters {
   scheduledAt = NaN
   startedAt = NaN
   scope: RunScope | undefined = undefined
+  /** The fiber of the run in flight. */
+  inFlight: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
   // counters and the last run, for `status`
   runs = 0
   /** Runs that ended, interrupted ones included: what `maxRepetitions` bounds. */
@@ -170,7 +172,13 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   /** Schedule: its state. */
   scheduleState: unknown = undefined
 
-  private inFlight: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
+  /** Its run in flight, kept in its run support (an idle repeater that never ran has none). */
+  private get inFlight(): Fiber.RuntimeFiber<unknown, unknown> | undefined {
+    return this.running?.inFlight
+  }
+  private set inFlight(fiber: Fiber.RuntimeFiber<unknown, unknown> | undefined) {
+    this.support().inFlight = fiber
+  }
   /** Where it is in its life (see the kernel's `Lifecycle`): with `inFlight`, all of its state. */
   private phase: Lifecycle.Phase = Lifecycle.Active
   private waiters: Waiters<E> | undefined = undefined

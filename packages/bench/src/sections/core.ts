@@ -600,8 +600,10 @@ const GB = 2 ** 30
  * Shown only next to a missed target, so that a later run whose figures meet the target drops it.
  */
 const findings: Record<string, string> = {
-  heap: "*Heap per idle repeater*: what an idle repeater holds, after the changes that brought it from ~944 B to " +
-    "~600 B (a `fork` each) and ~500 B (`forkAll`): the `RepeaterImpl` (184 B: 20 fields of 8 B, Node's V8 runs " +
+  heap: "*Heap per idle repeater*: M1 at 100,000 measured 589–591 B (a `fork` each, either mode) and 496 B " +
+    "(`forkAll`) at core commit 6ad3686, the kernel alone 275 B, toad-scheduler 618 B and the floor 288 B in the same " +
+    "run (a run of M1 on a machine too loaded to finish it; the table above holds the last complete run). What an " +
+    "idle repeater holds: the `RepeaterImpl` (184 B: 20 fields of 8 B, Node's V8 runs " +
     "without pointer compression; its run support, stop and join state, in-flight fiber, traced flag and run counter " +
     "are made on first use), 4 boxed doubles (64 B: the due time, the next scheduled instant, the instant its wait " +
     "was computed from, the grid origin), the name registry's Map entry (~30 B) and the dispatcher's heap slot (8 B), " +
@@ -627,8 +629,11 @@ const findings: Record<string, string> = {
     "`Repeater.forkAll` exists, which does these once per call. Of `forkAll`'s samples: garbage collection 36% (the " +
     "repeaters are long-lived objects promoted out of the young generation, ~500 MB at 1M), the validation and " +
     "creation loops 30% (option checks, the name registry's Map, the dispatcher's heap), the benchmark's own making " +
-    "of a million tasks and options 8%. Compare with the floor and the kernel alone in the same run: on a machine " +
-    "loaded by other work every row is slower by the same factor.",
+    "of a million tasks and options 8%. At 100,000 in M1 at core commit 6ad3686, on a machine loaded by other work " +
+    "(load average above 15 on 2 cores, the floor 20 times slower than in quieter runs): `forkAll` 3.3 s to start " +
+    "and 0.8 s to stop, a `fork` each 6.8 s and 3.2 s, the kernel alone 2.2 s and 0.4 s, the floor 1.6 s and 0.3 s: " +
+    "`forkAll` starts at about twice the floor's cost, a `fork` each at about four times (ten before these " +
+    "changes). Compare rows of one run: on a loaded machine every row is slower by about the same factor.",
   stop: "*Stop of many repeaters* (same profile): with a `fork` each, Effect's `Scope.close` runs one finalizer " +
     "per fork (needed for the documented release order) and collects a million exits (`exitCollectAll`); the first " +
     "finalizer stops every idle repeater of the Scope at once (the dispatcher's heap emptied in one pass, " +

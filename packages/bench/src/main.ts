@@ -88,7 +88,10 @@ const main = async () => {
       "every row, then repeat 2 …) so that a change in the machine's load does not fall on one row. Every repeater " +
       "runs a no-op task and waits one interval before its first run: the peers by default, plain Effect through " +
       "`Effect.schedule` (wait-first), the `Repeater` with `waitFirst: true` and its defaults otherwise " +
-      "(`Repeater.layer`, `Repeater.fork` of all repeaters into one `Scope`, closed to stop them). Plain Effect forks " +
+      "(`Repeater.layer`, `Repeater.fork` of all repeaters into one `Scope`, closed to stop them; the `forkAll` row: " +
+      "one `Repeater.forkAll` per batch into that `Scope`). The kernel rows run the kernel alone, no Effect: its " +
+      "dispatcher on Node's clocks and timers, its triggers and lifecycle driving a plain callback per repeater " +
+      "(`packages/bench/src/scenario/kernelRepeater.ts`). Plain Effect forks " +
       "one fiber per repeater with `Effect.forkIn(scope)` inside one `Effect.runPromise(Effect.forEach(…))`.",
       "",
       "The machine may be shared with other work while the benchmark runs: compare rows of the same run (the ratios), " +

@@ -178,6 +178,15 @@ export interface RepeaterSettings {
    * The buffer is made when the first subscriber subscribes.
    */
   readonly eventBufferSize?: number | undefined
+  /**
+   * How many repeater names get metric series of their own (the `repeater`
+   * label of the metrics): the first names to run, up to this many. The runs
+   * of all other repeaters are counted together under `repeater="(other)"`,
+   * so that the number of series stays bounded when names come and go (a
+   * series, once made, is kept by Effect's metric registry). 0 counts every
+   * repeater under `"(other)"`. Default: 1000.
+   */
+  readonly metricSeriesLimit?: number | undefined
 }
 
 /**
@@ -200,6 +209,13 @@ export interface Repeater {
     self: Effect.Effect<A, E, R>,
     options: RepeaterOptions<NoInfer<E>>
   ) => Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R>
+  /**
+   * Starts many repeaters in the current Scope in one step, all or none (see
+   * the module's `forkAll`).
+   */
+  readonly forkAll: <A, E, R>(
+    repeaters: Iterable<readonly [Effect.Effect<A, E, R>, RepeaterOptions<NoInfer<E>>]>
+  ) => Effect.Effect<Array<RepeaterHandle<E>>, RepeaterConfigError, Scope.Scope | R>
   /** The status of every repeater of this service that has not ended. */
   readonly list: Effect.Effect<ReadonlyArray<RepeaterStatus>>
   /** The handle of a repeater by name. */
@@ -297,6 +313,40 @@ export const fork: {
 // -----------------------------------------------------------------------------
 // layers
 // -----------------------------------------------------------------------------
+
+/**
+ * Starts many repeaters in the current Scope in one step and returns their
+ * handles, in order: for programs that start thousands of repeaters at once.
+ * Every option is validated and every name checked first: one invalid option
+ * or taken name (or a name given twice) fails the whole call with its
+ * `RepeaterConfigError`, and none is started. Each repeater then behaves as
+ * one of `fork`.
+ *
+ * The repeaters of one call share what `fork` makes per call: one reading of
+ * the caller's runtime and one finalizer of the Scope, so that they are
+ * stopped together, at the finalizer's place in the Scope's release order
+ * (idle ones at once, those in a run concurrently, each with its grace).
+ * Starting a million idle repeaters this way takes about a second (see
+ * `docs/benchmarks.md`); prefer `fork` for a few repeaters, or repeaters
+ * started at different times.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { Effect } from "effect"
+ *
+ * const sensors = ["boiler", "pump", "valve"]
+ * const pollAll = Repeater.forkAll(
+ *   sensors.map((sensor) => [Effect.log(`poll ${sensor}`), { name: `poll-${sensor}`, every: "10 seconds" }] as const)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const forkAll: <A, E, R>(
+  repeaters: Iterable<readonly [Effect.Effect<A, E, R>, RepeaterOptions<NoInfer<E>>]>
+) => Effect.Effect<Array<RepeaterHandle<E>>, RepeaterConfigError, Repeater | Scope.Scope | R> = internal.forkAll
 
 /**
  * The service with its default settings (30 seconds of stop grace).

@@ -55,6 +55,11 @@ export interface Dispatcher<A extends DispatchItem> {
   schedule(item: A, due: number): void
   /** Takes an item out of the queue; the timer is cancelled once nothing is queued. */
   unschedule(item: A): void
+  /**
+   * Takes many items out of the queue at once (as `unschedule` each, in one pass over the queue when
+   * they are many: stopping a million repeaters costs a rebuild of the heap, not a million removals).
+   */
+  unscheduleAll(items: ReadonlyArray<A>): void
   /** Whether the item is queued. */
   isScheduled(item: A): boolean
   /** Cancels the timer and empties the queue: nothing is queued or handed out any more. */

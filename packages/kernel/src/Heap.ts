@@ -40,6 +40,8 @@ export interface TimerHeap<A extends HeapItem> {
   set(item: A, due: number): void
   /** Takes the item out, if present. */
   remove(item: A): void
+  /** Takes the given items out (those present): many at once cost one pass over the heap. */
+  removeAll(items: ReadonlyArray<A>): void
   /** Takes out the earliest item. */
   pop(): A | undefined
   /** The items that satisfy `predicate`, in no particular order. */

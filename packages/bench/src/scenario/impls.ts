@@ -10,6 +10,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import { SimpleIntervalJob, Task, ToadScheduler } from "toad-scheduler"
+import { everyTrigger, KernelRepeater, makeDispatcher } from "./kernelRepeater.js"
 
 /** A set of repeaters of one implementation, started in batches and stopped together. */
 export interface Session {
@@ -219,6 +220,63 @@ const repeater = (mode: "delay" | "rate"): Impl => ({
   }
 })
 
+/** `Repeater.forkAll`: each batch of the scenario in one call, into one `Scope`. */
+const repeaterBatch = (mode: "delay" | "rate"): Impl => ({
+  contract: mode,
+  resolution: "ms",
+  setup: async () => {
+    const runtime = ManagedRuntime.make(Repeater.layer)
+    await runtime.runtime()
+    return () => {
+      const scope = Effect.runSync(Scope.make())
+      return {
+        start: (from, to, intervalMs, task, onArm) =>
+          runtime.runPromise(
+            Effect.suspend(() => {
+              // onArm just before the call: the first runs are planned in it
+              for (let i = from; i < to; i++) onArm(i)
+              return Repeater.forkAll(
+                range(from, to).map((i) =>
+                  [
+                    Effect.sync(() => task(i)),
+                    { name: `r${i}`, every: intervalMs, mode, waitFirst: true }
+                  ] as const
+                )
+              )
+            }).pipe(Effect.asVoid, Scope.extend(scope))
+          ),
+        stop: () => runtime.runPromise(Scope.close(scope, Exit.void))
+      }
+    }
+  }
+})
+
+/** The kernel alone, driving plain callbacks: one dispatcher per session. */
+const kernel = (mode: "delay" | "rate"): Impl => ({
+  contract: mode,
+  resolution: "ms",
+  setup: async () => () => {
+    const dispatcher = makeDispatcher()
+    const repeaters: Array<KernelRepeater> = []
+    return {
+      start: async (from, to, intervalMs, task, onArm) => {
+        const trigger = everyTrigger(mode, intervalMs)
+        for (let i = from; i < to; i++) {
+          onArm(i)
+          const repeater = new KernelRepeater(dispatcher, trigger, () => task(i))
+          repeaters[i] = repeater
+          repeater.start(intervalMs)
+        }
+      },
+      stop: async () => {
+        dispatcher.unscheduleAll(repeaters)
+        for (const repeater of repeaters) repeater.stop()
+        repeaters.length = 0
+      }
+    }
+  }
+})
+
 /** Every implementation by row id. */
 export const impls: Record<string, Impl> = {
   raw: rawChain,
@@ -229,5 +287,8 @@ export const impls: Record<string, Impl> = {
   effectSpaced: effectFiberEach((ms) => Schedule.spaced(Duration.millis(ms)), "delay"),
   effectFixed: effectFiberEach((ms) => Schedule.fixed(Duration.millis(ms)), "rate"),
   repeaterDelay: repeater("delay"),
-  repeaterRate: repeater("rate")
+  repeaterRate: repeater("rate"),
+  repeaterBatchDelay: repeaterBatch("delay"),
+  kernelDelay: kernel("delay"),
+  kernelRate: kernel("rate")
 }

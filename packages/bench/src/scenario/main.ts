@@ -4,9 +4,18 @@
  */
 import * as v8 from "node:v8"
 import { percentileOfSorted } from "../internal/stats.js"
+import { endedHeap } from "./ended.js"
 import { impls } from "./impls.js"
 import type { Session } from "./impls.js"
-import type { IdleFigures, M1Figures, M3Figures, M4Figures, M5Figures, ScenarioParameters } from "./protocol.js"
+import type {
+  EndedFigures,
+  IdleFigures,
+  M1Figures,
+  M3Figures,
+  M4Figures,
+  M5Figures,
+  ScenarioParameters
+} from "./protocol.js"
 
 const gcFunction = (globalThis as { gc?: () => void }).gc
 if (gcFunction === undefined) throw new Error("run with node --expose-gc")
@@ -254,6 +263,11 @@ const m5 = async (p: ScenarioParameters, makeSession: () => Session): Promise<M5
 
 const main = async () => {
   const p: ScenarioParameters = JSON.parse(process.argv[2] ?? "{}")
+  if (p.measure === "ended") {
+    const figures: EndedFigures = { n: p.n, heapBytes: await endedHeap(p.n, p.scope ?? "shared", gc) }
+    process.stdout.write(`${JSON.stringify(figures)}\n`)
+    process.exit(0)
+  }
   const impl = impls[p.impl]
   if (impl === undefined) throw new Error(`unknown implementation ${p.impl}`)
   const makeSession = await impl.setup()

@@ -4,7 +4,7 @@
 
 /** The parameters of one scenario run. */
 export interface ScenarioParameters {
-  readonly measure: "m1" | "m3" | "m4" | "m5"
+  readonly measure: "m1" | "m3" | "m4" | "m5" | "ended"
   /** The implementation's key in `impls`. */
   readonly impl: string
   /** How many repeaters (m5: the largest count to try). */
@@ -18,6 +18,8 @@ export interface ScenarioParameters {
   readonly idleMs: number
   /** m5: repeaters per batch. */
   readonly batch: number
+  /** ended: all repeaters forked into one Scope that stays open, or each into a Scope of its own. */
+  readonly scope?: "shared" | "own"
 }
 
 /** CPU and timers of a process whose repeaters all wait. */
@@ -87,4 +89,10 @@ export interface M5Figures {
   /** Only when all of them fit. */
   readonly stopMs?: number
   readonly heapLimit: number
+}
+
+/** The heap that `n` uniquely named repeaters leave once they ran once and ended. */
+export interface EndedFigures {
+  readonly n: number
+  readonly heapBytes: number
 }

@@ -11,16 +11,27 @@ import { runScenario } from "../internal/child.js"
 import { renderTable } from "../internal/markdown.js"
 import { dataPath } from "../internal/paths.js"
 import { formatCount, formatNumber, formatRatio, formatSummary, summarize } from "../internal/stats.js"
-import type { M1Figures, M3Figures, M4Figures, M5Figures, ScenarioParameters } from "../scenario/protocol.js"
+import type {
+  EndedFigures,
+  M1Figures,
+  M3Figures,
+  M4Figures,
+  M5Figures,
+  ScenarioParameters
+} from "../scenario/protocol.js"
 import type { Section, SectionOptions } from "../Section.js"
 
 // -----------------------------------------------------------------------------
 // rows and sizes
 // -----------------------------------------------------------------------------
 
+type Table = "memory" | "cpu" | "lateness"
+
 interface Row {
   readonly impl: string
   readonly label: string
+  /** The tables it is measured in (all when not given). */
+  readonly tables?: ReadonlyArray<Table>
 }
 
 const rows: ReadonlyArray<Row> = [
@@ -32,14 +43,28 @@ const rows: ReadonlyArray<Row> = [
   { impl: "effectSpaced", label: "Effect Schedule.spaced, fiber each" },
   { impl: "effectFixed", label: "Effect Schedule.fixed, fiber each" },
   { impl: "repeaterDelay", label: "**Repeater, delay mode**" },
-  { impl: "repeaterRate", label: "**Repeater, rate mode**" }
+  { impl: "repeaterRate", label: "**Repeater, rate mode**" },
+  // the same repeaters as the delay row once started: only their start, stop and memory differ
+  { impl: "repeaterBatchDelay", label: "**Repeater, delay mode, `forkAll`**", tables: ["memory"] },
+  // an idle kernel repeater is the same object in either mode
+  { impl: "kernelDelay", label: "kernel alone (no Effect), delay mode" },
+  { impl: "kernelRate", label: "kernel alone (no Effect), rate mode", tables: ["cpu", "lateness"] }
 ]
+
+const rowsOf = (table: Table): ReadonlyArray<Row> =>
+  rows.filter((row) => row.tables === undefined || row.tables.includes(table))
 
 /**
  * M5 is long (minutes in all): the floor, plain Effect's fiber per repeater, and the Repeater in its default mode
  * (an idle repeater is the same object in either mode).
  */
-const capacityRows: ReadonlyArray<string> = ["raw", "effectSpaced", "repeaterDelay"]
+const capacityRows: ReadonlyArray<string> = [
+  "raw",
+  "effectSpaced",
+  "repeaterDelay",
+  "repeaterBatchDelay",
+  "kernelDelay"
+]
 
 /**
  * Rows of M5 run fewer times than the others: plain Effect fills the default heap with fibers near 400k, far from
@@ -49,7 +74,7 @@ const capacityRows: ReadonlyArray<string> = ["raw", "effectSpaced", "repeaterDel
 const capacityRepeats: Record<string, number> = { effectSpaced: 1 }
 
 const floorImpl = "raw"
-const ours: ReadonlyArray<string> = ["repeaterDelay", "repeaterRate"]
+const ours: ReadonlyArray<string> = ["repeaterDelay", "repeaterRate", "repeaterBatchDelay"]
 
 interface Sizes {
   readonly repeats: number
@@ -59,6 +84,8 @@ interface Sizes {
   readonly cpu: { readonly n: number; readonly intervalMs: number; readonly durationMs: number }
   readonly lateness: { readonly n: number; readonly intervalMs: number; readonly ticks: number }
   readonly capacity: { readonly n: number; readonly batch: number }
+  /** Uniquely named repeaters that run once and end. */
+  readonly ended: number
 }
 
 const fullSizes: Sizes = {
@@ -69,7 +96,8 @@ const fullSizes: Sizes = {
   // the issue's window: 5 s (27 runs of it take about 2.5 minutes)
   cpu: { n: 1_000, intervalMs: 10, durationMs: 5_000 },
   lateness: { n: 100, intervalMs: 50, ticks: 100 },
-  capacity: { n: 1_000_000, batch: 100_000 }
+  capacity: { n: 1_000_000, batch: 100_000 },
+  ended: 100_000
 }
 
 const smokeSizes: Sizes = {
@@ -79,7 +107,8 @@ const smokeSizes: Sizes = {
   idleMs: 100,
   cpu: { n: 50, intervalMs: 10, durationMs: 300 },
   lateness: { n: 10, intervalMs: 20, ticks: 2 },
-  capacity: { n: 3_000, batch: 1_000 }
+  capacity: { n: 3_000, batch: 1_000 },
+  ended: 1_000
 }
 
 const sizesOf = (options: SectionOptions): Sizes => options.smoke ? smokeSizes : fullSizes
@@ -116,6 +145,8 @@ export interface CoreResults {
   readonly cpu?: Record<string, Array<M3Figures>>
   readonly lateness?: Record<string, Array<M4Figures>>
   readonly capacity?: Record<string, Array<M5Figures>>
+  /** The heap left by repeaters that ended, by variant (`shared`, `own`: see the scenario). */
+  readonly ended?: Record<string, Array<EndedFigures>>
   /** When each part was measured, with how many repeats. */
   readonly measured?: Record<string, string>
 }
@@ -179,7 +210,7 @@ const runMemory = async (options: SectionOptions): Promise<MemoryResults> => {
   const limit = v8.getHeapStatistics().heap_size_limit
   for (const n of sizes.memoryCounts) {
     for (let repeat = 0; repeat < sizes.repeats; repeat++) {
-      for (const { impl } of rows) {
+      for (const { impl } of rowsOf("memory")) {
         const byCount = runs[impl] ??= {}
         // a row whose smaller count projects past the heap limit does not fit: say so instead of filling the heap
         const smaller = Object.entries(byCount).flatMap(([count, list]) =>
@@ -223,7 +254,7 @@ const memoryFigure = (
 const renderMemory = (results: MemoryResults, sizes: Sizes): string => {
   const table: Array<Array<string>> = []
   for (const n of sizes.memoryCounts) {
-    for (const { impl, label } of rows) {
+    for (const { impl, label } of rowsOf("memory")) {
       const skip = results.skipped[impl]?.[n]
       const list = results.runs[impl]?.[n] ?? []
       const notFitting = list.find((f) => !f.fits)
@@ -247,7 +278,7 @@ const renderMemory = (results: MemoryResults, sizes: Sizes): string => {
       ])
     }
   }
-  const idleRows = rows.map(({ impl, label }) => {
+  const idleRows = rowsOf("memory").map(({ impl, label }) => {
     const idle = (results.runs[impl]?.[sizes.idleCount] ?? []).filter(fits).flatMap((f) =>
       f.idle === undefined ? [] : [f.idle]
     )
@@ -283,6 +314,56 @@ const renderMemory = (results: MemoryResults, sizes: Sizes): string => {
 }
 
 // -----------------------------------------------------------------------------
+// what ended repeaters leave
+// -----------------------------------------------------------------------------
+
+const endedVariants: ReadonlyArray<{ readonly scope: "own" | "shared"; readonly label: string }> = [
+  { scope: "own", label: "each forked into a Scope of its own, closed when it ended (1,000 at a time)" },
+  { scope: "shared", label: "all forked into one Scope that stays open" }
+]
+
+const endedTarget = 10 * 2 ** 20
+
+const runEnded = async (options: SectionOptions): Promise<Record<string, Array<EndedFigures>>> => {
+  const sizes = sizesOf(options)
+  const out: Record<string, Array<EndedFigures>> = {}
+  for (let repeat = 0; repeat < sizes.repeats; repeat++) {
+    for (const { scope } of endedVariants) {
+      const figures = await runScenario<EndedFigures>(
+        parameters({ measure: "ended", impl: "repeaterDelay", n: sizes.ended, scope })
+      )
+      ;(out[scope] ??= []).push(figures)
+      options.log(`ended ${scope} ×${figures.n} #${repeat + 1}: ${bytes(figures.heapBytes)} left`)
+    }
+  }
+  return out
+}
+
+const renderEnded = (results: Record<string, Array<EndedFigures>>, sizes: Sizes): string =>
+  [
+    `**What ended repeaters leave.** ${formatCount(sizes.ended)} uniquely named repeaters forked with ` +
+    "`Repeater.fork` (defaults: `metricSeriesLimit` 1,000), each running once 1 ms after its start and then " +
+    "ending; the heap after all of them ended and two GCs, minus the heap before (after a 200-repeater warm-up). " +
+    "What stays: the metric series of the first 1,000 names (about 5 KB each; the others are counted under " +
+    "`repeater=\"(other)\"`), and, in a Scope that stays open, the finalizer entry Effect's `Scope` keeps per fork " +
+    "until it closes (a key object and a Map entry, about 100 B) and a slot of 8 B per fork of ours. Target: under " +
+    `${bytes(endedTarget)}.`,
+    "",
+    renderTable(
+      ["repeaters", "heap MiB left", "B per name", "runs"],
+      endedVariants.map(({ label, scope }) => {
+        const list = results[scope] ?? []
+        return [
+          label,
+          cell(list.map((f) => f.heapBytes / 2 ** 20)),
+          cell(list.map((f) => f.heapBytes / f.n)),
+          `${list.length}`
+        ]
+      })
+    )
+  ].join("\n")
+
+// -----------------------------------------------------------------------------
 // M3
 // -----------------------------------------------------------------------------
 
@@ -290,7 +371,7 @@ const runCpu = async (options: SectionOptions): Promise<Record<string, Array<M3F
   const sizes = sizesOf(options)
   const out: Record<string, Array<M3Figures>> = {}
   for (let repeat = 0; repeat < sizes.repeats; repeat++) {
-    for (const { impl } of rows) {
+    for (const { impl } of rowsOf("cpu")) {
       const figures = await runScenario<M3Figures>(parameters({ measure: "m3", impl, ...sizes.cpu }))
       ;(out[impl] ??= []).push(figures)
       options.log(
@@ -305,7 +386,7 @@ const runCpu = async (options: SectionOptions): Promise<Record<string, Array<M3F
 
 const renderCpu = (results: Record<string, Array<M3Figures>>, sizes: Sizes): string => {
   const floor = results[floorImpl] ?? []
-  const table = rows.map(({ impl, label }) => {
+  const table = rowsOf("cpu").map(({ impl, label }) => {
     const list = results[impl] ?? []
     return [
       label,
@@ -352,7 +433,7 @@ const runLateness = async (options: SectionOptions): Promise<Record<string, Arra
   const sizes = sizesOf(options)
   const out: Record<string, Array<M4Figures>> = {}
   for (let repeat = 0; repeat < sizes.repeats; repeat++) {
-    for (const { impl } of rows) {
+    for (const { impl } of rowsOf("lateness")) {
       const figures = await runScenario<M4Figures>(parameters({ measure: "m4", impl, ...sizes.lateness }))
       ;(out[impl] ??= []).push(figures)
       options.log(
@@ -369,7 +450,7 @@ const runLateness = async (options: SectionOptions): Promise<Record<string, Arra
 
 const renderLateness = (results: Record<string, Array<M4Figures>>, sizes: Sizes): string => {
   const floor = results[floorImpl] ?? []
-  const table = rows.map(({ impl, label }) => {
+  const table = rowsOf("lateness").map(({ impl, label }) => {
     const list = results[impl] ?? []
     const f = (pick: (f: M4Figures) => number) => cell(list.map(pick), floor.map(pick))
     return [
@@ -470,8 +551,9 @@ const renderCapacity = (results: Record<string, Array<M5Figures>>, sizes: Sizes)
     "Heap per repeater: after two GCs at the end. Start: the sum of the batches' start times (GCs not counted); " +
     "stop: all of them at once, timed, when all of " +
     "them fit (a run stopped by the projection exits without a timed stop). M5 is the longest part of the run, so " +
-    "it has three rows: the floor, plain Effect (Effect fixed costs like Effect spaced in M1) and the Repeater in " +
-    "its default mode (delay; an idle repeater of either mode is the same object, see M1). setInterval, the " +
+    "it has five rows: the floor, plain Effect (Effect fixed costs like Effect spaced in M1), the Repeater in " +
+    "its default mode (delay; an idle repeater of either mode is the same object, see M1) started with a " +
+    "`Repeater.fork` each and with one `Repeater.forkAll` per batch, and the kernel alone. setInterval, the " +
     "fixed-rate chain and toad-scheduler cost a few hundred bytes per timer in M1, and croner does not fit 100k. " +
     `${
       Object.entries(capacityRepeats).filter(([impl]) => capacityRows.includes(impl) && sizes.repeats > 1).map((
@@ -518,20 +600,18 @@ const GB = 2 ** 30
  * Shown only next to a missed target, so that a later run whose figures meet the target drops it.
  */
 const findings: Record<string, string> = {
-  heap: "*Heap per idle repeater* (core commit a0699b3): a heap-snapshot diff of 100,000 idle repeaters gives 903 B " +
-    "each (M1 measures ~944 B: the benchmark's task closure also holds its index). Per repeater: the `RepeaterImpl` " +
-    "(216 B: 26 fields of 8 B, Node's V8 runs without pointer compression), 4 boxed doubles (64 B: the due time, " +
-    "the next scheduled instant, the instant its wait was computed from, the grid origin), the validated " +
-    "configuration (96 B) and its trigger (48 B), its place in the caller's " +
-    "Scope (208 B: the finalizer closure 56 B and its context 48 B, the cell that lets a long-lived Scope forget an " +
-    "ended repeater 48 B, and the key object Effect's `Scope` makes per finalizer 56 B), ~100 B of Map, Set and " +
-    "array slots (the name registry, the Scope's group, the dispatcher's heap, the Scope's finalizer Map), and the " +
-    "benchmark's own objects that every Effect row carries (the task's `EffectPrimitive` 80 B and closure 56 B, the " +
-    "name 24 B). Tried and kept: runtime support made on the first run (idle repeaters hold none), stop and join " +
-    "state made on first use, one field for trigger-specific times, no boxed `Infinity` (M1 at 100k: 1,152 B " +
-    "before them, 944 B after). Below 600 B would take a configuration shared between repeaters with equal options (−144 B) and one Scope finalizer per Scope " +
-    "instead of one per fork (−208 B); the latter gives up the documented release order, in which a repeater forked " +
-    "between two resources of one Scope is stopped between their releases.",
+  heap: "*Heap per idle repeater*: M1 at 100,000 measured 589–591 B (a `fork` each, either mode) and 496 B " +
+    "(`forkAll`) at core commit 6ad3686, the kernel alone 275 B, toad-scheduler 618 B and the floor 288 B in the same " +
+    "run (a run of M1 on a machine too loaded to finish it; the table above holds the last complete run). What an " +
+    "idle repeater holds: the `RepeaterImpl` (184 B: 20 fields of 8 B, Node's V8 runs " +
+    "without pointer compression; its run support, stop and join state, in-flight fiber, traced flag and run counter " +
+    "are made on first use), 4 boxed doubles (64 B: the due time, the next scheduled instant, the instant its wait " +
+    "was computed from, the grid origin), the name registry's Map entry (~30 B) and the dispatcher's heap slot (8 B), " +
+    "and, with a `fork` each, its place in the caller's Scope: the key object and Map entry Effect's `Scope` makes per " +
+    "finalizer (~90 B; the finalizer function is one per Scope, shared by its forks, and our slot is 8 B). Its " +
+    "configuration is shared with the repeaters forked with the same options but the name. The benchmark's own " +
+    "objects, carried by every Effect row, are ~160 B of it (the task's `EffectPrimitive` 80 B and closure 56 B, the " +
+    "name 24 B). The kernel alone (no Effect) costs about the floor: the rest is the Effect binding's.",
   cpu: "*CPU per tick* (`--cpu-prof` of M3 in both modes, core commit 0d41c00): 11 to 14 µs per tick on the shared " +
     "machine (the floor: 0.47 µs), the process saturated (63–72% of the ticks achieved). Of the busy samples, alike " +
     "in both modes: Effect's fiber runtime 25% (the `FiberRuntime` constructor, `evaluateEffect`, the run loop and " +
@@ -543,21 +623,22 @@ const findings: Record<string, string> = {
     "fiber of Effect, with its FiberRefs, interruption and exit, as the documented behaviour requires (`stop`'s " +
     "grace interrupts it, it forks into its Scope, it reads `currentRun`); at ~10 µs per fiber Effect's own cost is " +
     "past the 5 µs target.",
-  start: "*Start of many repeaters* (profile of M5's scenario at 300,000, core commit 0d41c00): ~9.5 µs per repeater " +
-    "on the shared machine (9.5 s for 1M). Of the start's samples: garbage collection 35% (about 1 GB of long-lived " +
-    "objects is promoted out of the young generation), `Effect.runtime()` in `Repeater.fork` 15% (reading the " +
-    "caller's runtime writes the runtime-flags FiberRef and refreshes the fiber's FiberRef caches: `getFiberRefs`, " +
-    "`refreshRefCache`), the rest of Effect's runtime 15% (`Effect.forEach` over the items, " +
-    "`Scope.addFinalizerExit`), the fork itself 12% (the name registry, the Scope's group), option validation 3%. " +
-    "Reading the caller's Context without building a `Runtime`, and forking many repeaters in one call, are the " +
-    "levers left.",
-  stop: "*Stop of many repeaters* (same profile): ~9 µs per repeater on the shared machine (8.8 s for 1M). Closing " +
-    "the Scope runs one finalizer per fork (needed for the documented release order): of the stop's samples, " +
-    "garbage collection 31%, Effect's `Scope.close` collecting a million finalizer exits (`exitCollectAll`: Chunk " +
-    "`appendAll`, `reverseChunk`, `copyToArray`) 26%, taking each repeater out of the dispatcher's binary heap " +
-    "(`down`, a sift through a 1M-slot array) 15%, the name registry and the Scope's group (`release`: Map and Set " +
-    "deletes) 9%, the fiber runtime 9%. Emptying the dispatcher's heap once when a whole group stops, instead of one " +
-    "removal per repeater, is the lever left on our side; the finalizers' exits are Effect's.",
+  start: "*Start of many repeaters* (`--cpu-prof` of M5's scenario at 300,000, the machine loaded by other work): " +
+    "with a `Repeater.fork` each, every fork reads the caller's runtime (`Effect.runtime()` copies the fiber's " +
+    "FiberRefs), adds a finalizer to the Scope and goes through Effect's `forEach`; that is why a bulk " +
+    "`Repeater.forkAll` exists, which does these once per call. Of `forkAll`'s samples: garbage collection 36% (the " +
+    "repeaters are long-lived objects promoted out of the young generation, ~500 MB at 1M), the validation and " +
+    "creation loops 30% (option checks, the name registry's Map, the dispatcher's heap), the benchmark's own making " +
+    "of a million tasks and options 8%. At 100,000 in M1 at core commit 6ad3686, on a machine loaded by other work " +
+    "(load average above 15 on 2 cores, the floor 20 times slower than in quieter runs): `forkAll` 3.3 s to start " +
+    "and 0.8 s to stop, a `fork` each 6.8 s and 3.2 s, the kernel alone 2.2 s and 0.4 s, the floor 1.6 s and 0.3 s: " +
+    "`forkAll` starts at about twice the floor's cost, a `fork` each at about four times (ten before these " +
+    "changes). Compare rows of one run: on a loaded machine every row is slower by about the same factor.",
+  stop: "*Stop of many repeaters* (same profile): with a `fork` each, Effect's `Scope.close` runs one finalizer " +
+    "per fork (needed for the documented release order) and collects a million exits (`exitCollectAll`); the first " +
+    "finalizer stops every idle repeater of the Scope at once (the dispatcher's heap emptied in one pass, " +
+    "`unscheduleAll`), the others find their slot empty. With `forkAll`, the batch has one finalizer: the stop is " +
+    "the repeaters' own end (the name registry's Map deletes 8% of the profile, the release of each from its batch).",
   heap1M: "*Heap at 1M*: the per-repeater heap of M1 times a million, ~0.94 GB (see the heap finding above).",
   p99: "*Lateness p99*: a tick starts in the dispatcher's timer turn, without a hop through Effect's scheduler; the " +
     "tail is the runs that fall due in the same turn before it (~10 µs each, see the CPU finding, so 100 repeaters " +
@@ -570,6 +651,12 @@ const findings: Record<string, string> = {
   duplicates: "*Duplicate ticks* (rate mode): a tick that starts late by more than half an interval is followed by " +
     "the next grid slot on time, less than interval/2 later, which the baseline's definition counts as a duplicate; " +
     "they come with lateness, on a loaded machine. A duplicate in delay mode would be a bug.",
+  ended: "*What ended repeaters leave*: a heap-snapshot diff after 50,000 ended repeaters forked into one open " +
+    "Scope: 56 B per fork in the key objects Effect's `Scope` makes per finalizer and ~37 B per fork in its finalizer " +
+    "Map, which it keeps until it closes (a Scope cannot forget a finalizer; the finalizer function itself is one " +
+    "per Scope, shared), our slot of ~12 B per fork, and the series of the first 1,000 names (~4.9 MB, bounded by " +
+    "`metricSeriesLimit`). Repeaters that come and go should be forked into a Scope that closes when they end " +
+    "(`Effect.scoped` around the fork and its `join`), or many at once with `forkAll` (one finalizer per call).",
   idle: "*Idle process*: see the timers and CPU of the idle table; more than one timer added would mean the " +
     "repeaters hold timers of their own. The CPU of the idle window is the process's background work after the " +
     "start (concurrent GC and compilation of the freshly made heap) and grows with the machine's load: 10,000 " +
@@ -704,6 +791,20 @@ const checkTargets = (results: CoreResults, sizes: Sizes): Array<TargetCheck> =>
       })
     }
   }
+  for (const { label, scope } of endedVariants) {
+    const list = results.ended?.[scope]
+    if (list === undefined) continue
+    const heap = med(list.map((f) => f.heapBytes))
+    checks.push({
+      target: `${formatCount(sizes.ended)} uniquely named repeaters that ran once and ended leave under ${
+        bytes(endedTarget)
+      } of heap`,
+      row: `Repeater, ${label}`,
+      figure: bytes(heap),
+      met: decide(heap, endedTarget),
+      limit: findings.ended!
+    })
+  }
   return checks
 }
 
@@ -799,8 +900,9 @@ export const coreMemory: Section = {
   title: "M1, M2: memory per idle repeater, start and stop; the idle process",
   run: async (options) => {
     const memory = await runMemory(options)
-    fresh = { ...fresh, memory, measured: stamp("M1/M2", options) }
-    return renderMemory(memory, sizesOf(options))
+    const ended = await runEnded(options)
+    fresh = { ...fresh, memory, ended, measured: stamp("M1/M2", options) }
+    return [renderMemory(memory, sizesOf(options)), "", renderEnded(ended, sizesOf(options))].join("\n")
   }
 }
 

@@ -385,3 +385,24 @@ const describe = (value: unknown): unknown =>
  */
 export const validateGrace = (name: string | undefined, value: Duration.DurationInput, field = "grace") =>
   decodeDuration(name, field, value, "nonNegative")
+
+/**
+ * The checks `validate` makes of a name, alone: for a repeater whose other
+ * options are the same as those of one validated before (see the service).
+ *
+ * @internal
+ */
+export const validateName = (name: unknown): RepeaterConfigError | undefined => {
+  if (typeof name !== "string" || name.trim().length === 0) {
+    return new RepeaterConfigError({
+      repeater: undefined,
+      field: "name",
+      value: name,
+      reason: "is not a valid name: it must be a non-empty string"
+    })
+  }
+  const problem = checkName(name)
+  return problem === undefined ?
+    undefined :
+    new RepeaterConfigError({ repeater: undefined, field: "name", value: name, reason: problem })
+}

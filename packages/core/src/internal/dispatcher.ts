@@ -92,6 +92,10 @@ export class Dispatcher<A extends DispatchItem> {
     this.queue.unschedule(item)
   }
 
+  unscheduleAll(items: ReadonlyArray<A>): void {
+    this.queue.unscheduleAll(items)
+  }
+
   isScheduled(item: A): boolean {
     return this.queue.isScheduled(item)
   }

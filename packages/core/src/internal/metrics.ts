@@ -49,10 +49,18 @@ export type Outcome = "success" | "failure" | "interrupted"
 const registry = Metric.globalMetricRegistry
 
 /**
- * The metrics of one repeater, tagged with its name. Made on its first run,
- * so that idle repeaters cost nothing here. It holds the registry's hooks of
- * its metrics: an update is a call on a hook. (An update through a `Metric`
- * looks its hook up in a cache of the metric's first.)
+ * The label value under which the runs of repeaters past the service's `metricSeriesLimit` are counted.
+ *
+ * @internal
+ */
+export const OTHER_REPEATERS = "(other)"
+
+/**
+ * The metrics of the repeaters of one label value (a repeater's name, or
+ * `OTHER_REPEATERS` for all those past the limit). Made on a first run, so that
+ * idle repeaters cost nothing here. It holds the registry's hooks of its
+ * metrics: an update is a call on a hook. (An update through a `Metric` looks
+ * its hook up in a cache of the metric's first.)
  *
  * @internal
  */
@@ -64,9 +72,11 @@ export class RepeaterMetrics {
   private readonly lag: MetricHook.MetricHook.Histogram
   private readonly skipped: MetricHook.MetricHook.Counter<number>
   private readonly inFlight: MetricHook.MetricHook.Gauge<number>
+  /** Runs in flight under this label value: 0 or 1 for one repeater, any number for `OTHER_REPEATERS`. */
+  private running = 0
 
-  constructor(name: string) {
-    const tags = [MetricLabel.make("repeater", name)]
+  constructor(label: string) {
+    const tags = [MetricLabel.make("repeater", label)]
     const outcome = (value: Outcome) =>
       registry.get(MetricKey.taggedWithLabels(runsTotalKey, [...tags, MetricLabel.make("outcome", value)]))
     this.success = outcome("success")
@@ -80,11 +90,11 @@ export class RepeaterMetrics {
 
   started(lagMillis: number): void {
     this.lag.update(Math.max(0, lagMillis))
-    this.inFlight.update(1)
+    this.inFlight.update(++this.running)
   }
 
   finished(outcome: Outcome, durationMillis: number): void {
-    this.inFlight.update(0)
+    this.inFlight.update(--this.running)
     this.duration.update(durationMillis)
     const counter = outcome === "success" ? this.success : outcome === "failure" ? this.failure : this.interrupted
     counter.update(1)
@@ -92,5 +102,32 @@ export class RepeaterMetrics {
 
   skippedTicks(count: number): void {
     this.skipped.update(count)
+  }
+}
+
+/**
+ * The metrics of a service's repeaters: a series of their own for the first
+ * `limit` names that run, one shared series labelled `OTHER_REPEATERS` for the
+ * others, so that the number of series stays bounded however many names come
+ * and go. A name keeps its series when its repeater ends (the registry keeps
+ * every series it made), and a later repeater of that name adds to it.
+ *
+ * @internal
+ */
+export class MetricSeries {
+  private readonly byName = new Map<string, RepeaterMetrics>()
+  private other: RepeaterMetrics | undefined = undefined
+
+  constructor(private readonly limit: number) {}
+
+  of(name: string): RepeaterMetrics {
+    const own = this.byName.get(name)
+    if (own !== undefined) return own
+    if (this.byName.size < this.limit) {
+      const made = new RepeaterMetrics(name)
+      this.byName.set(name, made)
+      return made
+    }
+    return this.other ??= new RepeaterMetrics(OTHER_REPEATERS)
   }
 }

@@ -12,6 +12,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
+import type * as FiberRefs from "effect/FiberRefs"
 import type * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
@@ -25,10 +26,11 @@ import * as Event from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from "../RepeaterHandle.js"
 import { type RepeaterConfig, type ScheduleStep, validateGrace } from "./config.js"
 import type { Dispatcher, DispatchItem } from "./dispatcher.js"
-import { type Outcome, RepeaterMetrics } from "./metrics.js"
+import type { MetricSeries, Outcome, RepeaterMetrics } from "./metrics.js"
 import { currentRun, repeaterLogAnnotations, runFiberRefs } from "./runContext.js"
 import { attempt, gracefully, wasInterrupted, withFinalizerFailure } from "./runPolicy.js"
 import { RunScope } from "./runScope.js"
+import type { ScopeMembership } from "./scopeSlots.js"
 
 /**
  * What a repeater needs from the service that owns it.
@@ -42,7 +44,11 @@ export interface Owner {
   /** Whether anyone subscribes to the events: events are not even built otherwise. */
   readonly hasSubscribers: () => boolean
   readonly publish: (event: RepeaterEvent) => void
+  /** Whether runs of this runtime get a span: not with Effect's built-in tracer, which records nothing. */
+  readonly isTraced: (fiberRefs: FiberRefs.FiberRefs) => boolean
   readonly release: (repeater: ManagedRepeater) => void
+  /** The metric series of its repeaters' names (bounded: see `MetricSeries`). */
+  readonly metrics: MetricSeries
 }
 
 /**
@@ -52,11 +58,10 @@ export interface Owner {
  */
 export interface ManagedRepeater extends DispatchItem, RepeaterHandle<unknown> {
   readonly grace: Duration.Duration
-  /**
-   * What its Scope's finalizer holds of it, with its Scope's group (see the service): emptied once it has ended, so
-   * that the Scope lets go of it.
-   */
-  scopeCell: ScopeCell | undefined
+  /** What holds it in its Scope (see `ScopeSlots`): it leaves when it has ended, so that the Scope lets go of it. */
+  scopeOwner: ScopeMembership<ManagedRepeater> | undefined
+  /** Its place there. */
+  scopeIndex: number
   fire(): void
   snapshot(): RepeaterStatus
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult>
@@ -64,14 +69,13 @@ export interface ManagedRepeater extends DispatchItem, RepeaterHandle<unknown> {
   holdNewRuns(): void
 }
 
-/** @internal */
-export interface ScopeCell {
-  repeater: ManagedRepeater | undefined
-  /** Its Scope's group (see the service). */
-  group: { readonly members: Set<ManagedRepeater>; closing: boolean } | undefined
-  /** Its finalizer has run (its Scope is closing or closed). */
-  finalized: boolean
-}
+/**
+ * A repeater's configuration without its name: repeaters forked with the same
+ * other options share one.
+ *
+ * @internal
+ */
+export type SharedConfig<E> = Omit<RepeaterConfig<E>, "name">
 
 const utc = (millis: number): DateTime.Utc => DateTime.unsafeMake(millis)
 
@@ -95,6 +99,8 @@ class RunSupport<R> implements Status.Counters {
   scheduledAt = NaN
   startedAt = NaN
   scope: RunScope | undefined = undefined
+  /** The fiber of the run in flight. */
+  inFlight: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
   // counters and the last run, for `status`
   runs = 0
   /** Runs that ended, interrupted ones included: what `maxRepetitions` bounds. */
@@ -109,6 +115,8 @@ class RunSupport<R> implements Status.Counters {
   runNowRequestedAt = NaN
   constructor(
     readonly metrics: RepeaterMetrics,
+    /** Whether runs get a span. */
+    readonly traced: boolean,
     /** All log annotations of its runs but `run`. */
     readonly logAnnotations: HashMap.HashMap<string, unknown>,
     /** Fails only when traced (see `makeRunEffect`). */
@@ -146,7 +154,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   due = 0
   heapIndex = -1
   heapSeq = 0
-  scopeCell: ScopeCell | undefined = undefined
+  scopeOwner: ScopeMembership<ManagedRepeater> | undefined = undefined
+  scopeIndex = -1
 
   // the next run: its scheduled instant (before jitter), due time (jitter included)
   // and the instant the wait was computed from (used to resume delay and schedule modes)
@@ -167,26 +176,25 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   /** Schedule: its state. */
   scheduleState: unknown = undefined
 
-  private started = 0
-
-  private inFlight: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
+  /** Its run in flight, kept in its run support (an idle repeater that never ran has none). */
+  private get inFlight(): Fiber.RuntimeFiber<unknown, unknown> | undefined {
+    return this.running?.inFlight
+  }
+  private set inFlight(fiber: Fiber.RuntimeFiber<unknown, unknown> | undefined) {
+    this.support().inFlight = fiber
+  }
   /** Where it is in its life (see the kernel's `Lifecycle`): with `inFlight`, all of its state. */
   private phase: Lifecycle.Phase = Lifecycle.Active
   private waiters: Waiters<E> | undefined = undefined
   private running: RunSupport<R> | undefined = undefined
 
   constructor(
-    readonly config: RepeaterConfig<E>,
+    readonly config: SharedConfig<E>,
+    readonly name: string,
     private readonly owner: Owner,
     private readonly runtime: Runtime.Runtime<R>,
-    private readonly task: Effect.Effect<A, E, R>,
-    /** Whether runs get a span: not with Effect's built-in tracer, which records nothing. */
-    private readonly traced: boolean
+    private readonly task: Effect.Effect<A, E, R>
   ) {}
-
-  get name(): string {
-    return this.config.name
-  }
 
   get grace(): Duration.Duration {
     return this.config.grace
@@ -294,7 +302,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
             state,
             ScheduleDecision.isDone(decision) ? undefined : ScheduleIntervals.start(decision.intervals)
           ),
-          this.started
+          this.running?.run ?? 0
         )
     })
   }
@@ -355,7 +363,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     const late = this.config.trigger.onDue(this, this.now())
     if (late !== undefined) {
       // rate mode, started late past later ticks (a stall): the one run for the latest of them
-      this.recordSkipped(this.started + 1, late.firstScheduledAt, late.count)
+      this.recordSkipped(this.support().run + 1, late.firstScheduledAt, late.count)
       this.nextScheduledAt = late.scheduledAt
     }
     this.startRun(this.nextScheduledAt, true)
@@ -371,7 +379,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   private support(): RunSupport<R> {
     return this.running ??= new RunSupport(
-      new RepeaterMetrics(this.name),
+      this.owner.metrics.of(this.name),
+      this.owner.isTraced(this.runtime.fiberRefs),
       repeaterLogAnnotations(this.runtime.fiberRefs, this.name),
       this.makeRunEffect()
     )
@@ -385,7 +394,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
    */
   private startRun(scheduledAt: number, immediate: boolean): void {
     const running = this.support()
-    const run = ++this.started
+    const run = running.run + 1
     this.nextScheduledAt = NaN
     // Each run has a Scope of its own, in its fiber's context from the start: finalizers the task
     // adds run when the run ends. (Cheaper than `Effect.scoped` around the task, which copies the
@@ -400,7 +409,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       runtimeFlags: this.runtime.runtimeFlags
     })
     // (traced, the run's effect ends with the task's exit, so that the span does too)
-    const effect = this.traced ?
+    const effect = running.traced ?
       Effect.ignore(Effect.withSpan(running.effect, "Repeater.run", {
         root: true,
         captureStackTrace: false,
@@ -448,7 +457,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       Effect.matchCauseEffect(Effect.zipRight(begin, Effect.interruptible(task)), {
         onFailure: (cause) => {
           const ended = this.afterRun(Exit.failCause(cause))
-          return this.traced ? Effect.zipRight(ended, Effect.failCause(cause)) : ended
+          return this.support().traced ? Effect.zipRight(ended, Effect.failCause(cause)) : ended
         },
         onSuccess: (value) => this.afterRun(Exit.succeed(value))
       })

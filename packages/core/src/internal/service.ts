@@ -20,11 +20,13 @@ import type { RepeaterOptions, RepeaterSettings } from "../Repeater.js"
 import { RepeaterConfigError, RepeaterNotFoundError } from "../RepeaterError.js"
 import type { RepeaterEvent } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterStatus } from "../RepeaterHandle.js"
-import { validate as validateOptions, validateGrace } from "./config.js"
+import { validate as validateOptions, validateGrace, validateName } from "./config.js"
 import { Dispatcher } from "./dispatcher.js"
+import { MetricSeries } from "./metrics.js"
 import { checkKeys } from "./optionCheck.js"
-import { type ManagedRepeater, type Owner, RepeaterImpl, type ScopeCell } from "./repeater.js"
+import { type ManagedRepeater, type Owner, RepeaterImpl, type SharedConfig } from "./repeater.js"
 import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
+import { Batch, ScopeSlots } from "./scopeSlots.js"
 
 /**
  * Settings of a `Repeater` service.
@@ -34,6 +36,7 @@ import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
 export interface ServiceSettings {
   readonly defaultGrace: Duration.Duration
   readonly eventBufferSize: number
+  readonly metricSeriesLimit: number
 }
 
 const nameTaken = (name: string) =>
@@ -44,10 +47,29 @@ const nameTaken = (name: string) =>
     reason: "is taken: a repeater with this name is running in this service"
   })
 
-/** The repeaters forked in one Scope. */
-interface ScopeGroup {
-  readonly members: Set<ManagedRepeater>
-  closing: boolean
+/** A configuration without a retry policy: the only part that depends on the error type. */
+type RetryFreeConfig = Omit<SharedConfig<never>, "retry"> & { readonly retry: undefined }
+
+const serviceClosed = Effect.dieMessage("The Repeater service is closed: no repeater can be started")
+
+const isDefined = <A>(value: A | undefined): value is A => value !== undefined
+
+/**
+ * Whether two options are the same but (perhaps) for their names: the same keys, each with the same
+ * value (`===`).
+ */
+const sameButName = (a: object, b: object): boolean => {
+  let keys = 0
+  for (const key in a) {
+    if (key === "name") continue
+    keys++
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false
+    const mine: unknown = Reflect.get(a, key)
+    const theirs: unknown = Reflect.get(b, key)
+    if (mine !== theirs) return false
+  }
+  for (const key in b) if (key !== "name") keys--
+  return keys === 0
 }
 
 /**
@@ -75,27 +97,28 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
     const dispatcher = new Dispatcher<ManagedRepeater>(runtime, clock, (repeater) => repeater.fire())
     const owner: Owner = {
       dispatcher,
+      metrics: new MetricSeries(settings.metricSeriesLimit),
       runtime,
       hasSubscribers: () => subscribers > 0,
       publish: (event) => {
         pubsub?.unsafeOffer(Option.some(event))
       },
+      isTraced: (fiberRefs) => isTraced(fiberRefs),
       release: (repeater) => {
         if (repeaters.get(repeater.name) === repeater) repeaters.delete(repeater.name)
-        if (repeater.scopeCell !== undefined) {
-          repeater.scopeCell.group?.members.delete(repeater)
-          repeater.scopeCell.repeater = undefined
+        const scopeOwner = repeater.scopeOwner
+        if (scopeOwner !== undefined) {
+          repeater.scopeOwner = undefined
+          scopeOwner.leave(repeater.scopeIndex, repeater)
         }
-        repeater.scopeCell = undefined
       }
     }
 
     // Each fork adds a finalizer to its Scope, so that resources are released in reverse order as
-    // usual. The repeaters forked in one Scope also form a group: when the first of their
-    // finalizers runs, no repeater of the group starts a new run any more (idle ones stop at once),
-    // so that none runs again while another waits for its grace. A repeater that ends on its own
-    // leaves its group.
-    const groupOfScope = new WeakMap<Scope.Scope, ScopeGroup>()
+    // usual (see `ScopeSlots`: a slot per fork, one finalizer function per Scope). When the first of
+    // them runs, no repeater of the Scope starts a new run any more (idle ones stop at once), so that
+    // none runs again while another waits for its grace. A repeater that ends on its own leaves its slot.
+    const slotsOfScope = new WeakMap<Scope.Scope, ScopeSlots<ManagedRepeater>>()
     const stopAll = (group: Iterable<ManagedRepeater>) =>
       Effect.suspend(() => {
         // idle ones stop at once; those with a run in flight get their grace, all at the same time
@@ -105,43 +128,56 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
           discard: true
         })
       })
-    /** A repeater's Scope finalizer: the first of a group holds the group's new runs. */
-    const closeInScope = (scope: Scope.Scope, group: ScopeGroup, repeater: ManagedRepeater): Effect.Effect<void> => {
-      if (!group.closing) {
-        group.closing = true
-        for (const member of Array.from(group.members)) member.holdNewRuns()
-        if (
-          sharedRuntime !== undefined &&
-          Option.contains(Context.getOption(sharedRuntime.context, Scope.Scope), scope)
-        ) sharedRuntime = undefined
+    const stopOne = (repeater: ManagedRepeater): Effect.Effect<void> =>
+      repeater.stopIfIdle() ? Effect.void : Effect.asVoid(repeater.stopWith(repeater.grace))
+    /** The first finalizer of a Scope to run: its repeaters start no new run, the idle ones stop. */
+    const holdNewRuns = (slots: ScopeSlots<ManagedRepeater>): void => {
+      const members = slots.liveMembers()
+      // taken out of the dispatcher's queue in one pass, not one removal each
+      dispatcher.unscheduleAll(members)
+      for (const member of members) member.holdNewRuns()
+      if (
+        sharedRuntime !== undefined &&
+        Option.contains(Context.getOption(sharedRuntime.context, Scope.Scope), slots.scope)
+      ) sharedRuntime = undefined
+    }
+    const slotsOf = (scope: Scope.Scope): ScopeSlots<ManagedRepeater> => {
+      let slots = slotsOfScope.get(scope)
+      if (slots === undefined) {
+        slots = new ScopeSlots<ManagedRepeater>(
+          scope,
+          holdNewRuns,
+          (entry) => entry instanceof Batch ? stopAll(entry.members.filter(isDefined)) : stopOne(entry)
+        )
+        slotsOfScope.set(scope, slots)
       }
-      return repeater.stopIfIdle() ? Effect.void : Effect.asVoid(repeater.stopWith(repeater.grace))
+      return slots
     }
     /**
-     * Makes the repeater a member of its Scope's group. Its cell is the one its Scope finalizer
-     * holds (see `fork`).
+     * Takes a slot of the Scope and adds its finalizer, in one step that cannot be interrupted (slots
+     * and finalizers pair up); resolves with the slot.
      */
-    const joinScope = (scope: Scope.Scope, cell: ScopeCell, repeater: ManagedRepeater): void => {
-      let group = groupOfScope.get(scope)
-      if (group === undefined) {
-        group = { members: new Set(), closing: false }
-        groupOfScope.set(scope, group)
+    const reserveSlot = (slots: ScopeSlots<ManagedRepeater>): Effect.Effect<number> =>
+      Effect.uninterruptible(Effect.suspend(() => {
+        const index = slots.reserve()
+        return Effect.as(Scope.addFinalizerExit(slots.scope, slots.finalizer), index)
+      }))
+
+    // Repeaters forked with the same options but their name share one configuration (an idle
+    // repeater then costs its own objects only): the last options validated, and what they gave.
+    let lastOptions: RepeaterOptions<never> | undefined
+    let lastConfig: RetryFreeConfig | undefined
+    const validate = <E>(options: RepeaterOptions<E>): Either.Either<SharedConfig<E>, RepeaterConfigError> => {
+      if (lastConfig !== undefined && lastOptions !== undefined && sameButName(options, lastOptions)) {
+        const invalid = validateName(options.name)
+        return invalid === undefined ? Either.right(lastConfig) : Either.left(invalid)
       }
-      group.members.add(repeater)
-      cell.repeater = repeater
-      cell.group = group
-      repeater.scopeCell = cell
-    }
-    /**
-     * A fork's Scope finalizer: one closure per repeater, the finalizer effect only built when the
-     * Scope closes. A Scope cannot forget a finalizer: once the repeater has ended, its cell is
-     * emptied, so that a long-lived Scope keeps a few bytes per ended repeater, not the repeater.
-     */
-    const scopeFinalizer = (scope: Scope.Scope, cell: ScopeCell) => (): Effect.Effect<void> => {
-      cell.finalized = true
-      return cell.repeater === undefined || cell.group === undefined ?
-        Effect.void :
-        closeInScope(scope, cell.group, cell.repeater)
+      const validated = validateOptions(options, settings.defaultGrace, dispatcher.now())
+      if (Either.isRight(validated) && options.cron === undefined && options.retry === undefined) {
+        lastOptions = options
+        lastConfig = { ...validated.right, retry: undefined }
+      }
+      return validated
     }
 
     yield* Effect.addFinalizer(() =>
@@ -161,48 +197,93 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       options: RepeaterOptions<E>
     ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R> =>
       Effect.flatMap(Effect.runtime<Scope.Scope | R>(), (candidate) => {
-        if (closed) return Effect.dieMessage("The Repeater service is closed: no repeater can be started")
-        const validated = validateOptions(options, settings.defaultGrace, dispatcher.now())
+        if (closed) return serviceClosed
+        const validated = validate(options)
         if (Either.isLeft(validated)) return Effect.fail(validated.left)
         const config = validated.right
-        if (repeaters.has(config.name)) return Effect.fail(nameTaken(config.name))
+        const name = options.name
+        if (repeaters.has(name)) return Effect.fail(nameTaken(name))
         const callerRuntime = runtimeFor(candidate)
-        const scope = Context.get(callerRuntime.context, Scope.Scope)
-        // The finalizer is added first, with an empty cell; the repeater is made in the next step,
-        // which cannot be interrupted half-way: an interruption in between leaves an empty cell.
-        const cell: ScopeCell = { repeater: undefined, group: undefined, finalized: false }
-        return Effect.zipRight(
-          Scope.addFinalizerExit(scope, scopeFinalizer(scope, cell)),
-          Effect.suspend(() => {
-            if (closed) return Effect.dieMessage("The Repeater service is closed: no repeater can be started")
-            if (repeaters.has(config.name)) return Effect.fail(nameTaken(config.name))
-            const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(
-              config,
-              owner,
-              callerRuntime,
-              effect,
-              isTraced(callerRuntime.fiberRefs)
-            )
-            repeaters.set(config.name, repeater)
-            joinScope(scope, cell, repeater)
-            const handle: RepeaterHandle<E> = repeater
-            const started = repeater.start()
-            // forked into a Scope that is closing or closed: its finalizer has run already (on an
-            // empty cell), so it is stopped at once, as that finalizer would have done
-            if (cell.finalized && cell.group !== undefined) {
-              return Effect.as(
-                Effect.zipRight(started ?? Effect.void, closeInScope(scope, cell.group, repeater)),
-                handle
-              )
+        const slots = slotsOf(Context.get(callerRuntime.context, Scope.Scope))
+        // The finalizer is added first, with an empty slot; the repeater is made in the next step,
+        // which cannot be interrupted half-way: an interruption in between leaves an empty slot.
+        return Effect.flatMap(reserveSlot(slots), (index) => {
+          if (closed) return serviceClosed
+          if (repeaters.has(name)) return Effect.fail(nameTaken(name))
+          const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(config, name, owner, callerRuntime, effect)
+          repeaters.set(name, repeater)
+          // forked into a Scope that is closing or closed: it is stopped at once, as its finalizer would
+          const closing = slots.closing
+          if (!closing) {
+            slots.fill(index, repeater)
+            repeater.scopeOwner = slots
+            repeater.scopeIndex = index
+          }
+          const handle: RepeaterHandle<E> = repeater
+          const started = repeater.start()
+          if (closing) return Effect.as(Effect.zipRight(started ?? Effect.void, stopOne(repeater)), handle)
+          if (started === undefined) return Effect.succeed(handle)
+          return started.pipe(
+            // interrupted before it was set up: it must not stay behind with its name taken
+            Effect.onInterrupt(() => Effect.sync(() => repeater.stopIfIdle())),
+            Effect.as(handle)
+          )
+        })
+      })
+
+    const forkAll = <A, E, R>(
+      entries: Iterable<readonly [Effect.Effect<A, E, R>, RepeaterOptions<E>]>
+    ): Effect.Effect<Array<RepeaterHandle<E>>, RepeaterConfigError, Scope.Scope | R> =>
+      Effect.flatMap(Effect.runtime<Scope.Scope | R>(), (candidate) => {
+        if (closed) return serviceClosed
+        const list = Array.from(entries)
+        const configs = new Array<SharedConfig<E>>(list.length)
+        for (let i = 0; i < list.length; i++) {
+          const options = list[i][1]
+          const validated = validate(options)
+          if (Either.isLeft(validated)) return Effect.fail(validated.left)
+          if (repeaters.has(options.name)) return Effect.fail(nameTaken(options.name))
+          configs[i] = validated.right
+        }
+        const callerRuntime = runtimeFor(candidate)
+        const slots = slotsOf(Context.get(callerRuntime.context, Scope.Scope))
+        return Effect.flatMap(reserveSlot(slots), (index) => {
+          if (closed) return serviceClosed
+          const closing = slots.closing
+          const batch = new Batch<ManagedRepeater>(slots, index, list.length)
+          const made = new Array<RepeaterImpl<A, E, Scope.Scope | R>>(list.length)
+          for (let i = 0; i < list.length; i++) {
+            const name = list[i][1].name
+            // a name given twice, or taken since it was checked: none of them is started
+            if (repeaters.has(name)) {
+              for (let j = 0; j < i; j++) repeaters.delete(made[j].name)
+              return Effect.fail(nameTaken(name))
             }
-            if (started === undefined) return Effect.succeed(handle)
-            return started.pipe(
-              // interrupted before it was set up: it must not stay behind with its name taken
-              Effect.onInterrupt(() => Effect.sync(() => repeater.stopIfIdle())),
-              Effect.as(handle)
-            )
-          })
-        )
+            const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(configs[i], name, owner, callerRuntime, list[i][0])
+            repeaters.set(name, repeater)
+            made[i] = repeater
+            if (!closing) {
+              batch.add(i, repeater)
+              repeater.scopeOwner = batch
+              repeater.scopeIndex = i
+            }
+          }
+          if (!closing) slots.fill(index, batch)
+          // all members are in the batch before any starts (one may end at once, and leave it)
+          const rest: Array<Effect.Effect<void>> = []
+          for (const repeater of made) {
+            const started = repeater.start()
+            if (started !== undefined) rest.push(started)
+          }
+          const handles: Array<RepeaterHandle<E>> = made
+          const setUp = rest.length === 0 ? Effect.void : Effect.all(rest, { discard: true })
+          if (closing) return Effect.as(Effect.zipRight(setUp, stopAll(made)), handles)
+          if (rest.length === 0) return Effect.succeed(handles)
+          return setUp.pipe(
+            Effect.onInterrupt(() => Effect.sync(() => made.forEach((repeater) => repeater.stopIfIdle()))),
+            Effect.as(handles)
+          )
+        })
       })
 
     /**
@@ -257,7 +338,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       })
     )
 
-    return { fork, list, get, events }
+    return { fork, forkAll, list, get, events }
   })
 
 // -----------------------------------------------------------------------------
@@ -267,7 +348,33 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
 /** @internal */
 export const tag = Context.GenericTag<Repeater.Repeater>("@effect-repeater/core/Repeater")
 
-const defaultSettings: ServiceSettings = { defaultGrace: Duration.seconds(30), eventBufferSize: 4096 }
+const defaultSettings: ServiceSettings = {
+  defaultGrace: Duration.seconds(30),
+  eventBufferSize: 4096,
+  metricSeriesLimit: 1000
+}
+
+/** A setting that must be a whole number from `least` to `most` (`null` and other types included). */
+const wholeNumberSetting = (
+  field: "eventBufferSize" | "metricSeriesLimit",
+  value: unknown,
+  least: number,
+  most: number
+): Either.Either<number, RepeaterConfigError> => {
+  const chosen: unknown = value === undefined ? defaultSettings[field] : value
+  return typeof chosen === "number" && Number.isSafeInteger(chosen) && chosen >= least && chosen <= most ?
+    Either.right(chosen) :
+    Either.left(
+      new RepeaterConfigError({
+        repeater: undefined,
+        field,
+        value: chosen,
+        reason: most === Number.MAX_SAFE_INTEGER ?
+          `is not valid: it must be a whole number, ${least} or more` :
+          `is not valid: it must be a whole number from ${least} to ${most}`
+      })
+    )
+}
 
 /**
  * The largest `eventBufferSize`: a subscriber's buffer holds up to that many events.
@@ -276,7 +383,7 @@ const defaultSettings: ServiceSettings = { defaultGrace: Duration.seconds(30), e
  */
 export const MAX_EVENT_BUFFER_SIZE = 65536
 
-const settingKeys: ReadonlyArray<keyof RepeaterSettings> = ["defaultGrace", "eventBufferSize"]
+const settingKeys: ReadonlyArray<keyof RepeaterSettings> = ["defaultGrace", "eventBufferSize", "metricSeriesLimit"]
 
 const validateSettings = (
   settings: RepeaterSettings | undefined
@@ -296,23 +403,20 @@ const validateSettings = (
       if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
       defaultGrace = decoded.right
     }
-    const eventBufferSize: unknown = settings.eventBufferSize === undefined ?
-      defaultSettings.eventBufferSize :
-      settings.eventBufferSize
-    if (
-      typeof eventBufferSize !== "number" || !Number.isSafeInteger(eventBufferSize) || eventBufferSize < 1 ||
-      eventBufferSize > MAX_EVENT_BUFFER_SIZE
-    ) {
-      return Effect.fail(
-        new RepeaterConfigError({
-          repeater: undefined,
-          field: "eventBufferSize",
-          value: eventBufferSize,
-          reason: `is not valid: it must be a whole number from 1 to ${MAX_EVENT_BUFFER_SIZE}`
-        })
-      )
-    }
-    return Effect.succeed({ defaultGrace, eventBufferSize })
+    const eventBufferSize = wholeNumberSetting("eventBufferSize", settings.eventBufferSize, 1, MAX_EVENT_BUFFER_SIZE)
+    if (Either.isLeft(eventBufferSize)) return Effect.fail(eventBufferSize.left)
+    const metricSeriesLimit = wholeNumberSetting(
+      "metricSeriesLimit",
+      settings.metricSeriesLimit,
+      0,
+      Number.MAX_SAFE_INTEGER
+    )
+    if (Either.isLeft(metricSeriesLimit)) return Effect.fail(metricSeriesLimit.left)
+    return Effect.succeed({
+      defaultGrace,
+      eventBufferSize: eventBufferSize.right,
+      metricSeriesLimit: metricSeriesLimit.right
+    })
   })
 
 /** @internal */
@@ -361,6 +465,12 @@ export const fork: {
     options: RepeaterOptions<NoInfer<E>>
   ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater.Repeater | Scope.Scope | R>
 } = dual(2, forkIn)
+
+/** @internal */
+export const forkAll = <A, E, R>(
+  repeaters: Iterable<readonly [Effect.Effect<A, E, R>, RepeaterOptions<NoInfer<E>>]>
+): Effect.Effect<Array<RepeaterHandle<E>>, RepeaterConfigError, Repeater.Repeater | Scope.Scope | R> =>
+  Effect.flatMap(tag, (service) => service.forkAll(repeaters))
 
 /** @internal */
 export const background: {

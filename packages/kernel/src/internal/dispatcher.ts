@@ -57,6 +57,11 @@ class DispatcherImpl<A extends DispatchItem> implements Dispatcher<A> {
     if (this.heap.size === 0 && !this.firing) this.disarm()
   }
 
+  unscheduleAll(items: ReadonlyArray<A>): void {
+    this.heap.removeAll(items)
+    if (this.heap.size === 0 && !this.firing) this.disarm()
+  }
+
   isScheduled(item: A): boolean {
     return this.heap.has(item)
   }

@@ -49,6 +49,25 @@ export class TimerHeap<A extends HeapItem> {
     }
   }
 
+  /**
+   * Takes many items out at once: one pass over the heap and a rebuild (O(n)) when they are many, one
+   * removal each (O(log n)) when they are few.
+   */
+  removeAll(items: ReadonlyArray<A>): void {
+    if (items.length * 16 < this.items.length) {
+      for (const item of items) this.remove(item)
+      return
+    }
+    for (const item of items) item.heapIndex = -1
+    const kept = this.items.filter((item) => item.heapIndex >= 0)
+    this.items.length = 0
+    for (const item of kept) {
+      item.heapIndex = this.items.length
+      this.items.push(item)
+    }
+    for (let index = (this.items.length >> 1) - 1; index >= 0; index--) this.down(index)
+  }
+
   pop(): A | undefined {
     const first = this.items[0]
     if (first !== undefined) this.remove(first)

@@ -2,6 +2,7 @@ import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { InvalidRepeaterName } from "../RepeaterHttpApi.js"
 
 /** The segment after `/repeaters/` of a path whose percent-encoding cannot be decoded, if it is one. */
@@ -18,7 +19,7 @@ const malformedName = (url: string): string | undefined => {
 }
 
 const encodeInvalidName = (error: InvalidRepeaterName) =>
-  HttpServerResponse.unsafeJson({ _tag: error._tag, name: error.name, message: error.message }, { status: 400 })
+  HttpServerResponse.unsafeJson(Schema.encodeSync(InvalidRepeaterName)(error), { status: 400 })
 
 /**
  * The router matches no route when a path's percent-encoding is malformed

@@ -138,12 +138,18 @@ export interface ClusterRunnerOptions<E = never> {
 const invalid = (field: string, value: unknown, reason: string) =>
   new ClusterRepeaterConfigError({ repeater: undefined, field, value, reason })
 
+/**
+ * The longest timing the runner accepts: `@effect/cluster` and the PostgreSQL driver wait on plain timers, which
+ * cannot hold more than 2^31 - 1 ms (about 24.8 days); a longer one would fire at once or never.
+ */
+const timerLimit = { max: Duration.millis(2 ** 31 - 1) }
+
 const decodeTiming = (
   field: keyof ClusterTimings,
   value: Duration.DurationInput | undefined
 ): Effect.Effect<Duration.Duration, ClusterRepeaterConfigError> => {
   if (value === undefined) return Effect.succeed(fastTakeover[field])
-  return Either.match(OptionCheck.decodeDuration(value), {
+  return Either.match(OptionCheck.decodeDuration(value, timerLimit), {
     onLeft: (problem) => Effect.fail(invalid(`timings.${field}`, value, problem.reason)),
     onRight: Effect.succeed
   })
@@ -325,7 +331,7 @@ const validateStorage = <E>(storage: ClusterStorage<E>): Effect.Effect<void, Clu
     for (const field of ["idleTimeout", "connectTimeout", "connectionTTL"] as const) {
       const given = pg[field]
       if (given === undefined) continue
-      const decoded = OptionCheck.decodeDuration(given)
+      const decoded = OptionCheck.decodeDuration(given, timerLimit)
       if (Either.isLeft(decoded)) return Effect.fail(invalid(`storage.pg.${field}`, given, decoded.left.reason))
     }
   }

@@ -38,3 +38,8 @@ export * as RunPolicy from "./RunPolicy.js"
  * @since 1.0.0
  */
 export * as LongWait from "./LongWait.js"
+
+/**
+ * @since 1.0.0
+ */
+export * as CronMatches from "./CronMatches.js"

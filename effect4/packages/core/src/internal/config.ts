@@ -10,6 +10,7 @@ import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import type { RepeaterOptions } from "../Repeater.js"
 import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError.js"
+import { countMatches } from "./cronMatches.js"
 
 /**
  * A step of an Effect 4 `Schedule`: the step function `Schedule.toStep` made
@@ -40,7 +41,8 @@ export const everyTrigger = (millis: number, mode: "delay" | "rate"): Trigger =>
   mode === "rate" ? Triggers.everyRate(millis) : Triggers.everyDelay(millis)
 
 /** @internal */
-export const cronTrigger = (cron: Cron.Cron): Trigger => Triggers.cron((wall) => Cron.next(cron, wall).getTime())
+export const cronTrigger = (cron: Cron.Cron): Trigger =>
+  Triggers.cron((wall) => Cron.next(cron, wall).getTime(), countMatches(cron))
 
 const asDefect = (reason: Cause.Reason<unknown>): Cause.Die | Cause.Interrupt =>
   Cause.isFailReason(reason) ? Cause.makeDieReason(reason.error) : reason

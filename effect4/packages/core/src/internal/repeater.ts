@@ -322,7 +322,12 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   /** Called by the dispatcher when the next run is due. */
   fire(): void {
     if (!Lifecycle.due(this.phase, this.inFlight !== undefined)) return
-    this.config.trigger.onDue(this)
+    const late = this.config.trigger.onDue(this, this.now())
+    if (late !== undefined) {
+      // rate mode, started late past later ticks (a stall): the one run for the latest of them
+      this.recordSkipped(this.started + 1, late.firstScheduledAt, late.count)
+      this.nextScheduledAt = late.scheduledAt
+    }
     this.startRun(this.nextScheduledAt, true)
   }
 

@@ -372,7 +372,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     running.scheduledAt = scheduledAt
     running.scope = scope
     running.token = token
-    const context = runContext(this.context, running.logAnnotations, run, token, scope)
+    const context = runContext(
+      this.context,
+      running.logAnnotations,
+      run,
+      token,
+      scope,
+      this.owner.dispatcher.toWall(scheduledAt)
+    )
     // (traced, the run's effect ends with the task's exit, so that the span does too)
     const effect = this.traced ?
       Effect.ignore(Effect.withSpan(running.effect, "Repeater.run", {

@@ -43,3 +43,8 @@ export * as LongWait from "./LongWait.js"
  * @since 1.0.0
  */
 export * as CronMatches from "./CronMatches.js"
+
+/**
+ * @since 1.0.0
+ */
+export * as RepeaterTiming from "./RepeaterTiming.js"

@@ -10,6 +10,11 @@ export * as ClockStep from "./ClockStep.js"
 /**
  * @since 0.1.0
  */
+export * as CronCount from "./CronCount.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Dispatcher from "./Dispatcher.js"
 
 /**

@@ -10,12 +10,15 @@
  */
 import type * as Config from "effect/Config"
 import type * as Context from "effect/Context"
+import type * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
+import * as runContext from "./internal/runContext.js"
 import * as internal from "./internal/service.js"
 import type { RepeaterConfigError, RepeaterNotFoundError, RepeaterTimeoutError } from "./RepeaterError.js"
 import type { RepeaterEvent } from "./RepeaterEvent.js"
@@ -441,6 +444,31 @@ export const events: Stream.Stream<RepeaterEvent, never, Repeater> = internal.ev
 // -----------------------------------------------------------------------------
 // validation
 // -----------------------------------------------------------------------------
+
+/**
+ * The scheduled instant of the run in flight: the tick it runs for, not the
+ * instant it started at (which a jitter, a late timer or an overrun moves).
+ * Every's tick is its grid point (rate) or `every` after the previous run
+ * ended (delay); cron's is the match; a schedule's the instant it chose; a
+ * `runNow` run's the instant it was asked for. Seen by the run and the fibers
+ * it forks; `None` outside runs.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { DateTime, Effect, Option } from "effect"
+ *
+ * const report = Effect.gen(function*() {
+ *   const tick = yield* Repeater.currentTick
+ *   yield* Effect.log(`report for ${Option.match(tick, { onNone: () => "now", onSome: DateTime.formatIso })}`)
+ * })
+ * const Report = Repeater.background(report, { name: "report", cron: "0 * * * *", timeZone: "UTC" })
+ * ```
+ *
+ * @since 1.0.0
+ * @category accessors
+ */
+export const currentTick: Effect.Effect<Option.Option<DateTime.Utc>> = runContext.tick
 
 /**
  * Checks a repeater's options as `fork` does, without starting anything:

@@ -81,3 +81,30 @@ export class RepeaterTimeoutError extends Data.TaggedError("RepeaterTimeoutError
     return `Run ${this.run} of repeater "${this.repeater}" timed out after ${Duration.format(this.timeout)}`
   }
 }
+
+/**
+ * The repeater's `schedule` failed to take a step (its step threw, died or
+ * failed): the repeater ends as failed with this error, which `join` fails
+ * with and the `Failed` event and the status report. `cause` is what the step
+ * threw.
+ *
+ * @example
+ * ```ts
+ * import { RepeaterError } from "@effect-repeater/core"
+ *
+ * const error = new RepeaterError.RepeaterScheduleError({ repeater: "sync", cause: new Error("boom") })
+ * String(error) // 'RepeaterScheduleError: The schedule of repeater "sync" failed: boom'
+ * ```
+ *
+ * @since 1.0.0
+ * @category errors
+ */
+export class RepeaterScheduleError extends Data.TaggedError("RepeaterScheduleError")<{
+  readonly repeater: string
+  readonly cause: unknown
+}> {
+  override get message(): string {
+    const reason = this.cause instanceof Error ? this.cause.message : formatValue(this.cause)
+    return `The schedule of repeater "${this.repeater}" failed: ${reason}`
+  }
+}

@@ -8,7 +8,7 @@ import type * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
-import type { RepeaterConfigError, RepeaterTimeoutError } from "./RepeaterError.js"
+import type { RepeaterConfigError, RepeaterScheduleError, RepeaterTimeoutError } from "./RepeaterError.js"
 import type { StopResult } from "./RepeaterEvent.js"
 
 /**
@@ -97,7 +97,8 @@ export interface RepeaterHandle<E = unknown> {
   /**
    * Waits until the repeater ends: succeeds when it completed or was
    * stopped, fails with the run's error when it failed with
-   * `onError: "stop"`.
+   * `onError: "stop"`, and with a `RepeaterScheduleError` when its
+   * `schedule` failed to take a step.
    */
-  readonly join: Effect.Effect<void, E | RepeaterTimeoutError>
+  readonly join: Effect.Effect<void, E | RepeaterTimeoutError | RepeaterScheduleError>
 }

@@ -11,7 +11,8 @@ import type * as Effect from "effect/Effect"
 import type * as Schedule from "effect/Schedule"
 import * as config from "./internal/config.js"
 import * as internal from "./internal/runPolicy.js"
-import type { RepeaterTimeoutError } from "./RepeaterError.js"
+import type { RepeaterOptions } from "./Repeater.js"
+import type { RepeaterConfigError, RepeaterTimeoutError } from "./RepeaterError.js"
 
 /**
  * The run policy of a repeater: its `retry` schedule and its `timeout`, as
@@ -49,3 +50,31 @@ export const attempt: <A, E, R>(
  * @category time zones
  */
 export const localTimeZone: () => string = config.localTimeZone
+
+/**
+ * Checks a repeater's options as `Repeater.validate` does (failing with the
+ * same `RepeaterConfigError`) and returns the run policy `Repeater.fork`
+ * gives its runs: for code that runs the runs itself.
+ *
+ * @example
+ * ```ts
+ * import { RunPolicy } from "@effect-repeater/core"
+ * import { Effect, Schedule } from "effect"
+ *
+ * const task = Effect.log("sync")
+ * const program = Effect.gen(function*() {
+ *   const policy = yield* RunPolicy.decode({
+ *     name: "sync",
+ *     every: "1 minute",
+ *     timeout: "30 seconds",
+ *     retry: Schedule.recurs(2)
+ *   })
+ *   yield* RunPolicy.attempt(task, policy, "sync", 1)
+ * })
+ * ```
+ *
+ * @since 1.0.0
+ * @category constructors
+ */
+export const decode: <E>(options: RepeaterOptions<E>) => Effect.Effect<RunPolicy<E>, RepeaterConfigError> =
+  internal.decode

@@ -38,3 +38,13 @@ export * as RunPolicy from "./RunPolicy.js"
  * @since 1.0.0
  */
 export * as LongWait from "./LongWait.js"
+
+/**
+ * @since 1.0.0
+ */
+export * as CronMatches from "./CronMatches.js"
+
+/**
+ * @since 1.0.0
+ */
+export * as RepeaterTiming from "./RepeaterTiming.js"

@@ -10,6 +10,8 @@ import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import type { RepeaterOptions } from "../Repeater.js"
 import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError.js"
+import type { RepeaterTiming } from "../RepeaterTiming.js"
+import { countMatches } from "./cronMatches.js"
 
 /**
  * A step of an Effect 4 `Schedule`: the step function `Schedule.toStep` made
@@ -40,7 +42,8 @@ export const everyTrigger = (millis: number, mode: "delay" | "rate"): Trigger =>
   mode === "rate" ? Triggers.everyRate(millis) : Triggers.everyDelay(millis)
 
 /** @internal */
-export const cronTrigger = (cron: Cron.Cron): Trigger => Triggers.cron((wall) => Cron.next(cron, wall).getTime())
+export const cronTrigger = (cron: Cron.Cron): Trigger =>
+  Triggers.cron((wall) => Cron.next(cron, wall).getTime(), countMatches(cron))
 
 const asDefect = (reason: Cause.Reason<unknown>): Cause.Die | Cause.Interrupt =>
   Cause.isFailReason(reason) ? Cause.makeDieReason(reason.error) : reason
@@ -293,48 +296,11 @@ export const validate = <E>(
     return configError(name, "timeZone", options.timeZone, "is only valid with cron")
   }
 
-  let trigger: Trigger
+  const decoded = decodeTiming(name, options, now)
+  if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
+  const { initialDelayMillis, trigger } = decoded.success
   /** every: its period */
-  let everyMillis: number | undefined
-  if (options.every !== undefined) {
-    const every = decodeDuration(name, "every", options.every, "positive")
-    if (Result.isFailure(every)) return Result.fail(every.failure)
-    everyMillis = Duration.toMillis(every.success)
-    trigger = everyTrigger(everyMillis, options.mode ?? "delay")
-  } else if (options.cron !== undefined) {
-    const parsed = parseCron(name, options.cron, options.timeZone, now)
-    if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
-    trigger = parsed.success
-  } else {
-    const schedule: unknown = options.schedule
-    if (!isSchedule(schedule)) {
-      return configError(name, "schedule", schedule, "is not an Effect Schedule")
-    }
-    trigger = scheduleTrigger(options.schedule!)
-  }
-
-  if (options.waitFirst !== undefined && typeof options.waitFirst !== "boolean") {
-    return configError(name, "waitFirst", options.waitFirst, "must be true or false")
-  }
-  if (options.waitFirst === true && options.initialDelay !== undefined) {
-    return configError(name, "waitFirst", true, "cannot be combined with initialDelay: give one of them")
-  }
-  if (options.waitFirst === true && trigger._tag === "Cron") {
-    return configError(
-      name,
-      "waitFirst",
-      true,
-      "is not valid with cron: a cron repeater always waits for its first match"
-    )
-  }
-  let initialDelayMillis: number | undefined = 0
-  if (options.initialDelay !== undefined) {
-    const initialDelay = decodeDuration(name, "initialDelay", options.initialDelay, "nonNegative")
-    if (Result.isFailure(initialDelay)) return Result.fail(initialDelay.failure)
-    initialDelayMillis = Duration.toMillis(initialDelay.success)
-  } else if (options.waitFirst === true) {
-    initialDelayMillis = everyMillis
-  }
+  const everyMillis = decoded.success._tag === "Every" ? decoded.success.every : undefined
 
   const maxRepetitions: unknown = options.maxRepetitions
   if (
@@ -393,6 +359,67 @@ export const validate = <E>(
 }
 
 /**
+ * When a repeater runs, read from its options: the trigger and the first-run rule (`every`, `cron`, `timeZone`,
+ * `schedule`, `initialDelay`, `waitFirst`), once their neighbours (name, one trigger, mode) are checked.
+ *
+ * @internal
+ */
+export const decodeTiming = <E>(
+  name: string,
+  options: UncheckedOptions<E>,
+  now: number
+): Result.Result<RepeaterTiming, RepeaterConfigError> => {
+  let timing: RepeaterTiming
+  if (options.every !== undefined) {
+    const every = decodeDuration(name, "every", options.every, "positive")
+    if (Result.isFailure(every)) return Result.fail(every.failure)
+    const millis = Duration.toMillis(every.success)
+    const mode = options.mode ?? "delay"
+    timing = { _tag: "Every", trigger: everyTrigger(millis, mode), every: millis, mode, initialDelayMillis: 0 }
+  } else if (options.cron !== undefined) {
+    const parsed = parseCron(name, options.cron, options.timeZone, now)
+    if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
+    timing = { _tag: "Cron", trigger: cronTrigger(parsed.success), cron: parsed.success, initialDelayMillis: 0 }
+  } else {
+    const schedule: unknown = options.schedule
+    if (!isSchedule(schedule)) {
+      return configError(name, "schedule", schedule, "is not an Effect Schedule")
+    }
+    timing = { _tag: "Schedule", trigger: scheduleTrigger(schedule), schedule, initialDelayMillis: 0 }
+  }
+
+  if (options.waitFirst !== undefined && typeof options.waitFirst !== "boolean") {
+    return configError(name, "waitFirst", options.waitFirst, "must be true or false")
+  }
+  if (options.waitFirst === true && options.initialDelay !== undefined) {
+    return configError(name, "waitFirst", true, "cannot be combined with initialDelay: give one of them")
+  }
+  if (options.waitFirst === true && timing._tag === "Cron") {
+    return configError(
+      name,
+      "waitFirst",
+      true,
+      "is not valid with cron: a cron repeater always waits for its first match"
+    )
+  }
+  if (options.initialDelay !== undefined) {
+    const initialDelay = decodeDuration(name, "initialDelay", options.initialDelay, "nonNegative")
+    if (Result.isFailure(initialDelay)) return Result.fail(initialDelay.failure)
+    return Result.succeed({ ...timing, initialDelayMillis: Duration.toMillis(initialDelay.success) })
+  }
+  if (options.waitFirst === true) {
+    return Result.succeed(
+      timing._tag === "Every" ?
+        { ...timing, initialDelayMillis: timing.every } :
+        timing._tag === "Schedule" ?
+        { ...timing, initialDelayMillis: undefined } :
+        timing
+    )
+  }
+  return Result.succeed(timing)
+}
+
+/**
  * The longest name, in UTF-16 code units (`name.length`): the router of
  * `@effect/platform`'s `HttpApi` matches a path parameter of at most 100, so
  * that every name can be given in a URL (`/repeaters/:name`).
@@ -428,7 +455,7 @@ const parseCron = (
   expression: unknown,
   timeZoneInput: unknown,
   now: number
-): Result.Result<Trigger, RepeaterConfigError> => {
+): Result.Result<Cron.Cron, RepeaterConfigError> => {
   if (typeof expression !== "string") {
     return configError(name, "cron", expression, "is not a cron expression: it must be a string")
   }
@@ -445,7 +472,7 @@ const parseCron = (
   } catch {
     return configError(name, "cron", expression, "never matches")
   }
-  return Result.succeed(cronTrigger(parsed.success))
+  return Result.succeed(parsed.success)
 }
 
 const isSchedule = (value: unknown): value is Schedule.Schedule<unknown, unknown, unknown> => Schedule.isSchedule(value)

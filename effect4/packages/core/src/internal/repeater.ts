@@ -13,7 +13,7 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
-import type { RepeaterConfigError, RepeaterTimeoutError } from "../RepeaterError.js"
+import { type RepeaterConfigError, RepeaterScheduleError, type RepeaterTimeoutError } from "../RepeaterError.js"
 import type { RepeaterEvent, StopResult } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from "../RepeaterHandle.js"
 import { type RepeaterConfig, type ScheduleStep, validateGrace } from "./config.js"
@@ -110,14 +110,17 @@ class RunSupport<R> implements Status.Counters {
   ) {}
 }
 
+/** How a repeater that failed ended: a run's error, a timeout, or its schedule's failure. */
+type Ended<E> = E | RepeaterTimeoutError | RepeaterScheduleError
+
 /**
  * What `stop` and `join` wait on, made when first needed: an idle repeater
  * never pays for it.
  */
 class Waiters<E> {
   /** How it ended, once it has, when that was a failure (a repeater that ended otherwise joins with success). */
-  failure: Exit.Exit<void, E | RepeaterTimeoutError> | undefined = undefined
-  joinDeferred: Deferred.Deferred<void, E | RepeaterTimeoutError> | undefined = undefined
+  failure: Exit.Exit<void, Ended<E>> | undefined = undefined
+  joinDeferred: Deferred.Deferred<void, Ended<E>> | undefined = undefined
   stopDeferred: Deferred.Deferred<StopResult> | undefined = undefined
   stopResult: StopResult | undefined = undefined
   /** A stop asked for by the run itself, waiting for it without a grace. */
@@ -261,7 +264,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     return Effect.matchCauseEffect(plan.step, {
       onFailure: (cause) =>
         Effect.sync(() => {
-          if (Lifecycle.scheduleFailed(this.phase, this.inFlight !== undefined)) this.end("failed", cause)
+          if (!Lifecycle.scheduleFailed(this.phase, this.inFlight !== undefined)) return
+          if (Cause.hasInterruptsOnly(cause)) return this.end("failed", cause)
+          const failure = Cause.fail(new RepeaterScheduleError({ repeater: this.name, cause: Cause.squash(cause) }))
+          this.support().lastFailure = failure
+          this.end("failed", failure)
         }).pipe(Effect.andThen(Effect.logError(`Repeater "${this.name}": its schedule failed`, cause))),
       onSuccess: ([state, start]) =>
         this.follow(this.config.trigger.stepped(this, plan.now, plan.wallNow, state, start), this.started)
@@ -322,7 +329,12 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   /** Called by the dispatcher when the next run is due. */
   fire(): void {
     if (!Lifecycle.due(this.phase, this.inFlight !== undefined)) return
-    this.config.trigger.onDue(this)
+    const late = this.config.trigger.onDue(this, this.now())
+    if (late !== undefined) {
+      // rate mode, started late past later ticks (a stall): the one run for the latest of them
+      this.recordSkipped(this.started + 1, late.firstScheduledAt, late.count)
+      this.nextScheduledAt = late.scheduledAt
+    }
     this.startRun(this.nextScheduledAt, true)
   }
 
@@ -360,7 +372,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     running.scheduledAt = scheduledAt
     running.scope = scope
     running.token = token
-    const context = runContext(this.context, running.logAnnotations, run, token, scope)
+    const context = runContext(
+      this.context,
+      running.logAnnotations,
+      run,
+      token,
+      scope,
+      this.owner.dispatcher.toWall(scheduledAt)
+    )
     // (traced, the run's effect ends with the task's exit, so that the span does too)
     const effect = this.traced ?
       Effect.ignore(Effect.withSpan(running.effect, "Repeater.run", {
@@ -662,7 +681,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   }
 
   /** Ends the repeater, once: frees its name, reports it and wakes `join` and `stop`. */
-  private end(ended: Lifecycle.Ending, cause?: Cause.Cause<E | RepeaterTimeoutError>, result?: StopResult): void {
+  private end(ended: Lifecycle.Ending, cause?: Cause.Cause<Ended<E>>, result?: StopResult): void {
     // the first stop procedure to finish decides the result (an idle stop's is the default)
     if (result !== undefined && result !== "idle" && this.waiters?.stopResult === undefined) {
       this.makeWaiters().stopResult = result
@@ -700,11 +719,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     }
   }
 
-  get join(): Effect.Effect<void, E | RepeaterTimeoutError> {
+  get join(): Effect.Effect<void, Ended<E>> {
     return Effect.suspend(() => {
       if (Lifecycle.isEnded(this.phase)) return this.waiters?.failure ?? Exit.void
       const waiters = this.makeWaiters()
-      waiters.joinDeferred ??= Deferred.makeUnsafe<void, E | RepeaterTimeoutError>()
+      waiters.joinDeferred ??= Deferred.makeUnsafe<void, Ended<E>>()
       return Deferred.await(waiters.joinDeferred)
     })
   }

@@ -1,12 +1,31 @@
 import * as Cause from "effect/Cause"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import { RepeaterTimeoutError } from "../RepeaterError.js"
+import * as Result from "effect/Result"
+import type { RepeaterOptions } from "../Repeater.js"
+import { type RepeaterConfigError, RepeaterTimeoutError } from "../RepeaterError.js"
 import type { StopResult } from "../RepeaterEvent.js"
 import type { RunPolicy } from "../RunPolicy.js"
+import { validate } from "./config.js"
+
+/**
+ * The run policy of options that pass every check of `fork` (on the Clock's time, as `Repeater.validate` does).
+ *
+ * @internal
+ */
+export const decode = <E>(options: RepeaterOptions<E>): Effect.Effect<RunPolicy<E>, RepeaterConfigError> =>
+  Effect.clockWith((clock) =>
+    Effect.suspend(() => {
+      // (the grace plays no part in the policy)
+      const validated = validate(options, Duration.zero, clock.currentTimeMillisUnsafe())
+      return Result.isFailure(validated) ?
+        Effect.fail(validated.failure) :
+        Effect.succeed({ retry: validated.success.retry, timeout: validated.success.timeout })
+    })
+  )
 
 /**
  * The task with its timeout and retries; with either, each attempt has a Scope of its own. (Effect 4's

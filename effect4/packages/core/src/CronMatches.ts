@@ -1,0 +1,47 @@
+/**
+ * Counting the matches of a cron rule between two instants without visiting
+ * them one by one: a per-second rule over a year (31.5 million matches) is
+ * counted day by day, in well under a millisecond a day. The count is the one
+ * a walk with `Cron.next` gives, changes of offset of the rule's time
+ * zone included. Cron repeaters count the matches they skip after a long run
+ * or a step forward of the wall clock with it.
+ *
+ * @since 1.0.0
+ */
+import type * as Cron from "effect/Cron"
+import { dual } from "effect/Function"
+import * as internal from "./internal/cronMatches.js"
+
+/**
+ * How many matches a walk with `Cron.next` from `after` meets before `before`
+ * (epoch milliseconds): the matches `m`, `after < m < before`, that
+ * `m = next(after)`, `m = next(m)`, … visits.
+ *
+ * @example
+ * ```ts
+ * import { CronMatches } from "@effect-repeater/core"
+ * import { Cron } from "effect"
+ *
+ * const everySecond = Cron.parseUnsafe("* * * * * *", "UTC")
+ * const day = 86_400_000
+ * // 86 399: every second of the day but its first (excluded) and the next midnight (excluded)
+ * console.log(CronMatches.count(everySecond, 0, day))
+ * ```
+ *
+ * @since 1.0.0
+ * @category counting
+ */
+export const count: {
+  (after: number, before: number): (cron: Cron.Cron) => number
+  (cron: Cron.Cron, after: number, before: number): number
+} = dual(3, (cron: Cron.Cron, after: number, before: number): number => internal.countMatches(cron)(after, before))
+
+/**
+ * The counting function of one rule, for counting often (it keeps what it
+ * works out of the rule): `counter(cron)(after, before)` is
+ * `count(cron, after, before)`.
+ *
+ * @since 1.0.0
+ * @category counting
+ */
+export const counter: (cron: Cron.Cron) => (after: number, before: number) => number = internal.countMatches

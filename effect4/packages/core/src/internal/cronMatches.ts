@@ -1,0 +1,29 @@
+import * as CronCount from "@effect-repeater/kernel/CronCount"
+import * as Cron from "effect/Cron"
+import * as DateTime from "effect/DateTime"
+import * as Option from "effect/Option"
+
+/**
+ * How many matches a walk with `Cron.next` from `after` meets before `before`: the kernel's count
+ * (`CronCount`) of the rule, read from the `Cron`. Around a change of the zone's offset the matches
+ * are walked with `Cron.next` (its rules there depend on the rule's `onDstOverlap`).
+ *
+ * @internal
+ */
+export const countMatches = (cron: Cron.Cron): (after: number, before: number) => number => {
+  const zone = Option.getOrElse(cron.tz, DateTime.zoneMakeLocal)
+  return CronCount.counter({
+    seconds: cron.seconds,
+    minutes: cron.minutes,
+    hours: cron.hours,
+    days: cron.days,
+    months: cron.months,
+    weekdays: cron.weekdays,
+    // both the day of the month and the day of the week must match: a field `Cron` keeps without declaring it
+    and: "and" in cron && cron.and === true,
+    next: (millis) => Cron.next(cron, millis).getTime(),
+    offsetAt: (millis) => DateTime.zonedOffset(DateTime.makeZonedUnsafe(millis, { timeZone: zone })),
+    fixedOffset: DateTime.isTimeZoneOffset(zone) || CronCount.isFixedZone(zone.id),
+    acrossChanges: "walk"
+  })
+}

@@ -1,58 +1,10 @@
 import { Repeater } from "@effect-repeater/core"
-import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
-import type { RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Data, DateTime, Duration, Effect, Fiber, Option, Schedule, Stream } from "effect"
+import { Cause, Duration, Effect, Fiber, Option, Schedule } from "effect"
 import { TestClock } from "effect/testing"
-
-class Boom extends Data.TaggedError("Boom")<{ readonly message: string }> {}
-
-const millis = (value: Option.Option<DateTime.Utc>): number | undefined =>
-  Option.getOrUndefined(Option.map(value, DateTime.toEpochMillis))
-
-/** A status with its times in virtual milliseconds (`undefined` for none). */
-const view = (status: RepeaterStatus) => ({
-  name: status.name,
-  state: status.state,
-  inFlight: status.inFlight,
-  runs: status.runs,
-  failures: status.failures,
-  skippedTicks: status.skippedTicks,
-  lastStart: millis(status.lastStart),
-  lastEnd: millis(status.lastEnd),
-  lastDuration: Option.getOrUndefined(Option.map(status.lastDuration, Duration.toMillis)),
-  lastFailure: Option.getOrUndefined(status.lastFailure),
-  nextRun: millis(status.nextRun)
-})
-
-type StatusView = ReturnType<typeof view>
-
-const fresh = (name: string): StatusView => ({
-  name,
-  state: "scheduled",
-  inFlight: false,
-  runs: 0,
-  failures: 0,
-  skippedTicks: 0,
-  lastStart: undefined,
-  lastEnd: undefined,
-  lastDuration: undefined,
-  lastFailure: undefined,
-  nextRun: undefined
-})
-
-/** The causes of the RunFailed events, recorded by a subscriber forked before any repeater. */
-const subscribeFailures = Effect.gen(function*() {
-  const causes: Array<Cause.Cause<unknown>> = []
-  yield* Effect.forkScoped(
-    Stream.runForEach(
-      Repeater.events,
-      (event: RepeaterEvent) => Effect.sync(() => event._tag === "RunFailed" && void causes.push(event.cause))
-    )
-  )
-  yield* TestClock.adjust("0 millis")
-  return causes
-})
+import { advanceTo, makeProbe, nextRunMillis } from "./support/probe.js"
+import type { StatusView } from "./support/statusView.js"
+import { Boom, fresh, subscribeFailures, view } from "./support/statusView.js"
 
 describe("status", () => {
   it.effect("through a lifecycle: scheduled -> running -> scheduled -> paused -> scheduled -> running -> stopping -> stopped", () =>
@@ -448,5 +400,63 @@ describe("lastDuration", () => {
       const after = view(yield* handle.status)
       assert.strictEqual(after.lastEnd, 17_000)
       assert.strictEqual(after.lastDuration, 5_000)
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+describe("status.lastFailure", () => {
+  it.effect("shows the error's cause chain, such as a driver error wrapped by a library error", () =>
+    Effect.gen(function*() {
+      const driverError = new Error("no such table: tokens")
+      const handle = yield* Repeater.fork(
+        Effect.fail(new Error("Failed to execute statement", { cause: driverError })),
+        { name: "cleanup", every: "1 minute" }
+      )
+      yield* TestClock.adjust("0 millis")
+      const status = yield* handle.status
+      assert.strictEqual(status.failures, 1)
+      const lastFailure = Option.getOrThrow(status.lastFailure)
+      assert.isTrue(lastFailure.startsWith("Error: Failed to execute statement"))
+      assert.include(lastFailure, "[cause]: Error: no such table: tokens")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+describe("rate mode: runNow", () => {
+  it.effect("runNow while paused runs once and stays paused", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
+      yield* advanceTo(5_000)
+      yield* handle.pause
+      yield* advanceTo(7_000)
+      yield* handle.runNow
+      yield* advanceTo(46_000)
+      assert.deepStrictEqual(probe.starts, [0, 7_000])
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "paused")
+      assert.strictEqual(nextRunMillis(status), undefined)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+describe("runNow", () => {
+  it.effect("runNow while paused runs once and stays paused", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 1_000 })
+      const handle = yield* Repeater.fork(probe.task, { name: "paused", every: "10 seconds" })
+      yield* advanceTo(5_000)
+      yield* handle.pause
+      yield* advanceTo(7_000)
+      yield* handle.runNow
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0, 7_000])
+      assert.strictEqual((yield* handle.status).state, "paused")
+      yield* advanceTo(8_000)
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "paused")
+      assert.strictEqual(status.runs, 2)
+      assert.strictEqual(nextRunMillis(status), undefined)
+      yield* advanceTo(100_000)
+      assert.deepStrictEqual(probe.starts, [0, 7_000])
+      assert.strictEqual(yield* handle.stop(), "idle")
     }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -1,78 +1,12 @@
 import { Repeater } from "@effect-repeater/core"
-import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import { assert, describe, it } from "@effect/vitest"
-import { Config, ConfigProvider, Duration, Effect, Layer, Random, Schedule } from "effect"
+import { Duration, Random } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Schedule from "effect/Schedule"
 import { TestClock } from "effect/testing"
-
-/**
- * Options as an untyped (JavaScript) caller may give them: no trigger, or
- * several. The types reject them; the runtime check must too.
- */
-const untyped = (options: { readonly name: string; readonly [option: string]: unknown }) =>
-  options as unknown as RepeaterOptions<never>
-
-/**
- * Forks a repeater with `options` and checks that construction fails with a
- * `RepeaterConfigError` naming `field` and `value`, and that nothing was
- * started: the task never runs and the service holds no repeater.
- */
-const rejects = (
-  options: RepeaterOptions<never>,
-  field: string,
-  value: unknown,
-  mentions: ReadonlyArray<string>
-) =>
-  Effect.gen(function*() {
-    let runs = 0
-    const error = yield* Effect.flip(Repeater.fork(Effect.sync(() => runs++), options))
-    assert.instanceOf(error, RepeaterConfigError)
-    assert.strictEqual(error._tag, "RepeaterConfigError")
-    assert.strictEqual(error.field, field)
-    assert.deepStrictEqual(error.value, value)
-    assert.include(error.message, field)
-    for (const text of mentions) assert.include(error.message, text)
-    yield* TestClock.adjust("400 days")
-    assert.strictEqual(runs, 0)
-    assert.deepStrictEqual(yield* Repeater.list, [])
-  }).pipe(Effect.provide(Repeater.layer))
-
-/** Forks a valid repeater and returns the virtual start times of its runs within `window`. */
-const startsWith = (options: RepeaterOptions<never>, window: Duration.Input) =>
-  Effect.gen(function*() {
-    const starts: Array<number> = []
-    const task = Effect.clockWith((clock) => Effect.sync(() => starts.push(clock.currentTimeMillisUnsafe())))
-    const handle = yield* Repeater.fork(task, options)
-    yield* TestClock.adjust(window)
-    yield* handle.stop()
-    return starts
-  }).pipe(Effect.provide(Repeater.layer))
-
-const nonFinite: ReadonlyArray<Duration.Input> = [
-  Infinity,
-  -Infinity,
-  NaN,
-  Duration.infinity,
-  [Infinity, 0]
-]
-const zero: ReadonlyArray<Duration.Input> = [0, "0 seconds", "0 millis", Duration.zero, 0n, [0, 0]]
-const negative: ReadonlyArray<Duration.Input> = [-5, -0.5, "-5 seconds", "-1 millis", -5n, [-1, 0]]
-
-/** What of a rejected duration must appear in the error's message (for a tuple, both its numbers). */
-const mentionsOf = (value: Duration.Input): ReadonlyArray<string> =>
-  Duration.isDuration(value) ? [Duration.format(value)] : Array.isArray(value) ? value.map(String) : [String(value)]
-
-/** A distinct test title for each value. */
-const label = (value: Duration.Input): string =>
-  Duration.isDuration(value) ?
-    `Duration(${Duration.format(value)})` :
-    typeof value === "bigint" ?
-    `${value}n` :
-    typeof value === "string" ?
-    JSON.stringify(value) :
-    Array.isArray(value) ?
-    `[${value.join(", ")}]` :
-    String(value)
+import { label, mentionsOf, negative, nonFinite, rejects, startsWith, untyped, zero } from "./support/rejections.js"
 
 describe("validation: durations", () => {
   for (const value of [...nonFinite, ...zero, ...negative]) {
@@ -263,98 +197,6 @@ describe("validation: the trigger", () => {
     rejects({ name: "r", cron: "* * * * *", timeZone: "UTC", waitFirst: true }, "waitFirst", true, ["true", "cron"]))
 })
 
-describe("validation: names", () => {
-  it.effect("an empty name is rejected", () => rejects({ name: "", every: "1 second" }, "name", "", ["\"\""]))
-
-  // every name accepted can be carried by a URL path segment (the HTTP admin API's /repeaters/:name)
-  it.effect.each([
-    ["longer than 100 characters", "x".repeat(101), "at most 100 characters"],
-    ["of a million characters", "n".repeat(1_000_000), "this one has 1000000"],
-    ["\".\"", ".", "resolve away"],
-    ["\"..\"", "..", "resolve away"],
-    ["with a line break", "nightly\nreport", "control characters"],
-    ["with a NUL", "a\u0000", "control characters"],
-    ["with DEL", "a\u007f", "control characters"],
-    ["with a C1 control", "a\u0085b", "control characters"],
-    ["with a lone surrogate", "a\ud800", "lone surrogate"],
-    ["with a dotted capital I", "İstanbul", "U+0130"]
-  ])("a name %s is rejected", ([, name, reason]) =>
-    Effect.gen(function*() {
-      yield* rejects({ name, every: "1 second" }, "name", name, [reason!])
-      const validated = yield* Effect.flip(Repeater.validate({ name, every: "1 second" }))
-      assert.strictEqual(validated.field, "name")
-      assert.strictEqual(validated.value, name)
-    }))
-
-  it.effect("names of up to 100 characters with any printable character are accepted", () =>
-    Effect.gen(function*() {
-      const names = [
-        "x".repeat(100),
-        "😀".repeat(50),
-        "a b",
-        " padded ",
-        "a/b",
-        "/",
-        "%",
-        "%41",
-        "a?b",
-        "a#b",
-        "a;b",
-        "a+b&c=d",
-        "a\\b",
-        "...",
-        ".hidden",
-        "ß",
-        "Ω",
-        "i\u0307",
-        "events",
-        "EVENTS"
-      ]
-      for (const name of names) {
-        const handle = yield* Repeater.fork(Effect.void, { name, every: "1 hour", waitFirst: true })
-        assert.strictEqual(handle.name, name)
-      }
-      assert.strictEqual((yield* Repeater.list).length, names.length)
-    }).pipe(Effect.provide(Repeater.layer)))
-
-  it.effect("a taken name is rejected, and the repeater that holds it runs on", () =>
-    Effect.gen(function*() {
-      const first: Array<number> = []
-      let second = 0
-      yield* Repeater.fork(
-        Effect.clockWith((clock) => Effect.sync(() => first.push(clock.currentTimeMillisUnsafe()))),
-        { name: "taken", every: "10 seconds" }
-      )
-      yield* TestClock.adjust("0 millis")
-      const error = yield* Effect.flip(
-        Repeater.fork(Effect.sync(() => second++), { name: "taken", every: "1 second" })
-      )
-      assert.instanceOf(error, RepeaterConfigError)
-      assert.strictEqual(error.field, "name")
-      assert.strictEqual(error.value, "taken")
-      assert.include(error.message, "name")
-      assert.include(error.message, "\"taken\"")
-      yield* TestClock.adjust("25 seconds")
-      assert.strictEqual(second, 0)
-      assert.deepStrictEqual(first, [0, 10_000, 20_000])
-      const list = yield* Repeater.list
-      assert.deepStrictEqual(list.map((status) => status.name), ["taken"])
-    }).pipe(Effect.provide(Repeater.layer)))
-
-  it.effect("a name is free again once its repeater has ended", () =>
-    Effect.gen(function*() {
-      const handle = yield* Repeater.fork(Effect.void, { name: "reused", every: "10 seconds" })
-      yield* TestClock.adjust("0 millis")
-      assert.strictEqual(yield* handle.stop(), "idle")
-      let runs = 0
-      const again = yield* Repeater.fork(Effect.sync(() => runs++), { name: "reused", every: "10 seconds" })
-      yield* TestClock.adjust("15 seconds")
-      assert.strictEqual(runs, 2)
-      assert.strictEqual((yield* again.status).runs, 2)
-      assert.deepStrictEqual((yield* Repeater.list).map((status) => status.name), ["reused"])
-    }).pipe(Effect.provide(Repeater.layer)))
-})
-
 describe("validation: stop", () => {
   for (const grace of [-1, "-1 seconds", -1n, Infinity, NaN] as const) {
     it.effect(`stop({ grace: ${label(grace)} }) is rejected and the repeater runs on`, () =>
@@ -380,80 +222,6 @@ describe("validation: stop", () => {
   }
 })
 
-describe("validation: service settings", () => {
-  const settingsError = (settings: Parameters<typeof Repeater.layerWith>[0]) =>
-    Effect.flip(Effect.scoped(Layer.build(Repeater.layerWith(settings))))
-
-  it.effect("a negative or non-finite defaultGrace fails the layer with a RepeaterConfigError", () =>
-    Effect.gen(function*() {
-      for (const defaultGrace of [-1, "-5 seconds", Infinity, NaN] as const) {
-        const error = yield* settingsError({ defaultGrace })
-        assert.instanceOf(error, RepeaterConfigError)
-        assert.strictEqual(error.field, "defaultGrace")
-        assert.deepStrictEqual(error.value, defaultGrace)
-        assert.include(error.message, "defaultGrace")
-      }
-    }))
-
-  it.effect("an eventBufferSize that is not a whole number of 1 or more fails the layer", () =>
-    Effect.gen(function*() {
-      for (const eventBufferSize of [0, -3, 1.5, NaN]) {
-        const error = yield* settingsError({ eventBufferSize })
-        assert.strictEqual(error.field, "eventBufferSize")
-        assert.deepStrictEqual(error.value, eventBufferSize)
-        assert.include(error.message, String(eventBufferSize))
-      }
-    }))
-
-  it.effect("valid settings build the service: defaultGrace 0 interrupts an in-flight run at once", () =>
-    Effect.gen(function*() {
-      const handle = yield* Repeater.fork(Effect.never, { name: "zero-grace", every: "1 minute" })
-      yield* TestClock.adjust("0 millis")
-      assert.strictEqual(yield* handle.stop(), "interrupted")
-    }).pipe(Effect.provide(Repeater.layerWith({ defaultGrace: 0, eventBufferSize: 16 }))))
-})
-
-describe("Repeater.layerConfig", () => {
-  const fromEnv = (env: Record<string, string>) => ConfigProvider.layer(ConfigProvider.fromEnv({ env }))
-  const settings = {
-    defaultGrace: Config.Duration("REPEATER_DEFAULT_GRACE").pipe(Config.withDefault(Duration.seconds(30)))
-  }
-
-  it.effect("reads the settings from Config: a default grace of 0 interrupts an in-flight run at once", () =>
-    Effect.gen(function*() {
-      const handle = yield* Repeater.fork(Effect.never, { name: "from-config", every: "1 minute" })
-      yield* TestClock.adjust("0 millis")
-      assert.strictEqual(yield* handle.stop(), "interrupted")
-    }).pipe(
-      Effect.provide(
-        Repeater.layerConfig(settings).pipe(Layer.provide(fromEnv({ REPEATER_DEFAULT_GRACE: "0 millis" })))
-      )
-    ))
-
-  it.effect("an invalid value fails the layer with a ConfigError naming the key", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(
-        Effect.scoped(Layer.build(
-          Repeater.layerConfig(settings).pipe(Layer.provide(fromEnv({ REPEATER_DEFAULT_GRACE: "soon" })))
-        ))
-      )
-      assert.isTrue(error instanceof Config.ConfigError)
-      assert.include(String(error), "REPEATER_DEFAULT_GRACE")
-    }))
-
-  it.effect("a negative grace from Config fails the layer with a RepeaterConfigError", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(
-        Effect.scoped(Layer.build(
-          Repeater.layerConfig({ defaultGrace: Config.Number("GRACE_MILLIS") }).pipe(
-            Layer.provide(fromEnv({ GRACE_MILLIS: "-1" }))
-          )
-        ))
-      )
-      assert.instanceOf(error, RepeaterConfigError)
-    }))
-})
-
 describe("validation: the same duration string in several fields and repeaters", () => {
   it.effect("\"0 millis\" accepted as an initialDelay is still rejected as every, and each repeater keeps its own", () =>
     Effect.gen(function*() {
@@ -464,5 +232,40 @@ describe("validation: the same duration string in several fields and repeaters",
       // (after the first window, 7 s, and the 400 days `rejects` waits)
       const t = 7_000 + 400 * 86_400_000
       assert.deepStrictEqual(second, [t, t + 2_000, t + 4_000])
+    }))
+})
+
+describe("Repeater.validate", () => {
+  it.effect("accepts valid options of every trigger", () =>
+    Effect.gen(function*() {
+      yield* Repeater.validate({ name: "a", every: "1 second", mode: "rate", jitter: "100 millis" })
+      yield* Repeater.validate({ name: "b", cron: "*/5 * * * *", timeZone: "Europe/Berlin" })
+      yield* Repeater.validate({ name: "c", schedule: Schedule.spaced("1 second"), waitFirst: true })
+    }))
+
+  it.effect("fails with the RepeaterConfigError that fork fails with, naming the field and the value", () =>
+    Effect.gen(function*() {
+      const validated = yield* Effect.flip(Repeater.validate({ name: "bad", every: "-5 seconds" }))
+      assert.strictEqual(validated._tag, "RepeaterConfigError")
+      assert.strictEqual(validated.field, "every")
+      assert.strictEqual(validated.value, "-5 seconds")
+      assert.strictEqual(validated.repeater, "bad")
+      const forked = yield* Effect.exit(
+        Effect.scoped(Repeater.fork(Effect.void, { name: "bad", every: "-5 seconds" })).pipe(
+          Effect.provide(Repeater.layer)
+        )
+      )
+      assert.deepStrictEqual(forked, Exit.fail(validated))
+    }))
+
+  it.effect("rejects a bad cron expression, a bad time zone and a jitter longer than every", () =>
+    Effect.gen(function*() {
+      const cron = yield* Effect.flip(Repeater.validate({ name: "c", cron: "not a cron" }))
+      assert.strictEqual(cron.field, "cron")
+      const zone = yield* Effect.flip(Repeater.validate({ name: "z", cron: "* * * * *", timeZone: "Mars/Base" }))
+      assert.strictEqual(zone.field, "timeZone")
+      assert.strictEqual(zone.value, "Mars/Base")
+      const jitter = yield* Effect.flip(Repeater.validate({ name: "j", every: "1 second", jitter: "2 seconds" }))
+      assert.strictEqual(jitter.field, "jitter")
     }))
 })

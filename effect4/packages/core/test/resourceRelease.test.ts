@@ -1,14 +1,9 @@
-/**
- * No timer outlives the repeaters: once every repeater of a service has ended, the service's dispatcher has
- * nothing armed, so a process whose repeaters all stopped can exit while the service lives on. On Effect's
- * default Clock (real timers, nothing fires: the repeaters wait an hour); `TestClock` keeps interrupted sleeps
- * in its list, so it cannot show this.
- */
 import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, ManagedRuntime, Scope } from "effect"
-
-const countTimeouts = () => process.getActiveResourcesInfo().filter((resource) => resource === "Timeout").length
+import { TestClock } from "effect/testing"
+import { collectGarbage } from "./support/garbage.js"
+import { countTimeouts } from "./support/timers.js"
 
 describe("the dispatcher's timer on Effect's default Clock", () => {
   it("is one timer for all waiting repeaters, kept while one still waits, gone once the last one stopped", async () => {
@@ -39,4 +34,29 @@ describe("the dispatcher's timer on Effect's default Clock", () => {
       await runtime.dispose()
     }
   })
+})
+
+describe("stops, scopes and memory: memory", () => {
+  it.effect("a repeater that completed in a long-lived Scope can be garbage-collected while the Scope stays open", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const refs: Array<WeakRef<object>> = []
+      for (let i = 0; i < 20; i++) {
+        // no local variable keeps the handle
+        refs.push(
+          yield* Repeater.fork(Effect.void, { name: `once-${i}`, every: "1 second", maxRepetitions: 1 }).pipe(
+            Scope.provide(scope),
+            Effect.map((handle) => new WeakRef<object>(handle))
+          )
+        )
+      }
+      yield* TestClock.adjust("1 second")
+      assert.deepStrictEqual(yield* Repeater.list, [])
+      // let every fiber that touched the repeaters end, then collect
+      for (let i = 0; i < 10; i++) yield* Effect.yieldNow
+      collectGarbage()
+      const alive = refs.filter((ref) => ref.deref() !== undefined).length
+      yield* Scope.close(scope, Exit.void)
+      assert.strictEqual(alive, 0)
+    }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -2,9 +2,7 @@ import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Option, Schedule } from "effect"
 import { TestClock } from "effect/testing"
-
-/** Past `Date`'s range: 8.64e15 ms from the epoch. */
-const pastDateRange = Duration.millis(9e15)
+import { pastDateRange } from "./support/hugeDelays.js"
 
 describe("delays past what can be represented", () => {
   for (

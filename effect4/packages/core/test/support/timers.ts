@@ -1,0 +1,1 @@
+export const countTimeouts = () => process.getActiveResourcesInfo().filter((resource) => resource === "Timeout").length

@@ -450,7 +450,7 @@ const soak = (p: SoakParameters) =>
 const parameters: SoakParameters = JSON.parse(process.argv[2] ?? "{}")
 const program = soak(parameters).pipe(
   Effect.scoped,
-  Effect.provide(Repeater.layerWith({ eventBufferSize: 1 << 20, defaultGrace: "1 second" })),
+  Effect.provide(Repeater.layerWith({ eventBufferSize: 65536, defaultGrace: "1 second" })),
   Effect.provide(Logger.replace(Logger.defaultLogger, CountingLogger))
 )
 Effect.runPromise(program).then(

@@ -1,22 +1,19 @@
-// The parity check of the two lines of core: every test of the Effect 3 core (packages/core/test) has its twin, a
-// test of the same title, in the Effect 4 core (effect4/packages/core/test), and every test of the Effect 4 core is
-// the twin of one of the Effect 3 core. Tests are matched by their own title, whatever file or `describe` holds
-// them, so that either suite can be reorganised. A test of the Effect 3 core not ported yet is named, with the
-// reason, in effect4/packages/core/test/pending.json; a pending test that has its twin, or that the Effect 3 core no
-// longer has, fails the check too.
+// The parity check of the two lines: every test of an Effect 3 package (packages/<name>/test) has its twin, a test
+// of the same title, in the Effect 4 package of the same name (effect4/packages/<name>/test), and every test of the
+// Effect 4 package is the twin of one of the Effect 3 package. Tests are matched by their own title, whatever file or
+// `describe` holds them, so that either suite can be reorganised. A test of an Effect 3 package not ported yet is
+// named, with the reason, in effect4/packages/<name>/test/pending.json; a pending test that has its twin, or that the
+// Effect 3 package no longer has, fails the check too. Every package of the Effect 4 line is checked.
 //
-//   node scripts/twins.mjs            check
-//   node scripts/twins.mjs --pending  print the pending.json the two suites call for (reasons of the current one kept)
-import { readdirSync, readFileSync } from "node:fs"
+//   node scripts/twins.mjs                   check
+//   node scripts/twins.mjs --pending <name>  print the pending.json the two suites of <name> call for (reasons of the
+//                                            current one kept)
+import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const effect4 = join(dirname(fileURLToPath(import.meta.url)), "..")
-const effect3Tests = join(effect4, "..", "packages", "core", "test")
-const effect4Tests = join(effect4, "packages", "core", "test")
-const pendingFile = join(effect4Tests, "pending.json")
-const pending = JSON.parse(readFileSync(pendingFile, "utf8"))
-
+const readPending = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {})
 /**
  * The titles of the tests of a folder's `*.test.ts` files, each with the file it is in. Titles are string literals
  * (the repository's style); a template or computed title is taken as written, and tests made by `.each` are one test.
@@ -35,36 +32,45 @@ const tests = (dir) => {
   return found
 }
 
-const three = tests(effect3Tests)
-const four = tests(effect4Tests)
-const problems = []
-let twins = 0
-for (const [title, file] of three) {
-  if (four.has(title)) {
-    twins++
-    if (pending[title] !== undefined) problems.push(`"${title}" (${file}) has its twin, but is still pending`)
-  } else if (pending[title] === undefined) {
-    problems.push(`"${title}" (${file}) has no twin in the Effect 4 core and is not pending`)
-  }
-}
-for (const [title, file] of four) {
-  if (!three.has(title)) problems.push(`"${title}" (${file}) is a test of the Effect 4 core without its Effect 3 twin`)
-}
-for (const title of Object.keys(pending)) {
-  if (!three.has(title)) problems.push(`pending.json names "${title}", which the Effect 3 core does not have`)
-}
-
-if (process.argv.includes("--pending")) {
-  const next = {}
+const pendingFor = process.argv.includes("--pending") ? process.argv[process.argv.indexOf("--pending") + 1] : undefined
+const names = readdirSync(join(effect4, "packages")).filter((name) => existsSync(join(effect4, "packages", name, "test")))
+let failed = false
+for (const name of names.sort()) {
+  const effect3Tests = join(effect4, "..", "packages", name, "test")
+  const effect4Tests = join(effect4, "packages", name, "test")
+  const pending = readPending(join(effect4Tests, "pending.json"))
+  const three = existsSync(effect3Tests) ? tests(effect3Tests) : new Map()
+  const four = tests(effect4Tests)
+  const problems = []
+  let twins = 0
+  if (three.size === 0) problems.push(`the Effect 3 line has no tests of ${name}`)
   for (const [title, file] of three) {
-    if (!four.has(title)) next[title] = pending[title] ?? `not ported yet (${file})`
+    if (four.has(title)) {
+      twins++
+      if (pending[title] !== undefined) problems.push(`"${title}" (${file}) has its twin, but is still pending`)
+    } else if (pending[title] === undefined) {
+      problems.push(`"${title}" (${file}) has no twin in the Effect 4 ${name} and is not pending`)
+    }
   }
-  console.log(JSON.stringify(next, null, 2))
-} else {
-  console.log(
-    `core twins: ${twins} of the Effect 3 core's ${three.size} tests have their twin in the Effect 4 core` +
-      ` (${Object.keys(pending).length} pending)`
-  )
-  for (const problem of problems) console.log(`  ✗ ${problem}`)
-  process.exitCode = problems.length === 0 ? 0 : 1
+  for (const [title, file] of four) {
+    if (!three.has(title)) problems.push(`"${title}" (${file}) is a test of the Effect 4 ${name} without its Effect 3 twin`)
+  }
+  for (const title of Object.keys(pending)) {
+    if (!three.has(title)) problems.push(`pending.json of ${name} names "${title}", which the Effect 3 ${name} does not have`)
+  }
+  if (pendingFor === name) {
+    const next = {}
+    for (const [title, file] of three) {
+      if (!four.has(title)) next[title] = pending[title] ?? `not ported yet (${file})`
+    }
+    console.log(JSON.stringify(next, null, 2))
+  } else if (pendingFor === undefined) {
+    console.log(
+      `${name} twins: ${twins} of the Effect 3 ${name}'s ${three.size} tests have their twin in the Effect 4 ${name}` +
+        ` (${Object.keys(pending).length} pending)`
+    )
+    for (const problem of problems) console.log(`  ✗ ${problem}`)
+    failed ||= problems.length > 0
+  }
 }
+process.exitCode = failed ? 1 : 0

@@ -212,7 +212,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       return undefined
     }
     const planned = this.follow(
-      config.trigger.first(this, now, this.owner.dispatcher.wallNow(), config.initialDelayMillis),
+      config.trigger.first(this, now, this.owner.dispatcher.toWall(now), config.initialDelayMillis),
       0
     )
     return planned === Effect.void ? undefined : planned
@@ -220,7 +220,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   /** Plans the next run after a run ended at `end`. */
   private planAfterRun(end: number, run: number): Effect.Effect<void> {
-    const plan = this.config.trigger.afterRun(this, end, this.owner.dispatcher.wallNow(), this.phase._tag === "Paused")
+    // the wall time of `end` itself, not a new reading: time passed since `end` was read (reports, a busy
+    // machine) would otherwise move every wall-clock match (cron) that much earlier
+    const plan = this.config.trigger.afterRun(
+      this,
+      end,
+      this.owner.dispatcher.toWall(end),
+      this.phase._tag === "Paused"
+    )
     return this.follow(plan, run)
   }
 
@@ -531,7 +538,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       const now = this.now()
       // The next run fell due while paused: it is dropped, not caught up (cron: the next match is
       // computed again on the wall clock, which may have been stepped).
-      const replanned = NextRun.resumed(this, this.config.trigger, this, now, this.owner.dispatcher.wallNow())
+      const replanned = NextRun.resumed(this, this.config.trigger, this, now, this.owner.dispatcher.toWall(now))
       if (replanned === undefined) this.owner.dispatcher.schedule(this, this.due)
       else this.planAt(replanned)
     })

@@ -96,6 +96,28 @@ describe("checkContinuity", () => {
     ])
   })
 
+  it("a runner that loses the singleton and takes hold of it again: checked as a takeover", () => {
+    // its shard locks lost (storage too slow under load) while nobody else took it: 2 ticks missed, caught up once
+    const again: RunnerRecord = {
+      pid: 1,
+      events: [holding(1, T - 10), run(1, T), holding(1, T + 3500), run(1, T + 3000, true, T + 3510), run(1, T + 4000)]
+    }
+    assert.deepStrictEqual(checkContinuity([again], 1000, "runOnce"), [])
+    const noCatchUp: RunnerRecord = {
+      pid: 1,
+      events: [holding(1, T - 10), run(1, T), holding(1, T + 3500), run(1, T + 4000)]
+    }
+    assert.deepStrictEqual(checkContinuity([noCatchUp], 1000, "runOnce"), [
+      `takeover at ${T + 4000}: missed ticks, no catch-up run`,
+      `catch-up ${T + 4000} is not the latest tick missed before ${T + 4000}`
+    ])
+    // without taking hold again, the same gap is a loss
+    const lost: RunnerRecord = { pid: 1, events: [holding(1, T - 10), run(1, T), run(1, T + 3000)] }
+    assert.deepStrictEqual(checkContinuity([lost], 1000, "runOnce"), [
+      `pid 1 lost 2 tick(s) before ${T + 3000} (not all reported as skipped)`
+    ])
+  })
+
   it("a runner that runs a tick without taking hold first: a problem", () => {
     const a: RunnerRecord = { pid: 1, events: [holding(1, T - 10), run(1, T)] }
     const b: RunnerRecord = { pid: 2, events: [run(2, T + 1000)] }

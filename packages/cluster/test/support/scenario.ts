@@ -161,13 +161,20 @@ const skipsCover = (runner: RunnerRecord, after: number, before: number, everyMs
   return true
 }
 
+/** Whether the runner of `current` took hold of the singleton after its run `previous` (it lost it meanwhile). */
+const tookHoldBetween = (runners: ReadonlyArray<RunnerRecord>, previous: RunnerEvent, current: RunnerEvent): boolean =>
+  runners.find((r) => r.pid === current.pid)!.events.some((e) =>
+    e.event === "holding" && e.at > previous.at && e.at <= current.at
+  )
+
 /**
  * Ticks lost beyond the policy: within one holder's stretch, consecutive runs
  * must be one period apart, unless the holder reported the ticks in between
  * as skipped by core's overrun rule (documented: an overrun is followed by one
  * run, for the latest tick that fell due; the others are skipped); across a
  * takeover, `runOnce` must run the latest missed tick (a catch-up) and `skip`
- * must run none of them.
+ * must run none of them. A runner that lost the singleton (its shard locks)
+ * and took hold of it again between two of its runs is a takeover too.
  * Returns a list of violations (empty when all is well).
  */
 export const checkContinuity = (
@@ -185,7 +192,7 @@ export const checkContinuity = (
       problems.push(`tick ${current.scheduledAt} run twice (pids ${previous.pid}, ${current.pid})`)
     } else if (gap % everyMs !== 0) {
       problems.push(`tick ${current.scheduledAt} is off the grid of ${previous.scheduledAt}`)
-    } else if (previous.pid === current.pid && gap !== everyMs) {
+    } else if (previous.pid === current.pid && !tookHoldBetween(runners, previous, current) && gap !== everyMs) {
       const runner = runners.find((r) => r.pid === current.pid)!
       if (!skipsCover(runner, previous.scheduledAt!, current.scheduledAt!, everyMs)) {
         problems.push(
@@ -194,7 +201,7 @@ export const checkContinuity = (
           } tick(s) before ${current.scheduledAt} (not all reported as skipped)`
         )
       }
-    } else if (previous.pid !== current.pid) {
+    } else if (previous.pid !== current.pid || tookHoldBetween(runners, previous, current)) {
       const missed = gap / everyMs - 1
       const runner = runners.find((r) => r.pid === current.pid)!
       const holding = runner.events.filter((e) => e.event === "holding" && e.at <= current.at).at(-1)

@@ -59,8 +59,8 @@ export const signalExitCodes: { readonly SIGINT: 130; readonly SIGTERM: 143 } = 
  *   process exits with code 0 (1 if the program failed; Effect 4's own
  *   `NodeRuntime.runMain` answers 130 for an interrupted program);
  * - a second SIGTERM or SIGINT exits at once with code 143 or 130 (with
- *   `NodeRuntime.runMain` alone, it kills the process only when no other
- *   listener of that signal exists);
+ *   Effect 4's `NodeRuntime.runMain` alone, it only asks the program to stop
+ *   again);
  * - `shutdownTimeout` bounds the graceful stop;
  * - a program that ends by itself exits with code 0, or 1 if it failed.
  *

@@ -104,6 +104,16 @@ export type WorkerPoolError =
   | Schema.SchemaError
 
 /**
+ * The arguments of a call after its `Rpc`: the payload, which a request
+ * without one (`Schema.Void`) leaves out, then the call's options.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type ExecuteArguments<R> = [Rpc.Payload<R>] extends [void] ? [payload?: Rpc.Payload<R>, options?: CallOptions] :
+  [payload: Rpc.Payload<R>, options?: CallOptions]
+
+/**
  * A pool of worker threads that serve the requests `Rpcs` (the `Rpc`s of an
  * `RpcGroup`, see `WorkerThread.serve`).
  *
@@ -122,8 +132,7 @@ export interface WorkerPool<Rpcs extends Rpc.AnyWithProps> {
    */
   readonly execute: <R extends Rpcs>(
     rpc: R,
-    payload: Rpc.Payload<R>,
-    options?: CallOptions
+    ...args: ExecuteArguments<R>
   ) => Effect.Effect<Rpc.Success<R>, Rpc.Error<R> | WorkerPoolError>
   /** The `threadId`s of the threads that are alive in the pool now. */
   readonly threadIds: Effect.Effect<ReadonlyArray<number>>

@@ -446,8 +446,7 @@ export const make = <Rpcs extends Rpc.AnyWithProps>(
 
     function execute<R extends Rpcs>(
       rpc: R,
-      payload: Rpc.Payload<R>,
-      callOptions?: WorkerPool.CallOptions
+      ...args: WorkerPool.ExecuteArguments<R>
     ): Effect.Effect<Rpc.Success<R>, Rpc.Error<R> | WorkerPool.WorkerPoolError>
     function execute(
       rpc: Rpc.AnyWithProps,

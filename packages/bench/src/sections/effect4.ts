@@ -238,6 +238,52 @@ const verdicts = (results: Effect4Results, sizes: Sizes): Array<Verdict> => {
   ]
 }
 
+/**
+ * What limits the figures of the Effect 4 `Repeater`, from profiles of its scenario (heap snapshots before and after
+ * 20,000 idle repeaters; `node --cpu-prof` of the CPU scenario). Kept by hand: profile again after a change to the
+ * core's run path or to what an idle repeater holds.
+ */
+const limits = [
+  "### What limits the Effect 4 Repeater",
+  "",
+  "Profiled with the bundled scenario (`packages/bench/build/effect4/scenario.mjs`, written by the run) under Node 22: " +
+  "`node --expose-gc --cpu-prof scenario.mjs '{\"measure\":\"m3\",\"impl\":\"repeaterDelay\",\"n\":1000," +
+  "\"intervalMs\":10,\"durationMs\":5000,\"ticks\":0,\"idleMs\":0,\"batch\":0}'` (and `effectSpaced` for plain " +
+  "Effect 4), and `v8.writeHeapSnapshot()` before and after forking 20,000 idle repeaters, the two snapshots compared " +
+  "by constructor.",
+  "",
+  "- **Heap per idle repeater** (about 700 B at 100,000, 692 B at 20,000; the floor's 298 B is its `Timeout` and " +
+  "closure). Per repeater the snapshots hold: the `RepeaterImpl` (192 B: its fields), its decoded options " +
+  "(`RepeaterConfig`, 96 B) and `every` trigger (`EveryDelay`, 32 B), 5.2 boxed doubles (83 B: V8 keeps a field " +
+  "holding a fractional number, such as a due time read from `performance.now()`, as a 16 B `HeapNumber` of its " +
+  "own), the key object (56 B, an empty `{}`) and the entry of the `Map` in which an Effect 4 `Scope` keeps each " +
+  "finalizer added to it (`Scope.addFinalizerExit` makes a new key per call: one per `Repeater.fork`, which keeps " +
+  "the repeater's place in the Scope's release order), its entries in the service's registry `Map` and in the " +
+  "dispatcher's heap (about 110 B of tables with the Scope's), and the task itself (`Effect.sync` and its closure, " +
+  "88 B, which the floor and plain Effect 4 hold as well). No fiber, no timer. The 600 B target is missed by about " +
+  "100 B: what is left to take is the boxed doubles (times kept as integers would be small integers) and the " +
+  "Scope's key per fork, which belongs to Effect 4's `Scope`.",
+  "- **CPU per tick and ticks achieved**: in the run of 2026-12-04 the scenario processes got a tenth to a fifth of " +
+  "a core (the CPU column) while the load average stayed near 20 on 2 cores: even the floor ran only about half " +
+  "of its ticks, so the ticks achieved say how much CPU the machine gave, not what the Repeater needs, and the CPU " +
+  "per tick of plain Effect 4 and of the Repeater overlap within their ranges (a starved process spends more per " +
+  "tick: its overdue runs, the garbage collector and the timers' bookkeeping fall on fewer ticks). Profiled one " +
+  "after the other at that load, the Repeater spent 8.6 µs a tick (27.9% of ticks) and plain Effect 4 10.0 µs " +
+  "(16.2%), profiler included. Of the CPU a run costs, the profile shows about 57% in the fiber each run is forked " +
+  "into (Effect 4's `FiberImpl`, its context cache and run loop: the Repeater runs every run in a fiber of its " +
+  "own, so that a run can be timed out, interrupted by `stop` and traced), about 19% in the five metric updates " +
+  "of a run (`repeater_start_lag_ms`, `repeater_runs_in_flight` twice, `repeater_run_duration_ms`, " +
+  "`repeater_runs_total`: each Effect 4 `Metric.updateUnsafe` looks its series up in the `MetricRegistry` of the " +
+  "context again), about 10% in the garbage collector, the rest in the dispatcher and the kernel. 3 µs per tick " +
+  "is under what one Effect 4 fiber start and run costs on this machine; it could only be met with runs that are " +
+  "not fibers. Caching each series' hooks in the Repeater's metrics would save part of the 19%, at the price of " +
+  "updating a series the registry may have let go of.",
+  "- **Lateness p99**: 100 repeaters every 50 ms ask for little CPU; their lateness is how long the process waits " +
+  "for a core on a machine loaded about ten times over: the floor's own p99 was 46 to 114 ms in the same run, and " +
+  "the three rows overlap within their ranges. The 2 ms target can only be judged on an idle machine.",
+  ""
+].join("\n")
+
 // -----------------------------------------------------------------------------
 // the section
 // -----------------------------------------------------------------------------
@@ -332,95 +378,103 @@ export const effect4: Section = {
       }
     }
     if (!smoke) storeResults(results)
-
-    const memoryRows = rows.map(({ impl, label }) => {
-      const f = (figure: (f: Extract<M1Figures, { fits: true }>) => number) =>
-        cell(pick(results.memory, impl, memoryFigure(figure)), pick(results.memory, floor, memoryFigure(figure)))
-      const capacityFloor = (figure: (f: M5Figures) => number) => pick(results.capacity, floor, figure)
-      const capacityRuns = results.capacity[impl] ?? []
-      const fitted = capacityRuns.filter((r) => r.figures.reached === r.figures.target)
-      const startAll = (f: M5Figures) => f.startMs
-      const givenUp = results.capacityGivenUp[impl]
-      return [
-        label,
-        f((x) => x.heapPerRepeater),
-        f((x) => x.startMs),
-        f((x) => x.stopMs),
-        loadCell(results.memory[impl] ?? []),
-        givenUp !== undefined ?
-          `not done within ${givenUp / 1000} s` :
-          fitted.length === capacityRuns.length ?
-          cell(pick(results.capacity, impl, startAll), capacityFloor(startAll)) :
-          `did not fit: ${
-            capacityRuns.map((r) => formatCount(r.figures.reached)).join(", ")
-          } reached before 90% of the heap limit`,
-        cell(pick(results.capacity, impl, capacityStop), capacityFloor(capacityStop)),
-        loadCell(capacityRuns)
-      ]
-    })
-    const cpuRows = rows.map(({ impl, label }) => [
-      label,
-      cell(pick(results.cpu, impl, (f) => f.cpuUsPerTick), pick(results.cpu, floor, (f) => f.cpuUsPerTick)),
-      cell(pick(results.cpu, impl, (f) => f.achievedPercent)),
-      cell(pick(results.cpu, impl, (f) => f.cpuPercentOfCore)),
-      loadCell(results.cpu[impl] ?? [])
-    ])
-    const latenessRows = rows.map(({ impl, label }) => [
-      label,
-      cell(pick(results.lateness, impl, (f) => f.p50)),
-      cell(pick(results.lateness, impl, (f) => f.p99)),
-      cell(pick(results.lateness, impl, (f) => f.max)),
-      cell(pick(results.lateness, impl, (f) => f.missing)),
-      loadCell(results.lateness[impl] ?? [])
-    ])
     const targets = verdicts(results, sizes)
     for (const t of targets) log(t.text)
-    const n = formatCount(sizes.memory)
-    const big = formatCount(sizes.capacity.n)
-    return [
-      `Measured ${results.measured} with \`pnpm bench --only effect4\`, under Node ${version} (the Effect 4 ` +
-      "line's runtime; the other sections run under the Node of the Effect 3 line), all three rows in the same run " +
-      "so that they compare: the scenario script `effect4/bench/src/scenario.ts` measures through the same code as " +
-      "the Effect 3 line's (`packages/bench/src/harness/`), one fresh `node --expose-gc` process per cell and repeat, " +
-      "repeats interleaved. The floor is the same raw `setTimeout` chain; plain Effect 4 forks one fiber per " +
-      "repeater (`Effect.forkIn` a `Scope`) running `Effect.schedule(task, Schedule.spaced(interval))`; the Effect 4 " +
-      "`Repeater` runs with its defaults (`Repeater.layer`, delay mode, `waitFirst: true`), every repeater forked " +
-      "with `Repeater.fork` into one `Scope`, closed to stop them. Every cell is the median of the repeats " +
-      "[min–max] (×r: ratio to the floor's median); the load column is the machine's 1-minute load average as each " +
-      `repeat started (2 cores).`,
-      "",
-      ...targets.map((t) => `- ${t.text}`),
-      "",
-      `### Memory, start and stop (${n} idle repeaters; ${big} in batches of ${formatCount(sizes.capacity.batch)})`,
-      "",
-      `Heap per idle repeater after a full GC, and the time to start and to stop them all. ${big}: plain Effect 4 ` +
-      "is run once (its fibers take seconds of garbage collection at that size).",
-      "",
-      renderTable(
-        [
-          "",
-          "heap per idle repeater, B",
-          `start ${n}, ms`,
-          `stop ${n}, ms`,
-          "load",
-          `start ${big}, ms`,
-          `stop ${big}, ms`,
-          "load"
-        ],
-        memoryRows
-      ),
-      `### CPU per tick (${formatCount(sizes.cpu.n)} repeaters every ${sizes.cpu.intervalMs} ms, ${
-        sizes.cpu.durationMs / 1000
-      } s)`,
-      "",
-      renderTable(["", "CPU per tick, µs", "ticks achieved, %", "CPU, % of a core", "load"], cpuRows),
-      `### Lateness (${
-        formatCount(sizes.lateness.n)
-      } repeaters every ${sizes.lateness.intervalMs} ms, ${sizes.lateness.ticks} ticks each)`,
-      "",
-      "Lateness of each tick against its contract (delay: one interval after the previous run's end), in ms.",
-      "",
-      renderTable(["", "p50, ms", "p99, ms", "max, ms", "ticks missing", "load"], latenessRows)
-    ].join("\n")
+    return render(results, sizes)
   }
+}
+
+/** The section's Markdown from its figures (`sizes`: those they were measured at). */
+export const render = (results: Effect4Results, sizes: Sizes = fullSizes): string => {
+  const version = results.node
+  const memoryRows = rows.map(({ impl, label }) => {
+    const f = (figure: (f: Extract<M1Figures, { fits: true }>) => number) =>
+      cell(pick(results.memory, impl, memoryFigure(figure)), pick(results.memory, floor, memoryFigure(figure)))
+    const capacityFloor = (figure: (f: M5Figures) => number) => pick(results.capacity, floor, figure)
+    const capacityRuns = results.capacity[impl] ?? []
+    const fitted = capacityRuns.filter((r) => r.figures.reached === r.figures.target)
+    const startAll = (f: M5Figures) => f.startMs
+    const givenUp = results.capacityGivenUp[impl]
+    return [
+      label,
+      f((x) => x.heapPerRepeater),
+      f((x) => x.startMs),
+      f((x) => x.stopMs),
+      loadCell(results.memory[impl] ?? []),
+      givenUp !== undefined ?
+        `not done within ${givenUp / 1000} s` :
+        fitted.length === capacityRuns.length ?
+        cell(pick(results.capacity, impl, startAll), capacityFloor(startAll)) :
+        `did not fit: ${
+          capacityRuns.map((r) => formatCount(r.figures.reached)).join(", ")
+        } reached before 90% of the heap limit`,
+      cell(pick(results.capacity, impl, capacityStop), capacityFloor(capacityStop)),
+      loadCell(capacityRuns)
+    ]
+  })
+  const cpuRows = rows.map(({ impl, label }) => [
+    label,
+    cell(pick(results.cpu, impl, (f) => f.cpuUsPerTick), pick(results.cpu, floor, (f) => f.cpuUsPerTick)),
+    cell(pick(results.cpu, impl, (f) => f.achievedPercent)),
+    cell(pick(results.cpu, impl, (f) => f.cpuPercentOfCore)),
+    loadCell(results.cpu[impl] ?? [])
+  ])
+  const latenessRows = rows.map(({ impl, label }) => [
+    label,
+    cell(pick(results.lateness, impl, (f) => f.p50)),
+    cell(pick(results.lateness, impl, (f) => f.p99)),
+    cell(pick(results.lateness, impl, (f) => f.max)),
+    cell(pick(results.lateness, impl, (f) => f.missing)),
+    loadCell(results.lateness[impl] ?? [])
+  ])
+  const targets = verdicts(results, sizes)
+  const n = formatCount(sizes.memory)
+  const big = formatCount(sizes.capacity.n)
+  return [
+    `Measured ${results.measured} with \`pnpm bench --only effect4\`, under Node ${version} (the Effect 4 ` +
+    "line's runtime; the other sections run under the Node of the Effect 3 line), all three rows in the same run " +
+    "so that they compare: the scenario script `effect4/bench/src/scenario.ts` measures through the same code as " +
+    "the Effect 3 line's (`packages/bench/src/harness/`), one fresh `node --expose-gc` process per cell and repeat, " +
+    "repeats interleaved. The floor is the same raw `setTimeout` chain; plain Effect 4 forks one fiber per " +
+    "repeater (`Effect.forkIn` a `Scope`) running `Effect.schedule(task, Schedule.spaced(interval))`; the Effect 4 " +
+    "`Repeater` runs with its defaults (`Repeater.layer`, delay mode, `waitFirst: true`), every repeater forked " +
+    "with `Repeater.fork` into one `Scope`, closed to stop them. Every cell is the median of the repeats " +
+    "[min–max] (×r: ratio to the floor's median); the load column is the machine's 1-minute load average as each " +
+    `repeat started (2 cores).`,
+    "",
+    ...targets.map((t) => `- ${t.text}`),
+    "",
+    limits,
+    `### Memory, start and stop (${n} idle repeaters; ${big} in batches of ${formatCount(sizes.capacity.batch)})`,
+    "",
+    `Heap per idle repeater after a full GC, and the time to start and to stop them all. ${big}: plain Effect 4 ` +
+    "is run once (its fibers take minutes of garbage collection at that size on a loaded machine; given up after " +
+    `${plainCapacityLimitMs / 1000} s).`,
+    "",
+    renderTable(
+      [
+        "",
+        "heap per idle repeater, B",
+        `start ${n}, ms`,
+        `stop ${n}, ms`,
+        "load",
+        `start ${big}, ms`,
+        `stop ${big}, ms`,
+        "load"
+      ],
+      memoryRows
+    ),
+    `### CPU per tick (${formatCount(sizes.cpu.n)} repeaters every ${sizes.cpu.intervalMs} ms, ${
+      sizes.cpu.durationMs / 1000
+    } s)`,
+    "",
+    renderTable(["", "CPU per tick, µs", "ticks achieved, %", "CPU, % of a core", "load"], cpuRows),
+    `### Lateness (${
+      formatCount(sizes.lateness.n)
+    } repeaters every ${sizes.lateness.intervalMs} ms, ${sizes.lateness.ticks} ticks each)`,
+    "",
+    "Lateness of each tick against its contract (delay: one interval after the previous run's end), in ms.",
+    "",
+    renderTable(["", "p50, ms", "p99, ms", "max, ms", "ticks missing", "load"], latenessRows)
+  ].join("\n")
 }

@@ -21,6 +21,6 @@ for (const key of Object.keys(env)) if (key.startsWith("npm_") || key.startsWith
 const pnpm = (...args) => execFileSync("npx", ["-y", "pnpm@10", ...args], { cwd: workspace, env, stdio: "inherit" })
 
 console.log(`Effect 4 line: Node ${execFileSync(node, ["--version"], { encoding: "utf8" }).trim()} (${node})`)
-pnpm("install", "--frozen-lockfile", "--filter", ".", "--filter", "./packages/**")
+pnpm("install", "--frozen-lockfile", "--filter", ".", "--filter", "./packages/**", "--filter", "./examples/**")
 pnpm("run", process.argv[2] ?? "check")
 console.log(`Effect 4 line: checked in ${((Date.now() - started) / 1000).toFixed(1)} s`)

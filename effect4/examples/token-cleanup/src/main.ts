@@ -1,0 +1,16 @@
+/**
+ * The token server: `node --import tsx src/main.ts` (or `npm run demo:effect4`
+ * from the repository's root). Settings from the environment: `PORT` (default
+ * 3000, 0 for any free port), `HOST` (default 127.0.0.1), `DATABASE_PATH`
+ * (default `./data/tokens.db`), `CLEANUP_INTERVAL` (seconds, default 5).
+ *
+ * SIGTERM or SIGINT (Ctrl-C) shuts it down gracefully: the HTTP server
+ * closes, the cleanup repeater stops, the database closes, and the process
+ * exits with code 0.
+ */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Layer from "effect/Layer"
+import { AppConfig } from "./AppConfig.js"
+import * as Server from "./Server.js"
+
+NodeRuntime.runMain(Layer.launch(Server.layer.pipe(Layer.provide(AppConfig.layerEnv))))

@@ -92,6 +92,20 @@ export default tseslint.config(
     }
   },
   {
+    // The dashboard has no dependency at all: its page and script are text, served by both lines' http packages.
+    files: ["packages/dashboard/src/**/*"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          {
+            regex: "^(?!\\.{1,2}/)",
+            message: "The dashboard has no dependency: import its own modules only, by a relative path."
+          }
+        ]
+      }]
+    }
+  },
+  {
     // Every timer, sleep and timeout on a duration a user gives goes through core's LongWait, which splits waits
     // longer than 2^31 - 1 ms (a longer setTimeout fires at once; Effect 3's default Clock never ends such a sleep).
     // A fixed internal constant may use the raw forms, with an eslint-disable comment saying so.

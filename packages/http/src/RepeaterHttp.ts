@@ -6,6 +6,7 @@
  */
 import { Repeater } from "@effect-repeater/core"
 import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
+import * as DashboardPage from "@effect-repeater/dashboard/DashboardPage"
 import type * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import type * as HttpApiGroup from "@effect/platform/HttpApiGroup"
@@ -26,7 +27,6 @@ import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import { Readable } from "node:stream"
 import { formatAddress, isLocalRequest, isLoopback, makeTokenCheck } from "./internal/auth.js"
-import { dashboardCsp, dashboardHtml, dashboardScript } from "./internal/dashboard.js"
 import { makeEventHub, queueSubscriber, readableSubscriber } from "./internal/eventHub.js"
 import { malformedPathMiddleware } from "./internal/malformedPath.js"
 import {
@@ -508,19 +508,14 @@ export const handlersWith = (options: HandlersOptions = {}) => {
           () => HttpServerResponse.json(openApiDocument).pipe(Effect.orDie, guard("GET /repeaters/openapi.json"))
         )
         .handleRaw("dashboardScript", () =>
-          Effect.succeed(HttpServerResponse.text(dashboardScript, {
-            contentType: "text/javascript; charset=utf-8",
-            headers: { "cache-control": "no-store" }
+          Effect.succeed(HttpServerResponse.text(DashboardPage.script, {
+            contentType: DashboardPage.scriptHeaders["content-type"]!,
+            headers: DashboardPage.scriptHeaders
           })))
         .handleRaw("dashboard", () =>
-          Effect.succeed(HttpServerResponse.text(dashboardHtml, {
-            contentType: "text/html; charset=utf-8",
-            headers: {
-              "cache-control": "no-store",
-              "content-security-policy": dashboardCsp,
-              "x-content-type-options": "nosniff",
-              "referrer-policy": "no-referrer"
-            }
+          Effect.succeed(HttpServerResponse.text(DashboardPage.html, {
+            contentType: DashboardPage.htmlHeaders["content-type"]!,
+            headers: DashboardPage.htmlHeaders
           })))
     })
 }
@@ -555,6 +550,7 @@ export const handlers = handlersWith()
  * @example
  * ```ts
  * import { Repeater } from "@effect-repeater/core"
+import * as DashboardPage from "@effect-repeater/dashboard/DashboardPage"
  * import { RepeaterHttp } from "@effect-repeater/http"
  * import { HttpApiBuilder } from "@effect/platform"
  * import { NodeHttpServer } from "@effect/platform-node"

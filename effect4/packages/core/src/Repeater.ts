@@ -18,6 +18,7 @@ import type * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
+import * as internalConfig from "./internal/config.js"
 import * as runContext from "./internal/runContext.js"
 import * as internal from "./internal/service.js"
 import type { RepeaterConfigError, RepeaterNotFoundError, RepeaterTimeoutError } from "./RepeaterError.js"
@@ -34,7 +35,10 @@ import type { RepeaterHandle, RepeaterStatus } from "./RepeaterHandle.js"
  * type error; untyped callers get a `RepeaterConfigError` for it.
  *
  * Every option is checked when the repeater is started: a wrong value fails
- * with a `RepeaterConfigError` that names the option and the value.
+ * with a `RepeaterConfigError` that names the option and the value, and so do
+ * an unknown key (with the nearest known name) and options that are not an
+ * object. Durations follow `OptionCheck`: at least 1 millisecond (0 where
+ * allowed), however they are written.
  *
  * `E` is the error of the repeated effect: `retry` receives `E` or a
  * `RepeaterTimeoutError`.
@@ -160,7 +164,8 @@ export interface CommonOptions<E = never> {
 }
 
 /**
- * Settings of a `Repeater` service.
+ * Settings of a `Repeater` service. An unknown key, or settings that are not
+ * an object, fail with a `RepeaterConfigError` naming it.
  *
  * @since 1.0.0
  * @category models
@@ -170,9 +175,19 @@ export interface RepeaterSettings {
   readonly defaultGrace?: Duration.Input | undefined
   /**
    * How many events a slow `events` subscriber may fall behind before the
-   * oldest are dropped for it. Default: 4096.
+   * oldest are dropped for it: a whole number from 1 to 65536. Default: 4096.
+   * The buffer is made when the first subscriber subscribes.
    */
   readonly eventBufferSize?: number | undefined
+  /**
+   * How many repeater names get metric series of their own (the `repeater`
+   * attribute of the metrics): the first names to run, up to this many. The
+   * runs of all other repeaters are counted together under
+   * `repeater="(other)"`, so that the number of series stays bounded when
+   * names come and go (a series, once made, is kept by the metric registry).
+   * 0 counts every repeater under `"(other)"`. Default: 1000.
+   */
+  readonly metricSeriesLimit?: number | undefined
 }
 
 /**
@@ -195,6 +210,13 @@ export interface Repeater {
     self: Effect.Effect<A, E, R>,
     options: RepeaterOptions<NoInfer<E>>
   ) => Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R>
+  /**
+   * Starts many repeaters in the current Scope in one step, all or none (see
+   * the module's `forkAll`).
+   */
+  readonly forkAll: <A, E, R>(
+    repeaters: Iterable<readonly [Effect.Effect<A, E, R>, RepeaterOptions<NoInfer<E>>]>
+  ) => Effect.Effect<Array<RepeaterHandle<E>>, RepeaterConfigError, Scope.Scope | R>
   /** The status of every repeater of this service that has not ended. */
   readonly list: Effect.Effect<ReadonlyArray<RepeaterStatus>>
   /** The handle of a repeater by name. */
@@ -288,6 +310,37 @@ export const fork: {
     options: RepeaterOptions<NoInfer<E>>
   ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater | Scope.Scope | R>
 } = internal.fork
+
+/**
+ * Starts many repeaters in the current Scope in one step and returns their
+ * handles, in order: for programs that start thousands of repeaters at once.
+ * Every option is validated and every name checked first: one invalid option
+ * or taken name (or a name given twice) fails the whole call with its
+ * `RepeaterConfigError`, and none is started. Each repeater then behaves as
+ * one of `fork`.
+ *
+ * The repeaters of one call share one finalizer of the Scope, so that they
+ * are stopped together, at the finalizer's place in the Scope's release order
+ * (idle ones at once, those in a run concurrently, each with its grace).
+ * Prefer `fork` for a few repeaters, or repeaters started at different times.
+ *
+ * @example
+ * ```ts
+ * import { Repeater } from "@effect-repeater/core"
+ * import { Effect } from "effect"
+ *
+ * const sensors = ["boiler", "pump", "valve"]
+ * const pollAll = Repeater.forkAll(
+ *   sensors.map((sensor) => [Effect.log(`poll ${sensor}`), { name: `poll-${sensor}`, every: "10 seconds" }] as const)
+ * )
+ * ```
+ *
+ * @since 1.0.0
+ * @category constructors
+ */
+export const forkAll: <A, E, R>(
+  repeaters: Iterable<readonly [Effect.Effect<A, E, R>, RepeaterOptions<NoInfer<E>>]>
+) => Effect.Effect<Array<RepeaterHandle<E>>, RepeaterConfigError, Repeater | Scope.Scope | R> = internal.forkAll
 
 // -----------------------------------------------------------------------------
 // layers
@@ -488,3 +541,23 @@ export const currentTick: Effect.Effect<Option.Option<DateTime.Utc>> = runContex
  * @category validation
  */
 export const validate: <E>(options: RepeaterOptions<E>) => Effect.Effect<void, RepeaterConfigError> = internal.validate
+
+/**
+ * Every key the options of a repeater may have (`RepeaterOptions`): any other
+ * fails with a `RepeaterConfigError` naming the nearest of these. For
+ * libraries that add options of their own and check the whole object with
+ * `OptionCheck.checkKeys`.
+ *
+ * @example
+ * ```ts
+ * import { OptionCheck, Repeater } from "@effect-repeater/core"
+ *
+ * const known = [...Repeater.optionKeys, "shardGroup"]
+ * OptionCheck.checkKeys({ name: "a", every: "1 hour", shardGrup: "x" }, { known, of: "myLayer" })
+ * // { field: "shardGrup", value: "x", reason: 'is not an option of myLayer: did you mean "shardGroup"?' }
+ * ```
+ *
+ * @since 1.0.0
+ * @category validation
+ */
+export const optionKeys: ReadonlyArray<keyof RepeaterOptions<unknown>> = internalConfig.repeaterOptionKeys

@@ -8,6 +8,8 @@ import type * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { Count, DateTimeIso, DurationMillis } from "./internal/jsonSchemas.js"
 import type { RepeaterConfigError, RepeaterScheduleError, RepeaterTimeoutError } from "./RepeaterError.js"
 import type { StopResult } from "./RepeaterEvent.js"
 
@@ -50,6 +52,93 @@ export interface RepeaterStatus {
   /** When the next run is due (jitter included); none while a run is in flight, paused or ended. */
   readonly nextRun: Option.Option<DateTime.Utc>
 }
+
+/**
+ * The `Schema` of a `RepeaterState` (a string in JSON).
+ *
+ * @example
+ * ```ts
+ * import { RepeaterHandle } from "@effect-repeater/core"
+ * import { Schema } from "effect"
+ *
+ * Schema.is(RepeaterHandle.RepeaterStateSchema)("paused") // true
+ * ```
+ *
+ * @since 1.0.0
+ * @category schemas
+ */
+export const RepeaterStateSchema: Schema.Codec<RepeaterState> = Schema.Literals([
+  "scheduled",
+  "running",
+  "paused",
+  "stopping",
+  "stopped",
+  "completed",
+  "failed"
+]).annotate({ identifier: "RepeaterState", description: "Where a repeater is in its life" })
+
+/**
+ * A `RepeaterStatus` as JSON (the encoded side of `RepeaterStatusSchema`):
+ * times are ISO 8601 strings (UTC), the last duration is in milliseconds
+ * under `lastDurationMillis` (`"Infinity"` for an infinite one), absent
+ * values (`Option.none()`) are `null`.
+ *
+ * @since 1.0.0
+ * @category schemas
+ */
+export interface RepeaterStatusEncoded {
+  readonly name: string
+  readonly state: RepeaterState
+  readonly inFlight: boolean
+  readonly runs: number
+  readonly failures: number
+  readonly skippedTicks: number
+  readonly lastStart: string | null
+  readonly lastEnd: string | null
+  readonly lastDurationMillis: number | "Infinity" | null
+  readonly lastFailure: string | null
+  readonly nextRun: string | null
+}
+
+/**
+ * The `Schema` of a `RepeaterStatus`, from and to JSON (see
+ * `RepeaterStatusEncoded`). Encoding never fails: every status a repeater
+ * reports can be encoded (a next run that can never come is `null`).
+ *
+ * @example
+ * ```ts
+ * import { Repeater, RepeaterHandle } from "@effect-repeater/core"
+ * import { Effect, Schema } from "effect"
+ *
+ * const statusesAsJson = Effect.flatMap(
+ *   Repeater.list,
+ *   Schema.encode(Schema.Array(RepeaterHandle.RepeaterStatusSchema))
+ * )
+ * ```
+ *
+ * @since 1.0.0
+ * @category schemas
+ */
+export const RepeaterStatusSchema: Schema.Codec<RepeaterStatus, RepeaterStatusEncoded> = Schema.Struct({
+  name: Schema.String,
+  state: RepeaterStateSchema,
+  inFlight: Schema.Boolean,
+  runs: Count,
+  failures: Count,
+  skippedTicks: Count,
+  lastStart: Schema.OptionFromNullOr(DateTimeIso),
+  lastEnd: Schema.OptionFromNullOr(DateTimeIso),
+  lastDuration: Schema.OptionFromNullOr(DurationMillis),
+  lastFailure: Schema.OptionFromNullOr(Schema.String).annotate({
+    description: "The last failure's Cause, pretty-printed"
+  }),
+  nextRun: Schema.OptionFromNullOr(DateTimeIso).annotate({
+    description: "When the next run is due; null while a run is in flight, paused, ended, or when it can never come"
+  })
+}).pipe(Schema.encodeKeys({ lastDuration: "lastDurationMillis" })).annotate({
+  identifier: "RepeaterStatus",
+  description: "The status of one repeater"
+})
 
 /**
  * @since 1.0.0

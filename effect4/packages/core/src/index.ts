@@ -48,3 +48,11 @@ export * as CronMatches from "./CronMatches.js"
  * @since 1.0.0
  */
 export * as RepeaterTiming from "./RepeaterTiming.js"
+
+/**
+ * The rules every package applies to its options: known keys, and one range
+ * for durations however they are written.
+ *
+ * @since 1.0.0
+ */
+export * as OptionCheck from "./OptionCheck.js"

@@ -12,6 +12,7 @@ import type { RepeaterOptions } from "../Repeater.js"
 import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError.js"
 import type { RepeaterTiming } from "../RepeaterTiming.js"
 import { countMatches } from "./cronMatches.js"
+import { checkKeys, decodeDuration as decodeSharedDuration, maximumDuration } from "./optionCheck.js"
 
 /**
  * A step of an Effect 4 `Schedule`: the step function `Schedule.toStep` made
@@ -104,22 +105,12 @@ type DurationRule = "positive" | "nonNegative"
  *
  * @internal
  */
-export const MAX_DURATION_MILLIS = 1e15
-
-const durationError = (name: string | undefined, field: string, value: unknown, rule: DurationRule) =>
-  new RepeaterConfigError({
-    repeater: name,
-    field,
-    value,
-    reason: rule === "positive" ?
-      "is not a valid duration: it must be finite and greater than zero" :
-      "is not a valid duration: it must be finite and zero or more"
-  })
+export const MAX_DURATION_MILLIS = Duration.toMillis(maximumDuration)
 
 /**
- * Decodes a `DurationInput` strictly: `Duration.decode` turns NaN and
- * negative numbers into zero and throws on unknown strings, so the raw value
- * is checked first.
+ * Decodes a `Duration.Input` strictly, by the rule every package shares
+ * (`OptionCheck.decodeDuration`): `Duration.fromInput` turns NaN into zero and
+ * reads negative durations.
  *
  * @internal
  */
@@ -148,105 +139,11 @@ const decodeDurationValue = (
   field: string,
   value: unknown,
   rule: DurationRule
-): Result.Result<Duration.Duration, RepeaterConfigError> => {
-  const fail = () => Result.fail(durationError(name, field, value, rule))
-  if (typeof value === "number" && !Number.isFinite(value)) return fail()
-  if (typeof value === "number" && (value < 0 || (rule === "positive" && value === 0))) return fail()
-  if (typeof value === "bigint" && (value < 0n || (rule === "positive" && value === 0n))) return fail()
-  if (typeof value === "string" && /^\s*-/.test(value)) return fail()
-  if (Array.isArray(value) && value.some((part) => typeof part !== "number" || !Number.isFinite(part) || part < 0)) {
-    return fail()
-  }
-  const decoded = Duration.fromInput(value as Duration.Input)
-  if (Option.isNone(decoded)) {
-    return typeof value === "string" ?
-      Result.fail(
-        new RepeaterConfigError({ repeater: name, field, value, reason: unreadableDuration(value) })
-      ) :
-      fail()
-  }
-  const duration = decoded.value
-  if (!Duration.isFinite(duration)) return fail()
-  if (rule === "positive" && Duration.toMillis(duration) <= 0) return fail()
-  if (Duration.toMillis(duration) > MAX_DURATION_MILLIS) {
-    return Result.fail(
-      new RepeaterConfigError({
-        repeater: name,
-        field,
-        value,
-        reason: "is too long: it must be at most 1e15 milliseconds (about 31,700 years)"
-      })
-    )
-  }
-  return Result.succeed(duration)
-}
-
-const durationUnits = ["nanos", "micros", "millis", "seconds", "minutes", "hours", "days", "weeks"] as const
-
-/**
- * Why a string is not a duration, with the spelling Effect reads when the
- * unit is recognisable: `"5 secs"` → try `"5 seconds"`.
- */
-const unreadableDuration = (value: string): string => {
-  const parts = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*$/.exec(value)
-  const amount = parts?.[1]
-  const unit = parts?.[2]?.toLowerCase()
-  const known = unit === undefined ? undefined : nearestUnit(unit)
-  return amount !== undefined && known !== undefined ?
-    `is not a duration Effect can read: try "${amount} ${known}"` :
-    `is not a duration Effect can read: write a number and one of the units ${
-      durationUnits.join(", ")
-    }, such as "5 seconds"`
-}
-
-const unitAbbreviations: Record<string, string> = {
-  ns: "nanos",
-  us: "micros",
-  ms: "millis",
-  s: "seconds",
-  m: "minutes",
-  h: "hours",
-  hr: "hours",
-  hrs: "hours",
-  d: "days",
-  w: "weeks",
-  wk: "weeks",
-  wks: "weeks"
-}
-
-const nearestUnit = (unit: string): string | undefined => {
-  const abbreviated = unitAbbreviations[unit]
-  if (abbreviated !== undefined) return abbreviated
-  const stem = unit.replace(/s$/, "")
-  const byPrefix = durationUnits.find((known) => stem.length >= 2 && known.startsWith(stem))
-  if (byPrefix !== undefined) return byPrefix
-  let best: string | undefined
-  let bestDistance = 3
-  for (const known of durationUnits) {
-    const distance = editDistance(unit, known)
-    if (distance < bestDistance) {
-      best = known
-      bestDistance = distance
-    }
-  }
-  return best
-}
-
-const editDistance = (a: string, b: string): number => {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)
-      )
-    }
-    previous = current
-  }
-  return previous[b.length] ?? 0
-}
+): Result.Result<Duration.Duration, RepeaterConfigError> =>
+  Result.mapError(
+    decodeSharedDuration(value, { zero: rule === "nonNegative" }),
+    (problem) => new RepeaterConfigError({ repeater: name, field, value, reason: problem.reason })
+  )
 
 const configError = (name: string | undefined, field: string, value: unknown, reason: string) =>
   Result.fail(new RepeaterConfigError({ repeater: name, field, value, reason }))
@@ -261,6 +158,29 @@ interface UncheckedOptions<E> extends Omit<RepeaterOptions<E>, "every" | "mode" 
 }
 
 /**
+ * Every option of a repeater: any other key fails with a `RepeaterConfigError`
+ * naming the nearest of these.
+ *
+ * @internal
+ */
+export const repeaterOptionKeys: ReadonlyArray<keyof UncheckedOptions<unknown>> = [
+  "name",
+  "every",
+  "mode",
+  "cron",
+  "timeZone",
+  "schedule",
+  "initialDelay",
+  "waitFirst",
+  "maxRepetitions",
+  "onError",
+  "retry",
+  "timeout",
+  "jitter",
+  "grace"
+]
+
+/**
  * Validates the options of one repeater. Every error names the option and the
  * value.
  *
@@ -271,6 +191,11 @@ export const validate = <E>(
   defaultGrace: Duration.Duration,
   now: number
 ): Result.Result<RepeaterConfig<E>, RepeaterConfigError> => {
+  const keys = checkKeys(options, { known: repeaterOptionKeys, of: "a repeater" })
+  if (keys !== undefined) {
+    const given: unknown = typeof options === "object" && options !== null ? options.name : undefined
+    return configError(typeof given === "string" ? given : undefined, keys.field, keys.value, keys.reason)
+  }
   const name: unknown = options.name
   if (typeof name !== "string" || name.trim().length === 0) {
     return configError(undefined, "name", name, "is not a valid name: it must be a non-empty string")

@@ -50,6 +50,11 @@ export class Dispatcher<A extends DispatchItem> {
     this.queue.unschedule(item)
   }
 
+  /** Takes many items out of the queue in one pass. */
+  unscheduleAll(items: ReadonlyArray<A>): void {
+    this.queue.unscheduleAll(items)
+  }
+
   isScheduled(item: A): boolean {
     return this.queue.isScheduled(item)
   }

@@ -55,9 +55,17 @@ export const runsInFlight = runsInFlightOf()
 export type Outcome = "success" | "failure" | "interrupted"
 
 /**
- * The metrics of one repeater, tagged with its name. Made on its first run,
- * so that idle repeaters cost nothing here. The registry is the one of the
- * context the repeater was forked in.
+ * The attribute value under which the runs of repeaters past the service's `metricSeriesLimit` are counted.
+ *
+ * @internal
+ */
+export const OTHER_REPEATERS = "(other)"
+
+/**
+ * The metrics of the repeaters of one attribute value (a repeater's name, or
+ * `OTHER_REPEATERS` for all those past the limit). Made on a first run, so
+ * that idle repeaters cost nothing here. The registry is the one of the
+ * context the first of them was forked in.
  *
  * Each repeater has metric values of its own, its name among their
  * attributes (rather than `Metric.withAttributes` on shared ones): a metric
@@ -80,6 +88,8 @@ export class RepeaterMetrics {
    * each update would read them as a new empty record, and compute the series' key again.)
    */
   private readonly context: Context.Context<never>
+  /** Runs in flight under this attribute value: 0 or 1 for one repeater, any number for `OTHER_REPEATERS`. */
+  private running = 0
 
   constructor(name: string, context: Context.Context<never>) {
     this.context = Context.add(
@@ -99,11 +109,11 @@ export class RepeaterMetrics {
 
   started(lagMillis: number): void {
     this.lag.updateUnsafe(Math.max(0, lagMillis), this.context)
-    this.inFlight.updateUnsafe(1, this.context)
+    this.inFlight.updateUnsafe(++this.running, this.context)
   }
 
   finished(outcome: Outcome, durationMillis: number): void {
-    this.inFlight.updateUnsafe(0, this.context)
+    this.inFlight.updateUnsafe(--this.running, this.context)
     this.duration.updateUnsafe(durationMillis, this.context)
     const counter = outcome === "success" ? this.success : outcome === "failure" ? this.failure : this.interrupted
     counter.updateUnsafe(1, this.context)
@@ -111,5 +121,33 @@ export class RepeaterMetrics {
 
   skippedTicks(count: number): void {
     this.skipped.updateUnsafe(count, this.context)
+  }
+}
+
+/**
+ * The metrics of a service's repeaters: a series of their own for the first
+ * `limit` names that run, one shared series under `OTHER_REPEATERS` for the
+ * others, so that the number of series stays bounded however many names come
+ * and go. A name keeps its series when its repeater ends (the registry keeps
+ * every series it made), and a later repeater of that name adds to it.
+ *
+ * @internal
+ */
+export class MetricSeries {
+  private readonly byName = new Map<string, RepeaterMetrics>()
+  private other: RepeaterMetrics | undefined = undefined
+
+  constructor(private readonly limit: number) {}
+
+  /** The metrics of a repeater's runs; `context` (the repeater's) holds the registry of a series made now. */
+  of(name: string, context: Context.Context<never>): RepeaterMetrics {
+    const own = this.byName.get(name)
+    if (own !== undefined) return own
+    if (this.byName.size < this.limit) {
+      const made = new RepeaterMetrics(name, context)
+      this.byName.set(name, made)
+      return made
+    }
+    return this.other ??= new RepeaterMetrics(OTHER_REPEATERS, context)
   }
 }

@@ -18,9 +18,10 @@ import type { RepeaterEvent, StopResult } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from "../RepeaterHandle.js"
 import { type RepeaterConfig, type ScheduleStep, validateGrace } from "./config.js"
 import type { Dispatcher, DispatchItem } from "./dispatcher.js"
-import { type Outcome, RepeaterMetrics } from "./metrics.js"
+import type { MetricSeries, Outcome, RepeaterMetrics } from "./metrics.js"
 import { CurrentRun, repeaterLogAnnotations, runContext } from "./runContext.js"
 import { attempt, gracefully, wasInterrupted, withFinalizerFailure } from "./runPolicy.js"
+import type { ScopeMembership } from "./scopeSlots.js"
 
 /**
  * What a repeater needs from the service that owns it.
@@ -35,6 +36,8 @@ export interface Owner {
   readonly hasSubscribers: () => boolean
   readonly publish: (event: RepeaterEvent) => void
   readonly release: (repeater: ManagedRepeater) => void
+  /** The metric series of its repeaters' names (bounded: see `MetricSeries`). */
+  readonly metrics: MetricSeries
 }
 
 /**
@@ -44,25 +47,15 @@ export interface Owner {
  */
 export interface ManagedRepeater extends DispatchItem, RepeaterHandle<unknown> {
   readonly grace: Duration.Duration
-  /**
-   * What its Scope's finalizer holds of it, with its Scope's group (see the service): emptied once it has ended, so
-   * that the Scope lets go of it.
-   */
-  scopeCell: ScopeCell | undefined
+  /** What holds it in its Scope (see `ScopeSlots`): it leaves when it has ended, so that the Scope lets go of it. */
+  scopeOwner: ScopeMembership<ManagedRepeater> | undefined
+  /** Its place there. */
+  scopeIndex: number
   fire(): void
   snapshot(): RepeaterStatus
   stopWith(grace: Duration.Duration): Effect.Effect<StopResult>
   stopIfIdle(): boolean
   holdNewRuns(): void
-}
-
-/** @internal */
-export interface ScopeCell {
-  repeater: ManagedRepeater | undefined
-  /** Its Scope's group (see the service). */
-  group: { readonly members: Set<ManagedRepeater>; closing: boolean } | undefined
-  /** Its finalizer has run (its Scope is closing or closed). */
-  finalized: boolean
 }
 
 const utc = (millis: number): DateTime.Utc => DateTime.makeUnsafe(millis)
@@ -140,7 +133,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   due = 0
   heapIndex = -1
   heapSeq = 0
-  scopeCell: ScopeCell | undefined = undefined
+  scopeOwner: ScopeMembership<ManagedRepeater> | undefined = undefined
+  scopeIndex = -1
 
   // the next run: its scheduled instant (before jitter), due time (jitter included)
   // and the instant the wait was computed from (used to resume delay and schedule modes)
@@ -348,7 +342,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   private support(): RunSupport<R> {
     return this.running ??= new RunSupport(
-      new RepeaterMetrics(this.name, this.context as Context.Context<never>),
+      this.owner.metrics.of(this.name, this.context as Context.Context<never>),
       repeaterLogAnnotations(this.context as Context.Context<never>, this.name),
       this.makeRunEffect()
     )

@@ -10,6 +10,7 @@ import { type RepeaterConfigError, RepeaterTimeoutError } from "../RepeaterError
 import type { StopResult } from "../RepeaterEvent.js"
 import type { RunPolicy } from "../RunPolicy.js"
 import { validate } from "./config.js"
+import { timeoutFail, timeoutOption } from "./sleep.js"
 
 /**
  * The run policy of options that pass every check of `fork` (on the Clock's time, as `Repeater.validate` does).
@@ -28,8 +29,8 @@ export const decode = <E>(options: RepeaterOptions<E>): Effect.Effect<RunPolicy<
   )
 
 /**
- * The task with its timeout and retries; with either, each attempt has a Scope of its own. (Effect 4's
- * Clock waits any length: a timeout longer than one JavaScript timer is made of several by Effect itself.)
+ * The task with its timeout and retries; with either, each attempt has a Scope of its own. (A timeout
+ * longer than one JavaScript timer is made of several sleeps, on any Clock: see `sleep.ts`.)
  *
  * @internal
  */
@@ -44,10 +45,7 @@ export const attempt = <A, E, R>(
   const scoped = Effect.scoped(task)
   let effect: Effect.Effect<A, E | RepeaterTimeoutError, R> = scoped
   if (timeout !== undefined) {
-    effect = Effect.timeoutOrElse(scoped, {
-      duration: timeout,
-      orElse: () => Effect.fail(new RepeaterTimeoutError({ repeater: name, run, timeout }))
-    })
+    effect = timeoutFail(scoped, timeout, () => new RepeaterTimeoutError({ repeater: name, run, timeout }))
   }
   if (retry !== undefined) effect = Effect.retry(effect, retry)
   return effect
@@ -64,7 +62,7 @@ export const wasInterrupted = (exit: Exit.Exit<unknown, unknown>): boolean =>
  */
 export const gracefully = (fiber: Fiber.Fiber<unknown, unknown>, grace: Duration.Duration) =>
   Effect.flatMap(
-    Effect.timeoutOption(Effect.interruptible(Fiber.await(fiber)), grace),
+    timeoutOption(Effect.interruptible(Fiber.await(fiber)), grace),
     (finished): Effect.Effect<StopResult> =>
       Option.isSome(finished) ? Effect.succeed("finished") : Effect.as(Fiber.interrupt(fiber), "interrupted")
   )

@@ -15,10 +15,13 @@ import type { RepeaterOptions, RepeaterSettings } from "../Repeater.js"
 import { RepeaterConfigError, RepeaterNotFoundError } from "../RepeaterError.js"
 import type { RepeaterEvent } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterStatus } from "../RepeaterHandle.js"
-import { validate as validateOptions, validateGrace } from "./config.js"
+import { type RepeaterConfig, validate as validateOptions, validateGrace } from "./config.js"
 import { Dispatcher } from "./dispatcher.js"
-import { type ManagedRepeater, type Owner, RepeaterImpl, type ScopeCell } from "./repeater.js"
+import { MetricSeries } from "./metrics.js"
+import { checkKeys } from "./optionCheck.js"
+import { type ManagedRepeater, type Owner, RepeaterImpl } from "./repeater.js"
 import { isTraced } from "./runContext.js"
+import { Batch, ScopeSlots } from "./scopeSlots.js"
 
 /**
  * Settings of a `Repeater` service.
@@ -28,6 +31,7 @@ import { isTraced } from "./runContext.js"
 export interface ServiceSettings {
   readonly defaultGrace: Duration.Duration
   readonly eventBufferSize: number
+  readonly metricSeriesLimit: number
 }
 
 const serviceClosed = Effect.die(new Error("The Repeater service is closed: no repeater can be started"))
@@ -40,11 +44,7 @@ const nameTaken = (name: string) =>
     reason: "is taken: a repeater with this name is running in this service"
   })
 
-/** The repeaters forked in one Scope. */
-interface ScopeGroup {
-  readonly members: Set<ManagedRepeater>
-  closing: boolean
-}
+const isDefined = <A>(value: A | undefined): value is A => value !== undefined
 
 /**
  * Makes a `Repeater` service in the current Scope: one dispatcher (one timer)
@@ -58,8 +58,10 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
     const context = yield* Effect.context<never>()
     const clock = yield* Clock.clockWith(Effect.succeed)
     // `None` marks the end: each subscriber ends after reading every event published before it
-    // (shutting the PubSub down would throw away what a subscriber has not read yet).
-    const pubsub = yield* PubSub.sliding<Option.Option<RepeaterEvent>>(settings.eventBufferSize)
+    // (shutting the PubSub down would throw away what a subscriber has not read yet). Made by the
+    // first subscriber: events are only published while someone subscribes, and a sliding PubSub
+    // allocates its whole buffer at once.
+    let pubsub: PubSub.PubSub<Option.Option<RepeaterEvent>> | undefined
     const repeaters = new Map<string, ManagedRepeater>()
     let subscribers = 0
     let closed = false
@@ -68,26 +70,26 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
     const owner: Owner = {
       dispatcher,
       context,
+      metrics: new MetricSeries(settings.metricSeriesLimit),
       hasSubscribers: () => subscribers > 0,
       publish: (event) => {
-        PubSub.publishUnsafe(pubsub, Option.some(event))
+        if (pubsub !== undefined) PubSub.publishUnsafe(pubsub, Option.some(event))
       },
       release: (repeater) => {
         if (repeaters.get(repeater.name) === repeater) repeaters.delete(repeater.name)
-        if (repeater.scopeCell !== undefined) {
-          repeater.scopeCell.group?.members.delete(repeater)
-          repeater.scopeCell.repeater = undefined
+        const scopeOwner = repeater.scopeOwner
+        if (scopeOwner !== undefined) {
+          repeater.scopeOwner = undefined
+          scopeOwner.leave(repeater.scopeIndex, repeater)
         }
-        repeater.scopeCell = undefined
       }
     }
 
     // Each fork adds a finalizer to its Scope, so that resources are released in reverse order as
-    // usual. The repeaters forked in one Scope also form a group: when the first of their
-    // finalizers runs, no repeater of the group starts a new run any more (idle ones stop at once),
-    // so that none runs again while another waits for its grace. A repeater that ends on its own
-    // leaves its group.
-    const groupOfScope = new WeakMap<Scope.Scope, ScopeGroup>()
+    // usual (see `ScopeSlots`: a slot per fork, one finalizer function per Scope). When the first of
+    // them runs, no repeater of the Scope starts a new run any more (idle ones stop at once), so that
+    // none runs again while another waits for its grace. A repeater that ends on its own leaves its slot.
+    const slotsOfScope = new WeakMap<Scope.Scope, ScopeSlots<ManagedRepeater>>()
     const stopAll = (group: Iterable<ManagedRepeater>) =>
       Effect.suspend(() => {
         // idle ones stop at once; those with a run in flight get their grace, all at the same time
@@ -97,40 +99,36 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
           discard: true
         })
       })
-    /** A repeater's Scope finalizer: the first of a group holds the group's new runs. */
-    const closeInScope = (group: ScopeGroup, repeater: ManagedRepeater): Effect.Effect<void> => {
-      if (!group.closing) {
-        group.closing = true
-        for (const member of Array.from(group.members)) member.holdNewRuns()
+    const stopOne = (repeater: ManagedRepeater): Effect.Effect<void> =>
+      repeater.stopIfIdle() ? Effect.void : Effect.asVoid(repeater.stopWith(repeater.grace))
+    /** The first finalizer of a Scope to run: its repeaters start no new run, the idle ones stop. */
+    const holdNewRuns = (slots: ScopeSlots<ManagedRepeater>): void => {
+      const members = slots.liveMembers()
+      // taken out of the dispatcher's queue in one pass, not one removal each
+      dispatcher.unscheduleAll(members)
+      for (const member of members) member.holdNewRuns()
+    }
+    const slotsOf = (scope: Scope.Scope): ScopeSlots<ManagedRepeater> => {
+      let slots = slotsOfScope.get(scope)
+      if (slots === undefined) {
+        slots = new ScopeSlots<ManagedRepeater>(
+          scope,
+          holdNewRuns,
+          (entry) => entry instanceof Batch ? stopAll(entry.members.filter(isDefined)) : stopOne(entry)
+        )
+        slotsOfScope.set(scope, slots)
       }
-      return repeater.stopIfIdle() ? Effect.void : Effect.asVoid(repeater.stopWith(repeater.grace))
+      return slots
     }
     /**
-     * Makes the repeater a member of its Scope's group. Its cell is the one its Scope finalizer
-     * holds (see `fork`).
+     * Takes a slot of the Scope and adds its finalizer, in one step that cannot be interrupted (slots
+     * and finalizers pair up); resolves with the slot.
      */
-    const joinScope = (scope: Scope.Scope, cell: ScopeCell, repeater: ManagedRepeater): void => {
-      let group = groupOfScope.get(scope)
-      if (group === undefined) {
-        group = { members: new Set(), closing: false }
-        groupOfScope.set(scope, group)
-      }
-      group.members.add(repeater)
-      cell.repeater = repeater
-      cell.group = group
-      repeater.scopeCell = cell
-    }
-    /**
-     * A fork's Scope finalizer: one closure per repeater, the finalizer effect only built when the
-     * Scope closes. A Scope cannot forget a finalizer: once the repeater has ended, its cell is
-     * emptied, so that a long-lived Scope keeps a few bytes per ended repeater, not the repeater.
-     */
-    const scopeFinalizer = (cell: ScopeCell) => (): Effect.Effect<void> => {
-      cell.finalized = true
-      return cell.repeater === undefined || cell.group === undefined ?
-        Effect.void :
-        closeInScope(cell.group, cell.repeater)
-    }
+    const reserveSlot = (slots: ScopeSlots<ManagedRepeater>): Effect.Effect<number> =>
+      Effect.uninterruptible(Effect.suspend(() => {
+        const index = slots.reserve()
+        return Effect.as(Scope.addFinalizerExit(slots.scope, slots.finalizer), index)
+      }))
 
     yield* Effect.addFinalizer(() =>
       Effect.suspend(() => {
@@ -139,7 +137,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       }).pipe(
         Effect.andThen(Effect.sync(() => {
           dispatcher.close()
-          PubSub.publishUnsafe(pubsub, Option.none())
+          if (pubsub !== undefined) PubSub.publishUnsafe(pubsub, Option.none())
         }))
       )
     )
@@ -153,43 +151,95 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
         const validated = validateOptions(options, settings.defaultGrace, dispatcher.now())
         if (Result.isFailure(validated)) return Effect.fail(validated.failure)
         const config = validated.success
-        if (repeaters.has(config.name)) return Effect.fail(nameTaken(config.name))
-        const scope = Context.get(callerContext, Scope.Scope)
-        // The finalizer is added first, with an empty cell; the repeater is made in the next step,
-        // which cannot be interrupted half-way: an interruption in between leaves an empty cell.
-        const cell: ScopeCell = { repeater: undefined, group: undefined, finalized: false }
-        return Effect.andThen(
-          Scope.addFinalizerExit(scope, scopeFinalizer(cell)),
-          Effect.suspend(() => {
-            if (closed) return serviceClosed
-            if (repeaters.has(config.name)) return Effect.fail(nameTaken(config.name))
-            const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(
-              config,
-              owner,
-              callerContext,
-              effect,
-              isTraced(callerContext as Context.Context<never>)
-            )
-            repeaters.set(config.name, repeater)
-            joinScope(scope, cell, repeater)
-            const handle: RepeaterHandle<E> = repeater
-            const started = repeater.start()
-            // forked into a Scope that is closing or closed: its finalizer has run already (on an
-            // empty cell), so it is stopped at once, as that finalizer would have done
-            if (cell.finalized && cell.group !== undefined) {
-              return Effect.as(
-                Effect.andThen(started ?? Effect.void, closeInScope(cell.group, repeater)),
-                handle
-              )
+        const name = config.name
+        if (repeaters.has(name)) return Effect.fail(nameTaken(name))
+        const slots = slotsOf(Context.get(callerContext, Scope.Scope))
+        // The finalizer is added first, with an empty slot; the repeater is made in the next step,
+        // which cannot be interrupted half-way: an interruption in between leaves an empty slot.
+        return Effect.flatMap(reserveSlot(slots), (index) => {
+          if (closed) return serviceClosed
+          if (repeaters.has(name)) return Effect.fail(nameTaken(name))
+          const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(
+            config,
+            owner,
+            callerContext,
+            effect,
+            isTraced(callerContext as Context.Context<never>)
+          )
+          repeaters.set(name, repeater)
+          // forked into a Scope that is closing or closed: it is stopped at once, as its finalizer would
+          const closing = slots.closing
+          if (!closing) {
+            slots.fill(index, repeater)
+            repeater.scopeOwner = slots
+            repeater.scopeIndex = index
+          }
+          const handle: RepeaterHandle<E> = repeater
+          const started = repeater.start()
+          if (closing) return Effect.as(Effect.andThen(started ?? Effect.void, stopOne(repeater)), handle)
+          if (started === undefined) return Effect.succeed(handle)
+          return started.pipe(
+            // interrupted before it was set up: it must not stay behind with its name taken
+            Effect.onInterrupt(() => Effect.sync(() => repeater.stopIfIdle())),
+            Effect.as(handle)
+          )
+        })
+      })
+
+    const forkAll = <A, E, R>(
+      entries: Iterable<readonly [Effect.Effect<A, E, R>, RepeaterOptions<E>]>
+    ): Effect.Effect<Array<RepeaterHandle<E>>, RepeaterConfigError, Scope.Scope | R> =>
+      Effect.flatMap(Effect.context<Scope.Scope | R>(), (callerContext) => {
+        if (closed) return serviceClosed
+        const list = Array.from(entries)
+        const configs: Array<RepeaterConfig<E>> = []
+        for (const [, options] of list) {
+          const validated = validateOptions(options, settings.defaultGrace, dispatcher.now())
+          if (Result.isFailure(validated)) return Effect.fail(validated.failure)
+          if (repeaters.has(validated.success.name)) return Effect.fail(nameTaken(validated.success.name))
+          configs.push(validated.success)
+        }
+        const slots = slotsOf(Context.get(callerContext, Scope.Scope))
+        const traced = isTraced(callerContext as Context.Context<never>)
+        return Effect.flatMap(reserveSlot(slots), (index) => {
+          if (closed) return serviceClosed
+          const closing = slots.closing
+          const batch = new Batch<ManagedRepeater>(slots, index, list.length)
+          const made: Array<RepeaterImpl<A, E, Scope.Scope | R>> = []
+          for (let i = 0; i < list.length; i++) {
+            const config = configs[i]
+            const entry = list[i]
+            if (config === undefined || entry === undefined) continue
+            // a name given twice, or taken since it was checked: none of them is started
+            if (repeaters.has(config.name)) {
+              for (const earlier of made) repeaters.delete(earlier.name)
+              return Effect.fail(nameTaken(config.name))
             }
-            if (started === undefined) return Effect.succeed(handle)
-            return started.pipe(
-              // interrupted before it was set up: it must not stay behind with its name taken
-              Effect.onInterrupt(() => Effect.sync(() => repeater.stopIfIdle())),
-              Effect.as(handle)
-            )
-          })
-        )
+            const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(config, owner, callerContext, entry[0], traced)
+            repeaters.set(config.name, repeater)
+            made.push(repeater)
+            if (!closing) {
+              batch.add(i, repeater)
+              repeater.scopeOwner = batch
+              repeater.scopeIndex = i
+            }
+          }
+          if (!closing) slots.fill(index, batch)
+          // all members are in the batch before any starts (one may end at once, and leave it)
+          const setUps: Array<Effect.Effect<void>> = []
+          for (const repeater of made) {
+            const started = repeater.start()
+            if (started !== undefined) setUps.push(started)
+          }
+          const handles: Array<RepeaterHandle<E>> = made
+          const setUp = setUps.length === 0 ? Effect.void : Effect.all(setUps, { discard: true })
+          if (closing) return Effect.as(Effect.andThen(setUp, stopAll(made)), handles)
+          if (setUps.length === 0) return Effect.succeed(handles)
+          return setUp.pipe(
+            Effect.onInterrupt(() => Effect.sync(() => made.forEach((repeater) => repeater.stopIfIdle()))),
+            Effect.as(handles)
+          )
+        })
       })
 
     const list = Effect.sync(() => Array.from(repeaters.values(), (repeater) => repeater.snapshot()))
@@ -209,6 +259,10 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
           Effect.sync(() => subscribers++),
           () => Effect.sync(() => subscribers--)
         )
+        if (pubsub === undefined) {
+          const made = yield* PubSub.sliding<Option.Option<RepeaterEvent>>(settings.eventBufferSize)
+          pubsub ??= made
+        }
         const subscription = yield* PubSub.subscribe(pubsub)
         return Stream.fromSubscription(subscription).pipe(
           Stream.takeWhile(Option.isSome),
@@ -217,7 +271,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       })
     )
 
-    return { fork, list, get, events }
+    return { fork, forkAll, list, get, events }
   })
 
 // -----------------------------------------------------------------------------
@@ -227,33 +281,80 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
 /** @internal */
 export const tag = Context.Service<Repeater.Repeater>("@effect-repeater/core/Repeater")
 
-const defaultSettings: ServiceSettings = { defaultGrace: Duration.seconds(30), eventBufferSize: 4096 }
+const defaultSettings: ServiceSettings = {
+  defaultGrace: Duration.seconds(30),
+  eventBufferSize: 4096,
+  metricSeriesLimit: 1000
+}
 
-const validateSettings = (settings: RepeaterSettings): Effect.Effect<ServiceSettings, RepeaterConfigError> =>
+/**
+ * The largest `eventBufferSize`: a subscriber's buffer holds up to that many events.
+ *
+ * @internal
+ */
+export const MAX_EVENT_BUFFER_SIZE = 65536
+
+const settingKeys: ReadonlyArray<keyof RepeaterSettings> = ["defaultGrace", "eventBufferSize", "metricSeriesLimit"]
+
+/** A setting that must be a whole number from `least` to `most` (`null` and other types included). */
+const wholeNumberSetting = (
+  field: "eventBufferSize" | "metricSeriesLimit",
+  value: unknown,
+  least: number,
+  most: number
+): Result.Result<number, RepeaterConfigError> => {
+  const chosen: unknown = value === undefined ? defaultSettings[field] : value
+  return typeof chosen === "number" && Number.isSafeInteger(chosen) && chosen >= least && chosen <= most ?
+    Result.succeed(chosen) :
+    Result.fail(
+      new RepeaterConfigError({
+        repeater: undefined,
+        field,
+        value: chosen,
+        reason: most === Number.MAX_SAFE_INTEGER ?
+          `is not valid: it must be a whole number, ${least} or more` :
+          `is not valid: it must be a whole number from ${least} to ${most}`
+      })
+    )
+}
+
+const validateSettings = (
+  settings: RepeaterSettings | undefined
+): Effect.Effect<ServiceSettings, RepeaterConfigError> =>
   Effect.suspend(() => {
+    const keys = checkKeys(settings, {
+      known: settingKeys,
+      of: "the Repeater service",
+      field: "settings",
+      optional: true
+    })
+    if (keys !== undefined) return Effect.fail(new RepeaterConfigError({ repeater: undefined, ...keys }))
+    if (settings === undefined) return Effect.succeed(defaultSettings)
     let defaultGrace = defaultSettings.defaultGrace
     if (settings.defaultGrace !== undefined) {
       const decoded = validateGrace(undefined, settings.defaultGrace, "defaultGrace")
       if (Result.isFailure(decoded)) return Effect.fail(decoded.failure)
       defaultGrace = decoded.success
     }
-    const eventBufferSize = settings.eventBufferSize ?? defaultSettings.eventBufferSize
-    if (!Number.isSafeInteger(eventBufferSize) || eventBufferSize < 1) {
-      return Effect.fail(
-        new RepeaterConfigError({
-          repeater: undefined,
-          field: "eventBufferSize",
-          value: settings.eventBufferSize,
-          reason: "is not valid: it must be a whole number, 1 or more"
-        })
-      )
-    }
-    return Effect.succeed({ defaultGrace, eventBufferSize })
+    const eventBufferSize = wholeNumberSetting("eventBufferSize", settings.eventBufferSize, 1, MAX_EVENT_BUFFER_SIZE)
+    if (Result.isFailure(eventBufferSize)) return Effect.fail(eventBufferSize.failure)
+    const metricSeriesLimit = wholeNumberSetting(
+      "metricSeriesLimit",
+      settings.metricSeriesLimit,
+      0,
+      Number.MAX_SAFE_INTEGER
+    )
+    if (Result.isFailure(metricSeriesLimit)) return Effect.fail(metricSeriesLimit.failure)
+    return Effect.succeed({
+      defaultGrace,
+      eventBufferSize: eventBufferSize.success,
+      metricSeriesLimit: metricSeriesLimit.success
+    })
   })
 
 /** @internal */
 export const make = (
-  settings: RepeaterSettings = {}
+  settings?: RepeaterSettings
 ): Effect.Effect<Repeater.Repeater, RepeaterConfigError, Scope.Scope> =>
   Effect.flatMap(validateSettings(settings), makeWith)
 
@@ -261,7 +362,7 @@ export const make = (
 export const layer: Layer.Layer<Repeater.Repeater> = Layer.effect(tag, makeWith(defaultSettings))
 
 /** @internal */
-export const layerWith = (settings: RepeaterSettings): Layer.Layer<Repeater.Repeater, RepeaterConfigError> =>
+export const layerWith = (settings?: RepeaterSettings): Layer.Layer<Repeater.Repeater, RepeaterConfigError> =>
   Layer.effect(tag, make(settings))
 
 /** @internal */
@@ -297,6 +398,12 @@ export const fork: {
     options: RepeaterOptions<NoInfer<E>>
   ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Repeater.Repeater | Scope.Scope | R>
 } = dual(2, forkIn)
+
+/** @internal */
+export const forkAll = <A, E, R>(
+  repeaters: Iterable<readonly [Effect.Effect<A, E, R>, RepeaterOptions<NoInfer<E>>]>
+): Effect.Effect<Array<RepeaterHandle<E>>, RepeaterConfigError, Repeater.Repeater | Scope.Scope | R> =>
+  tag.use((service) => service.forkAll(repeaters))
 
 /** @internal */
 export const background: {

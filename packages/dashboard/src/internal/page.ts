@@ -1,9 +1,11 @@
-import { createHash } from "node:crypto"
+// The dashboard's page and script, as text: the same files for every server that serves them.
 
 /** The `sessionStorage` key of the token: kept for the browser tab only. */
-const storageKey = "effect-repeater-admin-token"
+/** @internal */
+export const storageKey = "effect-repeater-admin-token"
 
-const style = `
+/** @internal */
+export const style = `
 :root { font-family: system-ui, sans-serif; color-scheme: light dark; }
 [hidden] { display: none !important; }
 body { margin: 1.5rem; }
@@ -26,8 +28,10 @@ button { margin-right: .25rem; }
 /**
  * The page: a token form and a loader that fetches the dashboard's script
  * with the token. Without the token it shows nothing but the form.
+ *
+ * @internal
  */
-const loader = `
+export const loader = `
 (() => {
   "use strict"
   const key = ${JSON.stringify(storageKey)}
@@ -74,8 +78,12 @@ const loader = `
 })()
 `
 
-/** The dashboard itself: the table, the buttons and the live event stream. */
-const app = `
+/**
+ * The dashboard itself: the table, the buttons and the live event stream.
+ *
+ * @internal
+ */
+export const app = `
 (() => {
   "use strict"
   const key = ${JSON.stringify(storageKey)}
@@ -217,10 +225,12 @@ const app = `
 })()
 `
 
-const sha256 = (text: string): string => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`
-
-/** @internal */
-export const dashboardHtml = `<!doctype html>
+/**
+ * The page: the token form, the table, the style and the loader inline.
+ *
+ * @internal
+ */
+export const html = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -247,22 +257,3 @@ export const dashboardHtml = `<!doctype html>
 </body>
 </html>
 `
-
-/** @internal */
-export const dashboardScript = app
-
-/**
- * Only the page's own inline style and loader may run, plus the script the
- * loader fetched (as a blob); requests go to this origin only; no framing.
- *
- * @internal
- */
-export const dashboardCsp = [
-  "default-src 'none'",
-  `script-src ${sha256(loader)} blob:`,
-  `style-src ${sha256(style)}`,
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'"
-].join("; ")

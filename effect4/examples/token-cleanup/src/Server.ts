@@ -142,8 +142,12 @@ export const ApiRoutesLive = HttpApiBuilder.layer(TokenApi).pipe(
   Layer.provide(HealthLive)
 )
 
-/** The API served over HTTP; logs the server's address once it listens. */
-export const ApiServerLive = HttpRouter.serve(ApiRoutesLive).pipe(
+/**
+ * The API served over HTTP; logs the server's address once it listens. At
+ * shutdown, the connections still open 5 seconds later are closed.
+ */
+export const ApiServerLive = HttpServerShutdown.closeConnectionsAfterGrace.pipe(
+  Layer.provideMerge(HttpRouter.serve(ApiRoutesLive)),
   Layer.provideMerge(HttpServerLive)
 )
 

@@ -6,11 +6,11 @@
  *
  * SIGTERM or SIGINT (Ctrl-C) shuts it down gracefully: the HTTP server
  * closes, the cleanup repeater stops, the database closes, and the process
- * exits with code 0.
+ * exits with code 0. A second signal exits at once (`NodeRepeater.runMain`).
  */
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import { NodeRepeater } from "@effect-repeater/node"
 import * as Layer from "effect/Layer"
 import { AppConfig } from "./AppConfig.js"
 import * as Server from "./Server.js"
 
-NodeRuntime.runMain(Layer.launch(Server.layer.pipe(Layer.provide(AppConfig.layerEnv))))
+NodeRepeater.runMain(Server.layer.pipe(Layer.provide(AppConfig.layerEnv)))

@@ -35,6 +35,11 @@ export * as LongWait from "./LongWait.js"
 /**
  * @since 0.1.0
  */
+export * as NextRun from "./NextRun.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Status from "./Status.js"
 
 /**
@@ -46,3 +51,13 @@ export * as TimeSource from "./TimeSource.js"
  * @since 0.1.0
  */
 export * as Trigger from "./Trigger.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Waiters from "./Waiters.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as WallTime from "./WallTime.js"

@@ -274,3 +274,28 @@ describe("stops, scopes and memory: wall clock", () => {
       assert.deepStrictEqual(elapsed, [0, 10 * minute, 20 * minute])
     }))
 })
+
+describe("clock steps: every", () => {
+  it.effect("every: a wall clock stepped back by an hour does not stall the repeater for an hour", () =>
+    Effect.gen(function*() {
+      const base = yield* Clock.clockWith(Effect.succeed)
+      const { clock, step } = steppableClock(base)
+      const elapsed: Array<number> = []
+      const task = Effect.sync(() => void elapsed.push(base.currentTimeMillisUnsafe()))
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(Repeater.layer, scope).pipe(
+        Effect.provideService(Clock.Clock, clock)
+      )
+      yield* Repeater.fork(task, { name: "steady", every: "10 seconds" }).pipe(
+        Effect.provide(context),
+        Scope.provide(scope),
+        Effect.provideService(Clock.Clock, clock)
+      )
+      yield* TestClock.adjust("25 seconds")
+      step(-3_600_000)
+      yield* TestClock.adjust("35 seconds")
+      yield* Scope.close(scope, Exit.void)
+      // "every 10 seconds" is elapsed time: 10 s after each run, whatever the wall clock says
+      assert.deepStrictEqual(elapsed, [0, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000])
+    }))
+})

@@ -1,8 +1,9 @@
 import { Repeater } from "@effect-repeater/core"
 import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
-import { DateTime, type Duration, Effect, Fiber, Option } from "effect"
+import { Clock, DateTime, type Duration, Effect, Fiber, Layer, Option, type Scope } from "effect"
 import { TestClock } from "effect/testing"
+import { now } from "./support/time.js"
 
 const at = (iso: string): number => new Date(iso).getTime()
 const iso = (millis: number): string => new Date(millis).toISOString()
@@ -335,4 +336,63 @@ describe("cron: monthly", () => {
       )
       assert.deepStrictEqual(starts, ["2026-02-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z"])
     }))
+})
+
+/** A clock on which each reading of the wall time takes `millis` (a busy machine between two readings). */
+const busyClock = (base: Clock.Clock, millis: number): Clock.Clock => {
+  let passed = 0
+  const wall = () => base.currentTimeMillisUnsafe() + (passed += millis)
+  return {
+    currentTimeMillisUnsafe: wall,
+    currentTimeMillis: Effect.sync(wall),
+    currentTimeNanosUnsafe: () => BigInt(wall()) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => BigInt(wall()) * 1_000_000n),
+    monotonicTimeNanosUnsafe: () => base.monotonicTimeNanosUnsafe(),
+    monotonicTimeNanos: base.monotonicTimeNanos,
+    sleep: (duration) => base.sleep(duration)
+  }
+}
+
+describe("cron: time passing while a run is planned", () => {
+  it.effect("the next run is the match itself, never earlier, however much time passed since the plan's reading", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(at("2026-01-15T00:00:03.250Z"))
+      const clock = busyClock(yield* Clock.clockWith(Effect.succeed), 7)
+      const starts: Array<number> = []
+      const task = Effect.sync(() => void starts.push(clock.currentTimeMillisUnsafe()))
+      const busy = <A, E>(effect: Effect.Effect<A, E, Repeater.Repeater | Scope.Scope>) =>
+        Effect.provideService(Effect.provide(effect, context), Clock.Clock, clock)
+      const context = yield* Effect.provideService(Layer.build(Repeater.layer), Clock.Clock, clock)
+      const handle = yield* busy(Repeater.fork(task, { name: "tens", cron: "*/10 * * * * *", timeZone: "UTC" }))
+      const first = (yield* handle.status).nextRun
+      yield* TestClock.adjust("20 seconds")
+      const nextRuns = [first, (yield* handle.status).nextRun]
+      // every planned run is on a match (a whole ten seconds), and every run started at or after its match
+      for (const nextRun of nextRuns) {
+        assert.strictEqual(Option.getOrThrow(nextRun).epochMilliseconds % 10_000, 0, String(nextRun))
+      }
+      assert.isAbove(starts.length, 0)
+      for (const start of starts) assert.isBelow(start % 10_000, 1_000, iso(start))
+    }))
+
+  it.effect("cron: a run that ends exactly on a match skips that match and counts it (Cron.next is strictly after)", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-01-15T00:00:00Z"))
+      const starts: Array<string> = []
+      const task = Effect.flatMap(
+        now,
+        (t) =>
+          Effect.andThen(
+            Effect.sync(() => void starts.push(new Date(t).toISOString().slice(11, 19))),
+            Effect.sleep("10 seconds")
+          )
+      )
+      const handle = yield* Repeater.fork(task, { name: "cron", cron: "*/10 * * * * *", timeZone: "UTC" })
+      yield* TestClock.adjust("55 seconds")
+      assert.deepStrictEqual(starts, ["00:00:10", "00:00:30", "00:00:50"])
+      assert.strictEqual((yield* handle.status).skippedTicks, 2)
+      const stopping = yield* Effect.forkChild(handle.stop({ grace: "0 millis" }))
+      yield* TestClock.adjust("0 millis")
+      assert.strictEqual(yield* Fiber.join(stopping), "interrupted")
+    }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -2,9 +2,10 @@ import { Repeater } from "@effect-repeater/core"
 import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
 import { assert, describe, it } from "@effect/vitest"
 import type { Cause } from "effect"
-import { Data, DateTime, Duration, Effect, Fiber, Stream } from "effect"
+import { Data, DateTime, Duration, Effect, Exit, Fiber, Option, Scope, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { defects, failures, originalError } from "./support/effect3.js"
+import { poll } from "./support/probe.js"
 import { now } from "./support/time.js"
 
 class Boom extends Data.TaggedError("Boom")<{ readonly reason: string }> {}
@@ -372,4 +373,126 @@ describe("events", () => {
         { at: 11_000, _tag: "Failed", name, runs: 2, cause: { failures: [boom], defects: [] } }
       ])
     }).pipe(Effect.provide(Repeater.layer)))
+})
+
+/** An event as `tag name#run` plus the times that matter, in virtual milliseconds. */
+const eventView = (event: RepeaterEvent): string => {
+  switch (event._tag) {
+    case "RunStarted":
+      return `${event._tag} ${event.name}#${event.run} s=${DateTime.toEpochMillis(event.scheduledAt)} a=${
+        DateTime.toEpochMillis(event.startedAt)
+      }`
+    case "RunSucceeded":
+    case "RunFailed":
+      return `${event._tag} ${event.name}#${event.run} d=${Duration.toMillis(event.duration)}`
+    case "TickSkipped":
+      return `${event._tag} ${event.name}#${event.run} s=${DateTime.toEpochMillis(event.scheduledAt)} n=${event.count}`
+    case "Stopped":
+      return `${event._tag} ${event.name} runs=${event.runs} ${event.result}`
+    case "Completed":
+    case "Failed":
+      return `${event._tag} ${event.name} runs=${event.runs}`
+  }
+}
+
+/** Subscribes in a fiber of the current Scope; returns what it receives. */
+const subscribeLines = Effect.gen(function*() {
+  const received: Array<string> = []
+  const fiber = yield* Effect.forkScoped(
+    Stream.runForEach(Repeater.events, (event) => Effect.sync(() => void received.push(eventView(event))))
+  )
+  yield* TestClock.adjust("0 millis")
+  return { received, fiber }
+})
+
+describe("events: subscribers and the end of the stream", () => {
+  it.effect("per repeater in order; a late subscriber sees only later events; two subscribers see the same", () =>
+    Effect.gen(function*() {
+      const early = yield* subscribeLines
+      yield* Repeater.fork(Effect.sleep("2 seconds"), { name: "ev-a", every: "10 seconds" })
+      yield* TestClock.adjust("5 seconds")
+      const late = yield* subscribeLines
+      yield* Repeater.fork(Effect.sleep("1 second"), { name: "ev-b", every: "10 seconds", maxRepetitions: 1 })
+      yield* TestClock.adjust("10 seconds")
+      assert.deepStrictEqual(early.received, [
+        "RunStarted ev-a#1 s=0 a=0",
+        "RunSucceeded ev-a#1 d=2000",
+        "RunStarted ev-b#1 s=5000 a=5000",
+        "RunSucceeded ev-b#1 d=1000",
+        "Completed ev-b runs=1",
+        "RunStarted ev-a#2 s=12000 a=12000",
+        "RunSucceeded ev-a#2 d=2000"
+      ])
+      assert.deepStrictEqual(late.received, early.received.slice(2))
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("a repeater forked in another fiber reports on the same stream", () =>
+    Effect.gen(function*() {
+      const { received } = yield* subscribeLines
+      const scope = yield* Effect.scope
+      const forker = yield* Effect.forkChild(
+        Repeater.fork(Effect.void, { name: "ev-other", every: "3 seconds", maxRepetitions: 2 }).pipe(
+          Scope.provide(scope)
+        )
+      )
+      yield* Fiber.join(forker)
+      yield* TestClock.adjust("5 seconds")
+      assert.deepStrictEqual(received, [
+        "RunStarted ev-other#1 s=0 a=0",
+        "RunSucceeded ev-other#1 d=0",
+        "RunStarted ev-other#2 s=3000 a=3000",
+        "RunSucceeded ev-other#2 d=0",
+        "Completed ev-other runs=2"
+      ])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("the stream ends when the service closes, after the final Stopped event of every repeater", () =>
+    Effect.gen(function*() {
+      const outer = yield* Effect.scope
+      const subscriber = yield* Effect.gen(function*() {
+        const received: Array<string> = []
+        const fiber = yield* Effect.forkIn(
+          Stream.runForEach(Repeater.events, (event) => Effect.sync(() => void received.push(eventView(event)))),
+          outer
+        )
+        yield* TestClock.adjust("0 millis")
+        yield* Repeater.fork(Effect.void, { name: "end-a", every: "1 minute", waitFirst: true })
+        yield* Repeater.fork(Effect.void, { name: "end-b", every: "1 minute", waitFirst: true })
+        yield* Repeater.fork(Effect.void, { name: "end-c", every: "1 minute", waitFirst: true })
+        yield* TestClock.adjust("1 second")
+        return { received, fiber }
+      }).pipe(Effect.scoped, Effect.provide(Repeater.layer))
+      // the service has closed: its stream must end by itself, having delivered the three Stopped events
+      yield* TestClock.adjust("0 millis")
+      const ended = yield* poll(subscriber.fiber)
+      assert.isTrue(Option.isSome(ended) && Exit.isSuccess(ended.value), "the stream ended")
+      assert.deepStrictEqual([...subscriber.received].sort(), [
+        "Stopped end-a runs=0 idle",
+        "Stopped end-b runs=0 idle",
+        "Stopped end-c runs=0 idle"
+      ])
+    }))
+
+  it.effect("the stream ends when the service closes, after the Stopped event of a repeater whose run had its grace", () =>
+    Effect.gen(function*() {
+      const outer = yield* Effect.scope
+      const subscriber = yield* Effect.gen(function*() {
+        const received: Array<string> = []
+        const fiber = yield* Effect.forkIn(
+          Stream.runForEach(Repeater.events, (event) => Effect.sync(() => void received.push(eventView(event)))),
+          outer
+        )
+        yield* TestClock.adjust("0 millis")
+        yield* Repeater.fork(Effect.sleep("1 hour"), { name: "end-busy", every: "1 minute" })
+        yield* TestClock.adjust("1 second")
+        return { received, fiber }
+      }).pipe(Effect.scoped, Effect.provide(Repeater.layerWith({ defaultGrace: 0 })))
+      yield* TestClock.adjust("0 millis")
+      const ended = yield* poll(subscriber.fiber)
+      assert.isTrue(Option.isSome(ended) && Exit.isSuccess(ended.value), "the stream ended")
+      assert.deepStrictEqual(subscriber.received, [
+        "RunStarted end-busy#1 s=0 a=0",
+        "Stopped end-busy runs=0 interrupted"
+      ])
+    }))
 })

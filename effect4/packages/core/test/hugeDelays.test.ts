@@ -1,6 +1,7 @@
 import { Repeater } from "@effect-repeater/core"
+import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Option, Schedule } from "effect"
+import { Cause, Duration, Effect, Exit, Option, Schedule } from "effect"
 import { TestClock } from "effect/testing"
 import { pastDateRange } from "./support/hugeDelays.js"
 
@@ -27,4 +28,28 @@ describe("delays past what can be represented", () => {
         assert.isTrue(Option.isSome((yield* normal.status).nextRun))
       }).pipe(Effect.provide(Repeater.layer)))
   }
+})
+
+describe("huge delays: every", () => {
+  it.effect("a huge but finite every is rejected at construction or leaves list and status readable", () =>
+    Effect.gen(function*() {
+      yield* Repeater.fork(Effect.void, { name: "healthy", every: "1 second" })
+      const exit = yield* Effect.exit(
+        Repeater.fork(Effect.void, { name: "manual-only", every: Number.MAX_SAFE_INTEGER })
+      )
+      yield* TestClock.adjust("0 millis")
+      if (Exit.isFailure(exit)) {
+        const error = Cause.findErrorOption(exit.cause)
+        assert.isTrue(
+          Option.isSome(error) && error.value instanceof RepeaterConfigError && error.value.field === "every"
+        )
+      } else {
+        const list = yield* Effect.exit(Repeater.list)
+        assert.isTrue(Exit.isSuccess(list))
+        if (Exit.isSuccess(list)) {
+          assert.deepStrictEqual(list.value.map((status) => status.name), ["healthy", "manual-only"])
+        }
+        assert.isTrue(Exit.isSuccess(yield* Effect.exit(exit.value.status)))
+      }
+    }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -6,7 +6,8 @@
  * given up really stops: its thread is terminated and a fresh one takes its
  * place, and a worker that cannot start fails the call at once.
  *
- * The worker file is written with `WorkerThread.serve` (see that module).
+ * The worker file is written with `WorkerThread.serve` (see that module). A
+ * request answers once: streaming `Rpc`s (`stream: true`) are not served.
  *
  * @since 1.0.0
  */

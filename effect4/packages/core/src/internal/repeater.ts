@@ -1,6 +1,9 @@
 import * as Lifecycle from "@effect-repeater/kernel/Lifecycle"
+import * as NextRun from "@effect-repeater/kernel/NextRun"
 import * as Status from "@effect-repeater/kernel/Status"
 import type * as Triggers from "@effect-repeater/kernel/Trigger"
+import * as Waiters from "@effect-repeater/kernel/Waiters"
+import * as WallTime from "@effect-repeater/kernel/WallTime"
 import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -60,14 +63,9 @@ export interface ManagedRepeater extends DispatchItem, RepeaterHandle<unknown> {
 
 const utc = (millis: number): DateTime.Utc => DateTime.makeUnsafe(millis)
 
-/** The largest distance from the epoch a `Date` (and so a `DateTime`) can hold: 8.64e15 ms. */
-const MAX_DATE_MILLIS = 8.64e15
-
-/** Whether a wall-clock time can be reported as a `DateTime`. */
-const representable = (millis: number): boolean => Number.isFinite(millis) && Math.abs(millis) <= MAX_DATE_MILLIS
-
+/** A wall-clock time as a `DateTime`, if a date can hold it. */
 const optionalUtc = (millis: number): Option.Option<DateTime.Utc> =>
-  representable(millis) ? Option.some(utc(millis)) : Option.none()
+  WallTime.representable(millis) ? Option.some(utc(millis)) : Option.none()
 
 /**
  * What a repeater keeps for its runs, made on its first run (idle repeaters
@@ -107,17 +105,21 @@ class RunSupport<R> implements Status.Counters {
 type Ended<E> = E | RepeaterTimeoutError | RepeaterScheduleError
 
 /**
- * What `stop` and `join` wait on, made when first needed: an idle repeater
- * never pays for it.
+ * What `stop` and `join` wait on (see the kernel's `Waiters`), made when first
+ * needed: an idle repeater never pays for it.
  */
-class Waiters<E> {
-  /** How it ended, once it has, when that was a failure (a repeater that ended otherwise joins with success). */
-  failure: Exit.Exit<void, Ended<E>> | undefined = undefined
-  joinDeferred: Deferred.Deferred<void, Ended<E>> | undefined = undefined
-  stopDeferred: Deferred.Deferred<StopResult> | undefined = undefined
-  stopResult: StopResult | undefined = undefined
-  /** A stop asked for by the run itself, waiting for it without a grace. */
-  unboundedStop = false
+type RepeaterWaiters<E> = Waiters.Waiters<
+  Exit.Exit<void, Ended<E>>,
+  Deferred.Deferred<void, Ended<E>>,
+  Deferred.Deferred<StopResult>
+>
+
+const wakeJoin = <E>(join: Deferred.Deferred<void, Ended<E>>, failure: Exit.Exit<void, Ended<E>> | undefined): void => {
+  Deferred.doneUnsafe(join, failure ?? Exit.void)
+}
+
+const wakeStop = (stop: Deferred.Deferred<StopResult>, result: StopResult): void => {
+  Deferred.doneUnsafe(stop, Exit.succeed(result))
 }
 
 /**
@@ -128,7 +130,7 @@ class Waiters<E> {
  *
  * @internal
  */
-export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>, Triggers.Cell {
+export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>, Triggers.Cell, NextRun.NextRun {
   // heap item
   due = 0
   heapIndex = -1
@@ -136,11 +138,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   scopeOwner: ScopeMembership<ManagedRepeater> | undefined = undefined
   scopeIndex = -1
 
-  // the next run: its scheduled instant (before jitter), due time (jitter included)
-  // and the instant the wait was computed from (used to resume delay and schedule modes)
-  private nextScheduledAt = NaN
-  private nextBasis = NaN
-  private nextJitter = 0
+  // the next run (see the kernel's `NextRun`): its scheduled instant (before jitter), due time
+  // (jitter included) and the instant the wait was computed from (used to resume delay and schedule modes)
+  nextScheduledAt = NaN
+  nextBasis = NaN
+  nextJitter = 0
   // the trigger's cell (see the kernel's `Trigger.Cell`)
   /**
    * Rate mode: grid index of the next tick; cron: the wall time of the last consumed match
@@ -160,7 +162,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private inFlight: Fiber.Fiber<unknown, unknown> | undefined = undefined
   /** Where it is in its life (see the kernel's `Lifecycle`): with `inFlight`, all of its state. */
   private phase: Lifecycle.Phase = Lifecycle.Active
-  private waiters: Waiters<E> | undefined = undefined
+  private waiters: RepeaterWaiters<E> | undefined = undefined
   private running: RunSupport<R> | undefined = undefined
 
   constructor(
@@ -185,9 +187,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   }
 
   shiftBy(step: number): number {
-    this.nextScheduledAt += step
-    this.nextBasis += step
-    return this.due + step
+    return NextRun.shiftBy(this, step)
   }
 
   private now(): number {
@@ -212,7 +212,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       return undefined
     }
     const planned = this.follow(
-      config.trigger.first(this, now, this.owner.dispatcher.wallNow(), config.initialDelayMillis),
+      config.trigger.first(this, now, this.owner.dispatcher.toWall(now), config.initialDelayMillis),
       0
     )
     return planned === Effect.void ? undefined : planned
@@ -220,7 +220,14 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   /** Plans the next run after a run ended at `end`. */
   private planAfterRun(end: number, run: number): Effect.Effect<void> {
-    const plan = this.config.trigger.afterRun(this, end, this.owner.dispatcher.wallNow(), this.phase._tag === "Paused")
+    // the wall time of `end` itself, not a new reading: time passed since `end` was read (reports, a busy
+    // machine) would otherwise move every wall-clock match (cron) that much earlier
+    const plan = this.config.trigger.afterRun(
+      this,
+      end,
+      this.owner.dispatcher.toWall(end),
+      this.phase._tag === "Paused"
+    )
     return this.follow(plan, run)
   }
 
@@ -231,7 +238,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         this.recordSkipped(run, plan.firstSkippedAt, plan.skipped)
         // A next run past what a date can hold (an infinite delay, or past year 275760) never
         // comes: the repeater completes, as if its schedule were done.
-        if (!representable(this.owner.dispatcher.toWall(plan.scheduledAt))) {
+        if (!WallTime.representable(this.owner.dispatcher.toWall(plan.scheduledAt))) {
           return this.follow({ _tag: "Done" }, run)
         }
         return this.planAt(plan)
@@ -269,40 +276,20 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     })
   }
 
-  /** Plans the run the trigger planned: its jitter is added here. */
+  /** Plans the run the trigger planned: its jitter is drawn here (see the kernel's `NextRun`). */
   private planAt(plan: Triggers.At): Effect.Effect<void> {
-    const { basis, scheduledAt } = plan
-    switch (plan.jitter) {
-      case "late":
-        this.setNext(scheduledAt, basis, basis, 0)
-        return Effect.void
-      case "keep": {
-        const jitter = this.nextJitter
-        this.setNext(scheduledAt, scheduledAt + jitter, basis, jitter)
-        return Effect.void
-      }
-      case "draw": {
-        const jitter = this.config.jitterMillis
-        if (jitter <= 0) {
-          this.setNext(scheduledAt, scheduledAt, basis, 0)
-          return Effect.void
-        }
-        return Effect.map(
-          Random.nextBetween(0, jitter),
-          (offset) => this.setNext(scheduledAt, scheduledAt + Math.floor(offset), basis, Math.floor(offset))
-        )
-      }
+    const jitter = this.config.jitterMillis
+    if (!NextRun.drawsJitter(plan, jitter)) {
+      this.setNext(plan, 0)
+      return Effect.void
     }
+    return Effect.map(Random.nextBetween(0, jitter), (drawn) => this.setNext(plan, drawn))
   }
 
-  /** `jitter` is the random part of `due - scheduledAt` (a catch-up run is late, not jittered). */
-  private setNext(scheduledAt: number, due: number, basis: number, jitter: number): void {
+  private setNext(plan: Triggers.At, drawn: number): void {
     if (!Lifecycle.isLive(this.phase)) return
-    this.nextScheduledAt = scheduledAt
-    this.due = due
-    this.nextBasis = basis
-    this.nextJitter = jitter
-    if (Lifecycle.isQueued(this.phase, this.inFlight !== undefined)) this.owner.dispatcher.schedule(this, due)
+    NextRun.place(this, plan, drawn)
+    if (Lifecycle.isQueued(this.phase, this.inFlight !== undefined)) this.owner.dispatcher.schedule(this, this.due)
   }
 
   private recordSkipped(run: number, firstScheduledAt: number, count: number): void {
@@ -357,7 +344,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private startRun(scheduledAt: number, immediate: boolean): void {
     const running = this.support()
     const run = ++this.started
-    this.nextScheduledAt = NaN
+    NextRun.clear(this)
     // Each run has a Scope of its own, in its fiber's context from the start: finalizers the task
     // adds run when the run ends.
     const scope = Scope.makeUnsafe()
@@ -547,18 +534,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       const resumed = Lifecycle.resume(this.phase)
       if (resumed === this.phase) return
       this.phase = resumed
-      if (this.inFlight !== undefined || Number.isNaN(this.nextScheduledAt)) return
+      if (this.inFlight !== undefined || !NextRun.isPlanned(this)) return
       const now = this.now()
       // The next run fell due while paused: it is dropped, not caught up (cron: the next match is
       // computed again on the wall clock, which may have been stepped).
-      const replanned = this.config.trigger.onResume(
-        this,
-        now,
-        this.owner.dispatcher.wallNow(),
-        this.due,
-        this.nextScheduledAt,
-        this.nextBasis
-      )
+      const replanned = NextRun.resumed(this, this.config.trigger, this, now, this.owner.dispatcher.toWall(now))
       if (replanned === undefined) this.owner.dispatcher.schedule(this, this.due)
       else this.planAt(replanned)
     })
@@ -615,22 +595,23 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       if (fiber !== undefined && callerRun !== undefined && callerRun === this.running?.token) {
         return Effect.succeed(this.stopFromOwnRun(fiber))
       }
-      const waiters = this.waiters
-      if (waiters?.stopResult !== undefined) return Effect.succeed(waiters.stopResult)
-      if (waiters?.stopDeferred !== undefined) {
-        // A stop the run asked for itself waits for it without bound: a stop from outside
-        // still gives it only its grace.
-        if (waiters.unboundedStop && fiber !== undefined) {
-          waiters.unboundedStop = false
+      const request = Waiters.stopRequested(this.waiters, fiber !== undefined)
+      switch (request._tag) {
+        case "Settled":
+          return Effect.succeed(request.result)
+        case "Await":
+          // A stop the run asked for itself waits for it without bound: a stop from outside
+          // still gives it only its grace.
+          if (request.giveGrace && fiber !== undefined) this.runStopProcedure(gracefully(fiber, grace))
+          return Deferred.await(request.stop)
+        case "Begin": {
+          // idle, or ended on its own (completed, failed): nothing to wait for
+          if (this.stopIfIdle() || fiber === undefined) return Effect.succeed(this.waiters?.stopResult ?? "idle")
+          const deferred = this.beginStop()
           this.runStopProcedure(gracefully(fiber, grace))
+          return Deferred.await(deferred)
         }
-        return Deferred.await(waiters.stopDeferred)
       }
-      // idle, or ended on its own (completed, failed): nothing to wait for
-      if (this.stopIfIdle() || fiber === undefined) return Effect.succeed(this.waiters?.stopResult ?? "idle")
-      const deferred = this.beginStop()
-      this.runStopProcedure(gracefully(fiber, grace))
-      return Deferred.await(deferred)
     })
   }
 
@@ -641,7 +622,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
    * its grace.
    */
   private stopFromOwnRun(fiber: Fiber.Fiber<unknown, unknown>): StopResult {
-    if (this.waiters?.stopDeferred === undefined && !Lifecycle.isEnded(this.phase)) {
+    if (Waiters.ownRunBeginsStop(this.waiters, this.phase)) {
       this.beginStop()
       this.makeWaiters().unboundedStop = true
       this.runStopProcedure(
@@ -653,7 +634,7 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
 
   private beginStop(): Deferred.Deferred<StopResult> {
     const deferred = Deferred.makeUnsafe<StopResult>()
-    this.makeWaiters().stopDeferred = deferred
+    this.makeWaiters().stop = deferred
     this.phase = Lifecycle.stop(this.phase)
     this.owner.dispatcher.unschedule(this)
     return deferred
@@ -666,8 +647,8 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     )
   }
 
-  private makeWaiters(): Waiters<E> {
-    return this.waiters ??= new Waiters()
+  private makeWaiters(): RepeaterWaiters<E> {
+    return this.waiters ??= Waiters.make()
   }
 
   private finishStop(result: StopResult): void {
@@ -677,14 +658,9 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   /** Ends the repeater, once: frees its name, reports it and wakes `join` and `stop`. */
   private end(ended: Lifecycle.Ending, cause?: Cause.Cause<Ended<E>>, result?: StopResult): void {
     // the first stop procedure to finish decides the result (an idle stop's is the default)
-    if (result !== undefined && result !== "idle" && this.waiters?.stopResult === undefined) {
-      this.makeWaiters().stopResult = result
-    }
+    if (Waiters.decidesResult(this.waiters, result)) this.makeWaiters().stopResult = result
     if (Lifecycle.isEnded(this.phase)) {
-      const waiters = this.waiters
-      if (waiters?.stopResult !== undefined && waiters.stopDeferred !== undefined) {
-        Deferred.doneUnsafe(waiters.stopDeferred, Exit.succeed(waiters.stopResult))
-      }
+      Waiters.wakeDecidedStop(this.waiters, wakeStop)
       return
     }
     // kept before it counts as ended, so that `join` never sees one without the other
@@ -706,19 +682,15 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
         if (this.owner.hasSubscribers()) this.owner.publish({ _tag: "Failed", name: this.name, runs, cause: cause! })
         break
     }
-    const waiters = this.waiters
-    if (waiters?.joinDeferred !== undefined) Deferred.doneUnsafe(waiters.joinDeferred, waiters.failure ?? Exit.void)
-    if (result !== undefined && waiters?.stopDeferred !== undefined) {
-      Deferred.doneUnsafe(waiters.stopDeferred, Exit.succeed(result))
-    }
+    Waiters.wakeOnEnd(this.waiters, result, wakeJoin, wakeStop)
   }
 
   get join(): Effect.Effect<void, Ended<E>> {
     return Effect.suspend(() => {
       if (Lifecycle.isEnded(this.phase)) return this.waiters?.failure ?? Exit.void
       const waiters = this.makeWaiters()
-      waiters.joinDeferred ??= Deferred.makeUnsafe<void, Ended<E>>()
-      return Deferred.await(waiters.joinDeferred)
+      waiters.join ??= Deferred.makeUnsafe<void, Ended<E>>()
+      return Deferred.await(waiters.join)
     })
   }
 

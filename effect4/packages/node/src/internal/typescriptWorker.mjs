@@ -1,5 +1,5 @@
-// The entry of a worker thread whose file is TypeScript: registers tsx in this thread (Node does not apply
-// the main thread's `--import tsx` to worker threads), then loads the worker file. tsx is the application's own
+// The entry of a worker thread whose file is TypeScript: registers tsx in this thread (the main thread may read
+// TypeScript by other means, a test runner's for one, that a worker thread does not get), then loads the worker file. tsx is the application's own
 // development tool, not a dependency of this package: it is looked up from the worker file's folder first (the
 // application's node_modules), then from here; when it is missing, the thread fails to start with an error that
 // says what to install.

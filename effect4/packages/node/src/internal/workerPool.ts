@@ -1,3 +1,8 @@
+// The pool drives `node:worker_threads` itself, with the small protocol of `protocol.ts`, rather than Effect 4's
+// `effect/workers`: there, typed requests go through `RpcClient.layerProtocolWorker`, whose own pool neither
+// terminates the thread of a call that is given up nor fails a call at once when its thread cannot start (it
+// retries every second), and it encodes requests to JSON values (a `SharedArrayBuffer` would not be shared):
+// those are what this pool is for.
 import * as LongWait from "@effect-repeater/core/LongWait"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"

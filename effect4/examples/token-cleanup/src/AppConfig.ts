@@ -109,11 +109,6 @@ export class AppConfig extends Context.Service<AppConfig, {
   /** `CLEANUP_INTERVAL`, default 5 seconds: how often expired tokens are deleted. */
   readonly cleanupInterval: Duration.Duration
 }>()("token-cleanup/AppConfig") {
-  /** The settings from the current `ConfigProvider`. */
+  /** The settings from the current `ConfigProvider` (`main.ts` sets `environment()` for the whole server). */
   static readonly layer: Layer.Layer<AppConfig, Config.ConfigError> = Layer.effect(AppConfig, settings)
-
-  /** The settings from the process's environment (`environment()`). */
-  static readonly layerEnv: Layer.Layer<AppConfig, Config.ConfigError> = AppConfig.layer.pipe(
-    Layer.provide(ConfigProvider.layer(environment()))
-  )
 }

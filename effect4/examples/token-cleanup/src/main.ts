@@ -9,8 +9,15 @@
  * exits with code 0. A second signal exits at once (`NodeRepeater.runMain`).
  */
 import { NodeRepeater } from "@effect-repeater/node"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Layer from "effect/Layer"
-import { AppConfig } from "./AppConfig.js"
+import { AppConfig, environment } from "./AppConfig.js"
 import * as Server from "./Server.js"
 
-NodeRepeater.runMain(Server.layer.pipe(Layer.provide(AppConfig.layerEnv)))
+NodeRepeater.runMain(
+  Server.layer.pipe(
+    Layer.provide(AppConfig.layer),
+    // every setting of the server (ADMIN_TOKEN too) read with empty variables kept as they are
+    Layer.provide(ConfigProvider.layer(environment()))
+  )
+)

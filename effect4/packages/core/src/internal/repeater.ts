@@ -373,7 +373,13 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
       // the run's first step records its fiber as the one in flight (it may end before this returns)
       Effect.runForkWith(context)(effect)
     } else {
-      this.inFlight = Effect.runForkWith(context)(Effect.andThen(Effect.yieldNow, effect))
+      const fiber = Effect.runForkWith(context)(Effect.andThen(Effect.yieldNow, effect))
+      this.inFlight = fiber
+      // interrupted during its first yield (a stop right after a runNow), the run never began: it is
+      // no longer in flight either
+      fiber.addObserver(() => {
+        if (this.inFlight === fiber) this.inFlight = undefined
+      })
     }
   }
 

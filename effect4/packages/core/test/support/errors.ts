@@ -5,3 +5,6 @@ import { Data } from "effect"
 
 /** A failure that goes away on a later attempt. */
 export class Transient extends Data.TaggedError("Transient")<{ readonly attempt: number }> {}
+
+/** A failure carrying a reason, for the tests that tell two failures apart. */
+export class Boom extends Data.TaggedError("Boom")<{ readonly reason: string }> {}

@@ -8,3 +8,6 @@ export class Transient extends Data.TaggedError("Transient")<{ readonly attempt:
 
 /** A failure carrying a reason, for the tests that tell two failures apart. */
 export class Boom extends Data.TaggedError("Boom")<{ readonly reason: string }> {}
+
+/** A task's failure, carrying a message. */
+export class TaskError extends Data.TaggedError("TaskError")<{ readonly message: string }> {}

@@ -4,7 +4,11 @@
 // check of the two lines' core tests, and the packing check.
 //
 //   node scripts/effect4.mjs [pnpm script of effect4/, default "check"]
-import { execFileSync } from "node:child_process"
+//   node scripts/effect4.mjs demo   the token-cleanup demo on Effect 4 (effect4/examples/token-cleanup), run by this
+//                                   Node 22 itself, not through pnpm: Ctrl-C reaches the server, which shuts down
+//                                   gracefully, and this script exits with the server's code, without pnpm's noise
+import { execFileSync, spawn } from "node:child_process"
+import os from "node:os"
 import { delimiter, dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -21,6 +25,20 @@ for (const key of Object.keys(env)) if (key.startsWith("npm_") || key.startsWith
 const pnpm = (...args) => execFileSync("npx", ["-y", "pnpm@10", ...args], { cwd: workspace, env, stdio: "inherit" })
 
 console.log(`Effect 4 line: Node ${execFileSync(node, ["--version"], { encoding: "utf8" }).trim()} (${node})`)
-pnpm("install", "--frozen-lockfile", "--filter", ".", "--filter", "./packages/**")
-pnpm("run", process.argv[2] ?? "check")
-console.log(`Effect 4 line: checked in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+pnpm("install", "--frozen-lockfile", "--filter", ".", "--filter", "./packages/**", "--filter", "./examples/**")
+const script = process.argv[2] ?? "check"
+if (script === "demo") {
+  const demo = spawn(node, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "src/main.ts"], {
+    cwd: join(workspace, "examples", "token-cleanup"),
+    env,
+    stdio: "inherit",
+    // a process group of its own: each signal this script gets (Ctrl-C signals the whole foreground group) reaches
+    // the server once, through this script, so that a second Ctrl-C is the server's second signal, not its third
+    detached: true
+  })
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => demo.kill(signal))
+  demo.on("exit", (code, signal) => process.exit(code ?? (signal === null ? 1 : 128 + os.constants.signals[signal])))
+} else {
+  pnpm("run", script)
+  console.log(`Effect 4 line: checked in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}

@@ -1,7 +1,7 @@
-// The packing check of the Effect 4 line: build, pack the kernel (shared with the Effect 3 line) and the Effect 4
-// core with pnpm, check what the tarballs' package.json say (the kernel by a version range, not a workspace link;
-// effect 4 as a peer), then install both tarballs with plain npm into a fresh project outside the workspace and run
-// a repeater from plain node.
+// The packing check of the Effect 4 line: build, pack the kernel (shared with the Effect 3 line), the Effect 4
+// core and the Effect 4 cluster with pnpm, check what the tarballs' package.json say (the kernel and core by version
+// ranges, not workspace links; effect 4 as a peer), then install the tarballs with plain npm into a fresh project
+// outside the workspace and run a repeater from plain node (and check a cluster runner's settings there).
 //
 //   node scripts/pack.mjs [--keep]
 import { execFileSync } from "node:child_process"
@@ -25,7 +25,11 @@ const expect = (ok, message) => {
 }
 
 run(join(effect4, "node_modules", ".bin", "tsc"), ["-b", "tsconfig.build.json"], effect4)
-const packages = { kernel: join(effect4, "..", "packages", "kernel"), core: join(effect4, "packages", "core") }
+const packages = {
+  kernel: join(effect4, "..", "packages", "kernel"),
+  core: join(effect4, "packages", "core"),
+  cluster: join(effect4, "packages", "cluster")
+}
 const manifests = {}
 for (const [name, dir] of Object.entries(packages)) {
   run("npx", ["-y", "pnpm@10", "pack", "--pack-destination", tarballs], dir)
@@ -45,6 +49,20 @@ expect(
   "core's exports do not point to dist/ (publishConfig not applied)"
 )
 expect(manifests.kernel.dependencies === undefined, "the kernel has dependencies")
+const cluster = manifests.cluster
+expect(/^1\.\d+\.\d+/.test(cluster.version), `cluster's version is ${cluster.version}, not 1.x`)
+expect(
+  cluster.peerDependencies?.["@effect-repeater/core"] === `^${core.version}`,
+  `cluster's peer @effect-repeater/core is ${cluster.peerDependencies?.["@effect-repeater/core"]}, not ^${core.version}`
+)
+expect(
+  cluster.peerDependencies?.effect === "^4.1.5",
+  `cluster's peer effect is ${cluster.peerDependencies?.effect}, not ^4.1.5`
+)
+expect(
+  cluster.exports?.["."]?.default === "./dist/index.js",
+  "cluster's exports do not point to dist/ (publishConfig not applied)"
+)
 
 if (problems.length === 0) {
   const project = join(work, "consumer")
@@ -60,7 +78,8 @@ if (problems.length === 0) {
   ], project)
   writeFileSync(
     join(project, "main.js"),
-    `import { Repeater } from "@effect-repeater/core"
+    `import { ClusterRunner } from "@effect-repeater/cluster"
+import { Repeater } from "@effect-repeater/core"
 import { Effect } from "effect"
 let runs = 0
 const program = Effect.gen(function*() {
@@ -73,18 +92,20 @@ const program = Effect.gen(function*() {
     status = yield* handle.status
   }
   const stopped = yield* handle.stop()
-  console.log(JSON.stringify({ runs: status.runs, state: status.state, stopped }))
+  const runner = yield* ClusterRunner.shardingConfig({ storage: { pg: {} }, port: 34431 })
+  const lockRefresh = runner.shardLockRefreshInterval === ClusterRunner.fastTakeover.lockRefresh
+  console.log(JSON.stringify({ runs: status.runs, state: status.state, stopped, lockRefresh }))
 })
 Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(Repeater.layer)))
 `
   )
   const result = JSON.parse(run(process.execPath, ["main.js"], project))
   expect(
-    result.runs >= 3 && result.state === "scheduled" && result.stopped === "idle",
+    result.runs >= 3 && result.state === "scheduled" && result.stopped === "idle" && result.lockRefresh === true,
     `the consumer saw ${JSON.stringify(result)}`
   )
   console.log(
-    `packed core ${core.version} (kernel ${kernelVersion}); a consumer installed with npm ran: ${
+    `packed core ${core.version} and cluster ${cluster.version} (kernel ${kernelVersion}); a consumer installed with npm ran: ${
       JSON.stringify(result)
     }`
   )

@@ -5,7 +5,7 @@
  * - every ```ts / ```typescript fenced block of `README.md`, `docs/*.md`, `examples/*\/README.md` and
  *   `packages/*\/README.md`;
  * - every ```ts fenced block in the JSDoc comments (`@example`) of the public modules
- *   `packages/{core,node,http,cluster}/src/*.ts` (not `internal/`).
+ *   `packages/{dashboard,core,node,http,cluster}/src/*.ts` (not `internal/`).
  *
  * Each block becomes a module of its own, `<outDir>/<slug of the source>_<line of the opening fence>.ts`. Its first
  * line is a comment naming the source, so line N of the file is line (fence line + N - 1) of the source, and
@@ -19,7 +19,7 @@ import { access, mkdir, readdir, readFile, writeFile } from "node:fs/promises"
 import * as path from "node:path"
 
 /** The packages whose public modules' JSDoc examples are checked. */
-export const publicPackages = ["core", "node", "http", "cluster"]
+export const publicPackages = ["dashboard", "core", "node", "http", "cluster"]
 
 const exists = async (file) => {
   try {

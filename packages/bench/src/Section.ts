@@ -35,4 +35,9 @@ export interface Section {
    * with `--only`.
    */
   readonly dependsOn?: ReadonlyArray<string>
+  /**
+   * `false`: left out of `--smoke` runs (the ones that take long even at tiny sizes, or need more than the Effect 3
+   * workspace), unless chosen with `--only`. Included by default.
+   */
+  readonly smoke?: boolean
 }

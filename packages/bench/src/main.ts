@@ -44,7 +44,7 @@ const recordRun = (run: RunRecord): Array<RunRecord> => {
 
 const main = async () => {
   const args = parseArguments(process.argv.slice(2))
-  const toRun = plan(sections, args.only)
+  const toRun = plan(sections, args.only, args.smoke)
   const environment = describeEnvironment()
   const loadAtStart = loadAverage()
   log(environment)

@@ -75,4 +75,11 @@ describe("the runner's command line and plan", () => {
     expect(plan(sections, ["other"]).map((s) => s.id)).toEqual(["other"])
     expect(() => plan(sections, ["nope"])).toThrow(/unknown section nope/)
   })
+
+  it("a smoke run leaves out the sections marked smoke: false, unless chosen with --only", () => {
+    const sections = [section("m1"), { ...section("long"), smoke: false }, section("other")]
+    expect(plan(sections, [], true).map((s) => s.id)).toEqual(["m1", "other"])
+    expect(plan(sections, []).map((s) => s.id)).toEqual(["m1", "long", "other"])
+    expect(plan(sections, ["long"], true).map((s) => s.id)).toEqual(["long"])
+  })
 })

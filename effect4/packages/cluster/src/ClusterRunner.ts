@@ -5,6 +5,7 @@
  *
  * @since 1.0.0
  */
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
 import * as NodeCrypto from "@effect/platform-node/NodeCrypto"
 import * as Cause from "effect/Cause"
@@ -28,7 +29,6 @@ import type { SqlError } from "effect/sql/SqlError"
 import type { ConnectionOptions } from "node:tls"
 import { ClusterRepeaterConfigError } from "./ClusterError.js"
 import { pgLayer } from "./internal/drivers.js"
-import * as OptionCheck from "./internal/optionCheck.js"
 
 /**
  * How fast the cluster notices a dead runner and moves its shards (and so its
@@ -144,7 +144,7 @@ const invalid = (field: string, value: unknown, reason: string) =>
  * The longest timing the runner accepts: `effect/cluster` and the PostgreSQL driver wait on plain timers, which
  * cannot hold more than 2^31 - 1 ms (about 24.8 days); a longer one would fire at once or never.
  */
-const timerLimit = Duration.millis(2 ** 31 - 1)
+const timerLimit = { max: Duration.millis(2 ** 31 - 1) }
 
 const decodeTiming = (
   field: keyof ClusterTimings,
@@ -152,7 +152,7 @@ const decodeTiming = (
 ): Effect.Effect<Duration.Duration, ClusterRepeaterConfigError> => {
   if (value === undefined) return Effect.succeed(fastTakeover[field])
   return Result.match(OptionCheck.decodeDuration(value, timerLimit), {
-    onFailure: (reason) => Effect.fail(invalid(`timings.${field}`, value, reason)),
+    onFailure: (problem) => Effect.fail(invalid(`timings.${field}`, value, problem.reason)),
     onSuccess: Effect.succeed
   })
 }
@@ -337,7 +337,7 @@ const validateStorage = <E>(storage: ClusterStorage<E>): Effect.Effect<void, Clu
       const given = pg[field]
       if (given === undefined) continue
       const decoded = OptionCheck.decodeDuration(given, timerLimit)
-      if (Result.isFailure(decoded)) return Effect.fail(invalid(`storage.pg.${field}`, given, decoded.failure))
+      if (Result.isFailure(decoded)) return Effect.fail(invalid(`storage.pg.${field}`, given, decoded.failure.reason))
     }
   }
   if ("sql" in value && !Layer.isLayer(value.sql)) {

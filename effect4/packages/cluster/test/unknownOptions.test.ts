@@ -61,6 +61,15 @@ describe("ClusterRepeater options", () => {
       assert.strictEqual(error._tag, "ClusterRepeaterConfigError")
       if (error._tag === "ClusterRepeaterConfigError") assert.strictEqual(error.field, "options")
     }))
+
+  it.effect("every below 1 millisecond is refused however it is written", () =>
+    Effect.gen(function*() {
+      const tooShort: ReadonlyArray<Duration.Input> = ["1 nanos", 1e-9, Duration.nanos(1n)]
+      for (const every of tooShort) {
+        const error = yield* layerError({ name: "a", every })
+        assert.strictEqual(error._tag, "RepeaterConfigError")
+      }
+    }))
 })
 
 describe("ClusterRunner options", () => {

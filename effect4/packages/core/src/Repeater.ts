@@ -394,7 +394,7 @@ export const layerWith: (settings: RepeaterSettings) => Layer.Layer<Repeater, Re
  *
  * // REPEATER_DEFAULT_GRACE="10 seconds"
  * const RepeaterLive = Repeater.layerConfig({
- *   defaultGrace: Config.duration("REPEATER_DEFAULT_GRACE").pipe(Config.withDefault("30 seconds"))
+ *   defaultGrace: Config.Duration("REPEATER_DEFAULT_GRACE").pipe(Config.withDefault("30 seconds"))
  * })
  * ```
  *

@@ -9,9 +9,10 @@
  */
 import type * as Trigger from "@effect-repeater/kernel/Trigger"
 import type * as Cron from "effect/Cron"
+import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
+import type * as Pull from "effect/Pull"
 import type * as Schedule from "effect/Schedule"
-import type * as config from "./internal/config.js"
 import * as internal from "./internal/timing.js"
 import type { RepeaterOptions } from "./Repeater.js"
 import type { RepeaterConfigError } from "./RepeaterError.js"
@@ -29,7 +30,12 @@ import type { RepeaterConfigError } from "./RepeaterError.js"
  * @since 1.0.0
  * @category models
  */
-export type ScheduleStep = config.ScheduleStep
+export type ScheduleStep = Effect.Effect<
+  readonly [
+    (now: number, input: unknown) => Pull.Pull<[unknown, Duration.Duration], unknown, unknown>,
+    number | undefined
+  ]
+>
 
 /**
  * When a repeater runs: one of `EveryTiming`, `CronTiming` and

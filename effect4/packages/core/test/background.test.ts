@@ -4,8 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cause, Context, Effect, Exit, Fiber, Layer, Option, Scope } from "effect"
 import { TestClock } from "effect/testing"
 import { assertPending } from "./support/stopTiming.js"
-import { mark } from "./support/time.js"
-import { now } from "./support/time.js"
+import { mark, now } from "./support/time.js"
 
 describe("Repeater.background", () => {
   it.effect("runs while the layer lives and stops gracefully when it is released", () =>

@@ -8,7 +8,7 @@
 import { Repeater } from "@effect-repeater/core"
 import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber } from "effect"
+import { DateTime, Duration, Effect, Exit, Fiber, Stream } from "effect"
 import { afterEach, beforeEach, type MockInstance, vi } from "vitest"
 
 const MAX_TIMER_MILLIS = 2 ** 31 - 1
@@ -161,6 +161,38 @@ describe("long waits on the real default Clock (fake timers)", () => {
     await advance(1)
     assert.deepStrictEqual(starts, [february, march], "on 1 March")
     await close()
+    assertNoOverflow()
+  })
+})
+
+describe("long timeouts on the real default Clock (fake timers)", () => {
+  it("timeout longer than 2^31 - 1 ms fires on the real default Clock (fake timers)", async () => {
+    const t0 = Date.parse("2026-01-01T00:00:00Z")
+    useFakeTimers(t0)
+    const starts: Array<number> = []
+    const failures: Array<number> = []
+    const task = Effect.andThen(Effect.sync(() => void starts.push(Date.now())), Effect.never)
+    const program = Effect.gen(function*() {
+      yield* Repeater.fork(task, { name: "batch", every: "1 hour", timeout: "25 days" })
+      yield* Effect.forkChild(
+        Stream.runForEach(Repeater.events, (event) =>
+          Effect.sync(() => {
+            if (event._tag === "RunFailed") {
+              failures.push(DateTime.toEpochMillis(event.startedAt) + Duration.toMillis(event.duration))
+            }
+          }))
+      )
+      yield* Effect.never
+    }).pipe(Effect.scoped, Effect.provide(Repeater.layerWith({ defaultGrace: 0 })))
+    const fiber = Effect.runFork(program)
+    await settle()
+    await advance(25 * DAY + HOUR)
+    const interrupted = Effect.runPromise(Fiber.interrupt(fiber))
+    await settle()
+    await interrupted
+    // run 1 times out at 25 days (a failed run), run 2 starts one hour later
+    assert.deepStrictEqual(failures, [t0 + 25 * DAY])
+    assert.deepStrictEqual(starts, [t0, t0 + 25 * DAY + HOUR])
     assertNoOverflow()
   })
 })

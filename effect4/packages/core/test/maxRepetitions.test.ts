@@ -2,7 +2,7 @@ import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
 import { TestClock } from "effect/testing"
-import { advanceTo, forkJoinTime, joinResult, makeProbe, nextRunMillis } from "./support/probe.js"
+import { advanceTo, forkJoinTime, joinResult, makeProbe, nextRunMillis, startRecorder } from "./support/probe.js"
 
 describe("rate mode: maxRepetitions", () => {
   it.effect("0: no run, join succeeds at once", () =>
@@ -135,5 +135,22 @@ describe("maxRepetitions", () => {
       assert.deepStrictEqual(probe.starts, [0, 10_000])
       assert.strictEqual(yield* joinResult(joined), 10_000)
       assert.strictEqual((yield* handle.status).state, "completed")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+describe("maxRepetitions: interrupted runs", () => {
+  it.effect("maxRepetitions bounds the runs even when runs end interrupted", () =>
+    Effect.gen(function*() {
+      const { starts, task } = startRecorder()
+      const handle = yield* Repeater.fork(
+        Effect.andThen(task, Effect.interrupt),
+        { name: "self-interrupting", every: "10 seconds", maxRepetitions: 1 }
+      )
+      yield* TestClock.adjust("35 seconds")
+      const state = (yield* handle.status).state
+      yield* handle.stop()
+      // "at most this many runs": one run, then the repeater completes
+      assert.deepStrictEqual(starts, [0])
+      assert.strictEqual(state, "completed")
     }).pipe(Effect.provide(Repeater.layer)))
 })

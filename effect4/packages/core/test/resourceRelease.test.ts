@@ -1,6 +1,7 @@
 import { Repeater } from "@effect-repeater/core"
+import type { RepeaterHandle } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, ManagedRuntime, Scope } from "effect"
+import { Duration, Effect, Exit, ManagedRuntime, Scope } from "effect"
 import { TestClock } from "effect/testing"
 import { collectGarbage } from "./support/garbage.js"
 import { countTimeouts } from "./support/timers.js"
@@ -58,5 +59,37 @@ describe("stops, scopes and memory: memory", () => {
       const alive = refs.filter((ref) => ref.deref() !== undefined).length
       yield* Scope.close(scope, Exit.void)
       assert.strictEqual(alive, 0)
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+describe("resource release: ended repeaters", () => {
+  it.effect("60 repeaters that complete, fail or are stopped leave nothing in list, and all their names are free", () =>
+    Effect.gen(function*() {
+      const names = Array.from({ length: 60 }, (_, i) => `job-${i}`)
+      const handles: Array<RepeaterHandle<string>> = []
+      for (const [i, name] of names.entries()) {
+        handles.push(
+          yield* Repeater.fork(
+            i % 3 === 1 ? Effect.fail(`failure ${i}`) : Effect.void,
+            i % 3 === 0 ?
+              { name, every: Duration.millis(100 + i), maxRepetitions: 3 } :
+              i % 3 === 1 ?
+              { name, every: Duration.millis(100 + i), onError: "stop" } :
+              { name, every: Duration.millis(100 + i) }
+          )
+        )
+      }
+      yield* TestClock.adjust("1 second")
+      yield* Effect.forEach(handles, (handle, i) => i % 3 === 2 ? handle.stop() : Effect.void)
+      assert.deepStrictEqual(yield* Repeater.list, [])
+      const states = yield* Effect.forEach(handles, (handle) => Effect.map(handle.status, (status) => status.state))
+      assert.deepStrictEqual(
+        states,
+        names.map((_, i) => i % 3 === 0 ? "completed" : i % 3 === 1 ? "failed" : "stopped")
+      )
+      for (const name of names) {
+        assert.isTrue(Exit.isSuccess(yield* Effect.exit(Repeater.fork(Effect.void, { name, every: "1 hour" }))))
+      }
+      assert.strictEqual((yield* Repeater.list).length, 60)
     }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -1,9 +1,13 @@
 import { Repeater } from "@effect-repeater/core"
 import { RepeaterTimeoutError } from "@effect-repeater/core/RepeaterError"
+import type { RepeaterScheduleError } from "@effect-repeater/core/RepeaterError"
+import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
 import { DateTime, Duration, Effect, Fiber, Option, Schedule } from "effect"
 import { TestClock } from "effect/testing"
 import { failureOption, originalError } from "./support/effect3.js"
+import { Transient } from "./support/errors.js"
+import { millis } from "./support/statusView.js"
 import { captureLogs, TaskError } from "./support/taskFailures.js"
 import type { CapturedLog } from "./support/taskFailures.js"
 import { mark, now } from "./support/time.js"
@@ -203,4 +207,79 @@ describe("stops, scopes and memory: long graces and timeouts", () => {
       assert.strictEqual(status.failures, 1)
       assert.strictEqual(yield* handle.stop({ grace: "0 millis" }), "interrupted")
     }).pipe(Effect.provide(Repeater.layerWith({ defaultGrace: 0 }))))
+})
+
+const statusView = (status: RepeaterStatus) => ({
+  state: status.state,
+  inFlight: status.inFlight,
+  runs: status.runs,
+  failures: status.failures,
+  skippedTicks: status.skippedTicks,
+  nextRun: millis(status.nextRun)
+})
+
+describe("retry and timeout: one run", () => {
+  it.effect("retry: a run that succeeds on its third attempt is one run, no failure", () =>
+    Effect.gen(function*() {
+      let attempt = 0
+      const handle = yield* Repeater.fork(
+        Effect.suspend(() => ++attempt < 3 ? Effect.fail(new Transient({ attempt })) : Effect.void),
+        { name: "st-retry", every: "1 minute", retry: Schedule.recurs(3) }
+      )
+      yield* TestClock.adjust("1 second")
+      const status = yield* handle.status
+      assert.deepStrictEqual({ attempt, runs: status.runs, failures: status.failures }, {
+        attempt: 3,
+        runs: 1,
+        failures: 0
+      })
+      assert.isTrue(Option.isNone(status.lastFailure))
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("typed errors with a retry schedule on the error type; join fails with E | RepeaterTimeoutError", () =>
+    Effect.gen(function*() {
+      let attempt = 0
+      const task: Effect.Effect<void, Transient> = Effect.suspend(() =>
+        Effect.fail(new Transient({ attempt: ++attempt }))
+      )
+      // a retry schedule that reads the error must accept RepeaterTimeoutError too (timeouts go through retry)
+      const handle = yield* Repeater.fork(task, {
+        name: "api-typed",
+        every: "1 minute",
+        onError: "stop",
+        retry: Schedule.while(
+          Schedule.setInputType<Transient | RepeaterTimeoutError>()(Schedule.forever),
+          ({ input }) => input._tag === "Transient" && input.attempt < 2
+        )
+      })
+      const typed: RepeaterHandle<Transient> = handle
+      const join: Effect.Effect<void, Transient | RepeaterTimeoutError | RepeaterScheduleError> = typed.join
+      yield* TestClock.adjust("1 second")
+      const error = yield* Effect.flip(join)
+      assert.deepStrictEqual(error, new Transient({ attempt: 2 }))
+      assert.notInstanceOf(error, RepeaterTimeoutError)
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("timeout with retry: every attempt times out, the run is one failure with the timeout error", () =>
+    Effect.gen(function*() {
+      const starts: Array<number> = []
+      const handle = yield* Repeater.fork(
+        Effect.andThen(Effect.flatMap(now, (t) => Effect.sync(() => void starts.push(t))), Effect.never),
+        { name: "st-timeout", every: "1 minute", timeout: "2 seconds", retry: Schedule.recurs(2) }
+      )
+      yield* TestClock.adjust("10 seconds")
+      const status = yield* handle.status
+      assert.deepStrictEqual(starts, [0, 2_000, 4_000])
+      assert.deepStrictEqual(statusView(status), {
+        state: "scheduled",
+        inFlight: false,
+        runs: 1,
+        failures: 1,
+        skippedTicks: 0,
+        nextRun: 66_000
+      })
+      const failure = Option.getOrElse(status.lastFailure, () => "")
+      assert.include(failure, "RepeaterTimeoutError")
+      assert.include(failure, "timed out after 2s")
+    }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -2,7 +2,8 @@ import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { advanceTo, forkJoinTime, joinResult, makeProbe, nextRunMillis } from "./support/probe.js"
+import { advanceTo, forkJoinTime, joinResult, makeProbe, nextRunMillis, startRecorder } from "./support/probe.js"
+import { now } from "./support/time.js"
 
 describe("rate mode: runNow", () => {
   it.effect("runNow when idle starts at once and does not move the grid", () =>
@@ -123,5 +124,42 @@ describe("runNow", () => {
       yield* advanceTo(100_000)
       assert.deepStrictEqual(probe.starts, [0, 3_000])
       assert.strictEqual((yield* handle.status).runs, 2)
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+describe("runNow before the first run, and after an overrun", () => {
+  it.effect("delay mode: runNow before the first run fired replaces it (one run at 0)", () =>
+    Effect.gen(function*() {
+      const { starts, task } = startRecorder()
+      const handle = yield* Repeater.fork(task, { name: "delay", every: "10 seconds" })
+      yield* handle.runNow
+      yield* TestClock.adjust("15 seconds")
+      assert.deepStrictEqual(starts, [0, 10_000])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("an overrun with a runNow coalesced behind it is followed by exactly one run, never two", () =>
+    Effect.gen(function*() {
+      const starts: Array<number> = []
+      const task = Effect.flatMap(now, (t) =>
+        Effect.suspend(() => {
+          starts.push(t)
+          return starts.length === 1 ? Effect.sleep("25 seconds") : Effect.void
+        }))
+      const handle = yield* Repeater.fork(task, { name: "rate", every: "10 seconds", mode: "rate" })
+      yield* TestClock.adjust("5 seconds")
+      yield* handle.runNow
+      yield* TestClock.adjust("30 seconds")
+      // run 1 (0 to 25 s) overran the ticks at 10 and 20 s; the coalesced runNow is the one run at 25 s
+      assert.deepStrictEqual(starts, [0, 25_000, 30_000])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("rate mode: runNow before the first tick fired adds a run; the tick at t0 still runs (two runs at 0)", () =>
+    Effect.gen(function*() {
+      const { starts, task } = startRecorder()
+      const handle = yield* Repeater.fork(task, { name: "rate", every: "10 seconds", mode: "rate" })
+      yield* handle.runNow
+      yield* TestClock.adjust("15 seconds")
+      assert.deepStrictEqual(starts, [0, 0, 10_000])
+      assert.strictEqual((yield* handle.status).runs, 3)
     }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -1,9 +1,19 @@
 import { Repeater } from "@effect-repeater/core"
+import { RepeaterScheduleError } from "@effect-repeater/core/RepeaterError"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schedule } from "effect"
+import { Cause, Effect, Exit, Option, Schedule } from "effect"
 import { TestClock } from "effect/testing"
 import { settle } from "./support/effect3.js"
-import { advanceTo, forkJoinTime, joinResult, makeProbe, nextRunMillis, now } from "./support/probe.js"
+import {
+  advanceTo,
+  forkJoinTime,
+  joinResult,
+  makeProbe,
+  nextRunMillis,
+  now,
+  poll,
+  startRecorder
+} from "./support/probe.js"
 
 describe("schedule option", () => {
   it.effect("Schedule.spaced(\"10 seconds\") with instant runs: 0, 10, 20, 30 s", () =>
@@ -74,5 +84,44 @@ describe("schedule option", () => {
       assert.deepStrictEqual(probe.starts, [0, 0, 0])
       assert.strictEqual(yield* joinResult(joined), 0)
       assert.strictEqual((yield* handle.status).state, "completed")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+const isScheduleFailure = (cause: Cause.Cause<unknown>): boolean =>
+  Option.exists(Cause.findErrorOption(cause), (error) => error instanceof RepeaterScheduleError)
+
+describe("schedule: a schedule that dies", () => {
+  it.effect("a schedule that dies when stepped ends the repeater failed; join does not hang", () =>
+    Effect.gen(function*() {
+      const { starts, task } = startRecorder()
+      const schedule = Schedule.spaced("10 seconds").pipe(
+        Schedule.tap(({ output }) => output >= 1 ? Effect.die("schedule broke") : Effect.void)
+      )
+      const handle = yield* Repeater.fork(task, { name: "broken-schedule", schedule })
+      const joined = yield* Effect.forkChild(Effect.exit(handle.join))
+      yield* TestClock.adjust("1 minute")
+      const status = yield* handle.status
+      const joinExit = yield* poll(joined)
+      assert.deepStrictEqual(starts, [0, 10_000])
+      assert.strictEqual(status.state, "failed")
+      assert.isTrue(Option.isSome(joinExit))
+      if (Option.isSome(joinExit)) {
+        const exit = joinExit.value
+        // (join fails with a RepeaterScheduleError carrying the defect)
+        assert.isTrue(Exit.isSuccess(exit) && Exit.isFailure(exit.value) && isScheduleFailure(exit.value.cause))
+      }
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("a schedule that dies while planning the first run leaves no repeater behind and frees its name", () =>
+    Effect.gen(function*() {
+      const schedule = Schedule.spaced("1 second").pipe(Schedule.tap(() => Effect.die("broken schedule")))
+      const handle = yield* Repeater.fork(Effect.void, { name: "zombie", waitFirst: true, schedule })
+      // like a schedule that dies later: the repeater ends failed, join fails with a RepeaterScheduleError
+      const joined = yield* Effect.exit(handle.join)
+      assert.isTrue(Exit.isFailure(joined) && isScheduleFailure(joined.cause))
+      assert.strictEqual((yield* handle.status).state, "failed")
+      assert.deepStrictEqual(yield* Repeater.list, [])
+      const again = yield* Effect.exit(Repeater.fork(Effect.void, { name: "zombie", every: "1 second" }))
+      assert.isTrue(Exit.isSuccess(again))
     }).pipe(Effect.provide(Repeater.layer)))
 })

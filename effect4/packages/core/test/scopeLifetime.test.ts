@@ -1,7 +1,9 @@
 import { Repeater } from "@effect-repeater/core"
+import type { RepeaterEvent } from "@effect-repeater/core/RepeaterEvent"
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Exit, Fiber, Layer, Scope } from "effect"
+import { Context, Effect, Exit, Fiber, Layer, Scope, Stream } from "effect"
 import { TestClock } from "effect/testing"
+import { startRecorder } from "./support/probe.js"
 import { assertPending, recordingTask, timed } from "./support/stopTiming.js"
 import { mark, now } from "./support/time.js"
 
@@ -254,4 +256,104 @@ describe("stops, scopes and memory: scope close", () => {
       assert.deepStrictEqual(log, ["start@0", "interrupted@1000"])
       assert.strictEqual(yield* Fiber.join(stopping), "interrupted")
     }).pipe(Effect.provide(Repeater.layerWith({ defaultGrace: 0 }))))
+})
+
+describe("scope lifetime: release order, closing Scopes, runs' Scopes", () => {
+  it.effect(
+    "finalizers of one Scope run in reverse order: a resource acquired before a repeater's fork outlives that repeater",
+    () =>
+      Effect.gen(function*() {
+        const log: Array<string> = []
+        const scope = yield* Scope.make()
+        // the first repeater forked in the Scope makes the Scope's slots (and its single finalizer function)
+        yield* Repeater.fork(Effect.void, { name: "first", every: "1 hour", waitFirst: true }).pipe(
+          Scope.provide(scope)
+        )
+        // a resource the second repeater uses, acquired before it is forked
+        yield* Effect.acquireRelease(mark(log, "acquired"), () => mark(log, "released")).pipe(Scope.provide(scope))
+        yield* Repeater.fork(
+          Effect.andThen(mark(log, "run start"), Effect.andThen(Effect.sleep("5 seconds"), mark(log, "run end"))),
+          { name: "user", every: "10 seconds" }
+        ).pipe(Scope.provide(scope))
+        yield* TestClock.adjust("2 seconds")
+        const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
+        yield* TestClock.adjust("10 seconds")
+        yield* Fiber.join(closing)
+        // with Scope semantics (last in, first out), the repeater is stopped (its run given its grace)
+        // before the resource it uses is released
+        assert.deepStrictEqual(log, ["acquired@0", "run start@0", "run end@5000", "released@5000"])
+      }).pipe(Effect.provide(Repeater.layer))
+  )
+
+  it.effect("a repeater forked into a Scope that is already closing is stopped at once, as a Scope finalizer would be", () =>
+    Effect.gen(function*() {
+      const log: Array<string> = []
+      const scope = yield* Scope.make()
+      yield* Repeater.fork(
+        Effect.andThen(mark(log, "slow start"), Effect.sleep("1 minute")),
+        { name: "slow", every: "1 hour", grace: "5 seconds" }
+      ).pipe(Scope.provide(scope))
+      yield* TestClock.adjust("1 second")
+      // the Scope closes: its repeaters wait up to 5 s for the slow run
+      const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
+      yield* TestClock.adjust("1 second")
+      const late = yield* Repeater.fork(mark(log, "late"), { name: "late", every: "1 second" }).pipe(
+        Scope.provide(scope)
+      )
+      yield* TestClock.adjust("4 seconds")
+      yield* Fiber.join(closing)
+      yield* TestClock.adjust("5 seconds")
+      const state = (yield* late.status).state
+      const listed = (yield* Repeater.list).map((status) => status.name)
+      yield* late.stop()
+      // Scope.addFinalizer on a closed (or closing) Scope runs the finalizer at once
+      assert.deepStrictEqual(log, ["slow start@0"])
+      assert.strictEqual(state, "stopped")
+      assert.deepStrictEqual(listed, [])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("a repeater forked inside a run lives in that run's Scope: it is stopped when the run ends", () =>
+    Effect.gen(function*() {
+      const inner = startRecorder()
+      const outer = Effect.andThen(
+        Repeater.fork(inner.task, { name: "inner", every: "1 second" }),
+        Effect.sleep("2500 millis")
+      )
+      const handle = yield* Repeater.fork(outer, { name: "outer", every: "1 minute" })
+      yield* TestClock.adjust("10 seconds")
+      assert.deepStrictEqual(inner.starts, [0, 1_000, 2_000])
+      assert.deepStrictEqual((yield* Repeater.list).map((status) => status.name), ["outer"])
+      // the name is free again: the next outer run (delay mode: at 2.5 s + 1 min) forks it anew
+      yield* TestClock.adjust("60 seconds")
+      assert.deepStrictEqual(inner.starts, [0, 1_000, 2_000, 62_500, 63_500, 64_500])
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("a repeater that ends on its own leaves its Scope: closing the Scope later does not report it stopped", () =>
+    Effect.gen(function*() {
+      const received: Array<string> = []
+      yield* Effect.forkChild(
+        Stream.runForEach(Repeater.events, (event: RepeaterEvent) =>
+          Effect.sync(() => {
+            if (event._tag === "Completed" || event._tag === "Stopped" || event._tag === "Failed") {
+              received.push(`${event._tag} ${event.name}`)
+            }
+          }))
+      )
+      yield* TestClock.adjust("0 millis")
+      const scope = yield* Scope.make()
+      yield* Repeater.fork(Effect.void, { name: "done", every: "1 second", maxRepetitions: 2 }).pipe(
+        Scope.provide(scope)
+      )
+      yield* Repeater.fork(Effect.fail("boom"), { name: "broken", every: "1 second", onError: "stop" }).pipe(
+        Scope.provide(scope)
+      )
+      yield* Repeater.fork(Effect.void, { name: "running", every: "1 second" }).pipe(Scope.provide(scope))
+      yield* TestClock.adjust("5 seconds")
+      assert.deepStrictEqual((yield* Repeater.list).map((status) => status.name), ["running"])
+      yield* Scope.close(scope, Exit.void)
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(received, ["Failed broken", "Completed done", "Stopped running"])
+      assert.deepStrictEqual(yield* Repeater.list, [])
+    }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -1,10 +1,11 @@
 import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Layer, Scope } from "effect"
+import { Effect, Exit, Fiber, Layer, Option, Scope } from "effect"
 import { TestClock } from "effect/testing"
+import { poll } from "./support/probe.js"
 import { isPending, timedStop } from "./support/stepsAndStops.js"
 import { assertPending, timed } from "./support/stopTiming.js"
-import { mark } from "./support/time.js"
+import { mark, now } from "./support/time.js"
 
 describe("clock steps and stops: stop results", () => {
   /** A task that stops its own repeater, logs the result, then runs `rest`. */
@@ -229,4 +230,59 @@ describe("stops, scopes and memory: stop from the run in flight", () => {
       assert.strictEqual(result, "interrupted")
       assert.strictEqual((yield* handle.status).state, "stopped")
     }).pipe(Effect.provide(Repeater.layerWith({ defaultGrace: 0 }))))
+})
+
+describe("self stop while an outside stop waits", () => {
+  it.effect("a run that stops its own repeater while an outside stop waits for it is not blocked by that stop", () =>
+    Effect.gen(function*() {
+      const log: Array<string> = []
+      const task = Effect.gen(function*() {
+        yield* mark(log, "start")
+        yield* Effect.sleep("5 seconds")
+        const self = yield* Repeater.get("self-stopping")
+        yield* mark(log, `self stop ${yield* self.stop()}`)
+      })
+      const handle = yield* Repeater.fork(task, { name: "self-stopping", every: "1 minute" })
+      yield* TestClock.adjust("1 second")
+      const outside = yield* Effect.forkChild(Effect.zip(handle.stop(), now))
+      yield* TestClock.adjust("40 seconds")
+      // "called from inside the repeater's own run, stop cannot wait for that run: it returns at once"
+      assert.deepStrictEqual(log, ["start@0", "self stop finished@5000"])
+      assert.deepStrictEqual(yield* Fiber.join(outside), ["finished", 5_000])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("a run that stops its own repeater from an onError handler while an outside stop waits does not deadlock", () =>
+    Effect.gen(function*() {
+      const log: Array<string> = []
+      // the service and the repeater live in Scopes of their own, closed only if nothing hangs
+      const layerScope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(Repeater.layer, layerScope)
+      const repeaterScope = yield* Scope.make()
+      const task = Effect.andThen(
+        mark(log, "start"),
+        Effect.andThen(Effect.sleep("1500 millis"), Effect.fail("boom"))
+      )
+        .pipe(
+          // a common pattern: stop the repeater when a run fails (onError handlers are uninterruptible)
+          Effect.onError(() =>
+            Effect.flatMap(
+              Effect.orDie(Effect.flatMap(Repeater.get("stop-on-error"), (self) => self.stop())),
+              (result) => mark(log, `self stop ${result}`)
+            )
+          )
+        )
+      const handle = yield* Repeater.fork(task, { name: "stop-on-error", every: "1 minute", grace: "2 seconds" }).pipe(
+        Effect.provide(context),
+        Scope.provide(repeaterScope)
+      )
+      yield* TestClock.adjust("1 second")
+      const outside = yield* Effect.forkChild(Effect.zip(handle.stop(), now))
+      yield* TestClock.adjust("1 minute")
+      const outsideDone = Option.isSome(yield* poll(outside))
+      assert.deepStrictEqual(log, ["start@0", "self stop finished@1500"])
+      assert.isTrue(outsideDone, "the outside stop never resolves: the run waits for it, it waits for the run")
+      assert.deepStrictEqual(yield* Fiber.join(outside), ["finished", 1_500])
+      yield* Scope.close(repeaterScope, Exit.void)
+      yield* Scope.close(layerScope, Exit.void)
+    }))
 })

@@ -1,10 +1,11 @@
 import { Repeater } from "@effect-repeater/core"
+import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core/RepeaterHandle"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Fiber, Option, Schedule } from "effect"
 import { TestClock } from "effect/testing"
 import { advanceTo, makeProbe, nextRunMillis } from "./support/probe.js"
 import type { StatusView } from "./support/statusView.js"
-import { Boom, fresh, subscribeFailures, view } from "./support/statusView.js"
+import { Boom, fresh, millis as millisOf, subscribeFailures, view } from "./support/statusView.js"
 
 describe("status", () => {
   it.effect("through a lifecycle: scheduled -> running -> scheduled -> paused -> scheduled -> running -> stopping -> stopped", () =>
@@ -458,5 +459,82 @@ describe("runNow", () => {
       yield* advanceTo(100_000)
       assert.deepStrictEqual(probe.starts, [0, 7_000])
       assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+})
+
+describe("status: list, nextRun and finalizer failures", () => {
+  it.effect("Repeater.list holds exactly each live handle's status, at every step", () =>
+    Effect.gen(function*() {
+      const a = yield* Repeater.fork(Effect.sleep("3 seconds"), { name: "st-a", every: "10 seconds" })
+      const b = yield* Repeater.fork(Effect.void, { name: "st-b", every: "4 seconds", mode: "rate" })
+      const c = yield* Repeater.fork(Effect.void, { name: "st-c", every: "1 second", maxRepetitions: 2 })
+      const compare = Effect.gen(function*() {
+        const list = yield* Repeater.list
+        const live: Array<RepeaterHandle> = [a, b, c]
+        const statuses: Array<RepeaterStatus> = []
+        for (const handle of live) {
+          const status = yield* handle.status
+          if (!["stopped", "completed", "failed"].includes(status.state)) statuses.push(status)
+        }
+        assert.deepStrictEqual(list, statuses)
+      })
+      for (const step of [0, 1, 2_000, 1_500, 5_000]) {
+        yield* TestClock.adjust(Duration.millis(step))
+        yield* compare
+      }
+      yield* b.pause
+      yield* compare
+      assert.deepStrictEqual((yield* Repeater.list).map((status) => status.name), ["st-a", "st-b"])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("nextRun in delay, rate, schedule and cron (Europe/Berlin, across the spring DST change) modes", () =>
+    Effect.gen(function*() {
+      const start = Date.parse("2026-03-28T12:00:00Z")
+      yield* TestClock.setTime(start)
+      const delay = yield* Repeater.fork(Effect.sleep("3 seconds"), { name: "nr-delay", every: "10 seconds" })
+      const rate = yield* Repeater.fork(
+        Effect.sleep("3 seconds"),
+        { name: "nr-rate", every: "10 seconds", mode: "rate", initialDelay: "1 second" }
+      )
+      const schedule = yield* Repeater.fork(
+        Effect.sleep("3 seconds"),
+        { name: "nr-schedule", schedule: Schedule.exponential("2 seconds") }
+      )
+      const cron = yield* Repeater.fork(
+        Effect.void,
+        { name: "nr-cron", cron: "0 3 * * *", timeZone: "Europe/Berlin" }
+      )
+      const next = (handle: RepeaterHandle) => Effect.map(handle.status, (status) => millisOf(status.nextRun))
+      yield* TestClock.adjust("0 millis")
+      // in flight: no next run
+      assert.strictEqual(yield* next(delay), undefined)
+      assert.strictEqual(yield* next(rate), start + 1_000)
+      assert.strictEqual(yield* next(schedule), undefined)
+      // 03:00 CEST on 29 March 2026 is 01:00 UTC (clocks go forward at 02:00 CET)
+      assert.strictEqual(yield* next(cron), Date.parse("2026-03-29T01:00:00Z"))
+      yield* TestClock.adjust("4 seconds")
+      assert.strictEqual(yield* next(delay), start + 13_000)
+      assert.strictEqual(yield* next(rate), start + 11_000)
+      assert.strictEqual(yield* next(schedule), start + 5_000) // exponential: first delay 2 s after the end at 3 s
+      yield* rate.pause
+      assert.strictEqual(yield* next(rate), undefined)
+      // (the others are stopped, so that moving the clock by 13 hours stays cheap)
+      for (const handle of [delay, rate, schedule]) yield* handle.stop({ grace: 0 })
+      // the day after: 03:00 CEST is again 01:00 UTC
+      yield* TestClock.setTime(Date.parse("2026-03-29T01:00:01Z"))
+      assert.strictEqual(yield* next(cron), Date.parse("2026-03-30T01:00:00Z"))
+      assert.strictEqual(millisOf((yield* cron.status).lastStart), Date.parse("2026-03-29T01:00:00Z"))
+    }).pipe(Effect.provide(Repeater.layerWith({ defaultGrace: 0 }))))
+
+  it.effect("lastFailure of a run whose finalizer dies shows the defect", () =>
+    Effect.gen(function*() {
+      const handle = yield* Repeater.fork(
+        Effect.addFinalizer(() => Effect.die(new Error("finalizer exploded"))),
+        { name: "st-finalizer", every: "1 minute" }
+      )
+      yield* TestClock.adjust("1 second")
+      const status = yield* handle.status
+      assert.deepStrictEqual({ runs: status.runs, failures: status.failures }, { runs: 1, failures: 1 })
+      assert.include(Option.getOrElse(status.lastFailure, () => ""), "finalizer exploded")
     }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -6,6 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type { Duration } from "effect"
 import { Effect, Fiber, Option } from "effect"
 import { TestClock } from "effect/testing"
+import { startRecorder } from "./support/probe.js"
 import { isPending, timedStop } from "./support/stepsAndStops.js"
 import { assertPending, recordingTask, timed } from "./support/stopTiming.js"
 import { mark, now } from "./support/time.js"
@@ -275,4 +276,80 @@ describe("stops, scopes and memory: long graces and timeouts", () => {
       assert.deepStrictEqual(yield* Fiber.join(stopping), ["finished", 5_000])
       assert.strictEqual((yield* handle.status).runs, 1)
     }).pipe(Effect.provide(Repeater.layerWith({ defaultGrace: 0 }))))
+})
+
+describe("stop: from other fibers, ties, and after the stop", () => {
+  it.effect(
+    "stop from a fiber that an earlier run left behind is not a stop from the run in flight: it gets the grace",
+    () =>
+      Effect.gen(function*() {
+        const log: Array<string> = []
+        let run = 0
+        const task = Effect.gen(function*() {
+          const index = ++run
+          yield* mark(log, `start ${index}`)
+          if (index === 1) {
+            // a watchdog that outlives run 1 and stops the repeater later, during run 2
+            yield* Effect.forkDetach(
+              Effect.sleep("15 seconds").pipe(
+                Effect.andThen(
+                  Effect.flatMap(Repeater.get("watched"), (handle) => handle.stop({ grace: "1 second" }))
+                ),
+                Effect.flatMap((result) => mark(log, `watchdog stop ${result}`))
+              )
+            )
+          } else {
+            yield* Effect.sleep("1 minute")
+            yield* mark(log, `end ${index}`)
+          }
+        })
+        const handle = yield* Repeater.fork(task, { name: "watched", every: "10 seconds" })
+        yield* TestClock.adjust("20 seconds")
+        const state = (yield* handle.status).state
+        yield* TestClock.adjust("2 minutes")
+        // run 2 (10 s to 70 s) is in flight at 15 s: it gets 1 s of grace and is interrupted at 16 s
+        assert.deepStrictEqual(log, ["start 1@0", "start 2@10000", "watchdog stop interrupted@16000"])
+        assert.strictEqual(state, "stopped")
+      }).pipe(Effect.provide(Repeater.layer))
+  )
+
+  it.effect("stop called from another repeater's run gives the stopped repeater its grace", () =>
+    Effect.gen(function*() {
+      const log: Array<string> = []
+      yield* Repeater.fork(
+        Effect.andThen(
+          mark(log, "worker start"),
+          Effect.andThen(Effect.sleep("10 seconds"), mark(log, "worker end"))
+        ),
+        { name: "worker", every: "1 minute" }
+      )
+      yield* Repeater.fork(
+        Effect.flatMap(
+          Effect.flatMap(Repeater.get("worker"), (worker) => worker.stop({ grace: "1 second" })),
+          (result) => mark(log, `stopper got ${result}`)
+        ),
+        { name: "stopper", every: "1 hour", initialDelay: "2 seconds" }
+      )
+      yield* TestClock.adjust("20 seconds")
+      assert.deepStrictEqual(log, ["worker start@0", "stopper got interrupted@3000"])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("after stop, runNow / pause / resume do nothing and no timer is left", () =>
+    Effect.gen(function*() {
+      const { starts, task } = startRecorder()
+      const handle = yield* Repeater.fork(task, { name: "done", every: "10 seconds" })
+      yield* TestClock.adjust("1 second")
+      yield* handle.pause
+      assert.strictEqual(yield* handle.stop(), "idle")
+      yield* handle.resume
+      yield* handle.runNow
+      yield* handle.pause
+      yield* handle.resume
+      yield* TestClock.adjust("1 minute")
+      assert.deepStrictEqual(starts, [0])
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "stopped")
+      assert.isTrue(Option.isNone(status.nextRun))
+      assert.isFalse(status.inFlight)
+    }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -48,10 +48,18 @@ export class ScenarioError extends Error {
 export const runScenario = async <A>(parameters: ScenarioParameters, timeoutMs = 300_000): Promise<A> =>
   runBundled(await scenarioBundle(), parameters, timeoutMs)
 
-/** Runs a bundled script in a fresh `node --expose-gc` process with its JSON parameters; returns the JSON it printed. */
-export const runBundled = <A>(script: string, parameters: unknown, timeoutMs: number): Promise<A> => {
+/**
+ * Runs a bundled script in a fresh `node --expose-gc` process (this Node, or the binary `node`) with its JSON
+ * parameters; returns the JSON it printed.
+ */
+export const runBundled = <A>(
+  script: string,
+  parameters: unknown,
+  timeoutMs: number,
+  node: string = process.execPath
+): Promise<A> => {
   return new Promise<A>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", script, JSON.stringify(parameters)], {
+    const child = spawn(node, ["--expose-gc", script, JSON.stringify(parameters)], {
       stdio: ["ignore", "pipe", "pipe"]
     })
     let stdout = ""

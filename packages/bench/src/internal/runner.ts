@@ -26,15 +26,21 @@ export const parseArguments = (argv: ReadonlyArray<string>): Arguments => {
 }
 
 /**
- * The sections to run, in the order to run them: the selected ones (all without `--only`) and every section that
- * depends on one of them, each after the sections it depends on.
+ * The sections to run, in the order to run them: the selected ones (all without `--only`; in a smoke run, all but those
+ * with `smoke: false`) and every section that depends on one of them, each after the sections it depends on.
  */
-export const plan = (sections: ReadonlyArray<Section>, only: ReadonlyArray<string>): Array<Section> => {
+export const plan = (
+  sections: ReadonlyArray<Section>,
+  only: ReadonlyArray<string>,
+  smoke: boolean = false
+): Array<Section> => {
   const unknown = only.filter((id) => !sections.some((s) => s.id === id))
   if (unknown.length > 0) {
     throw new Error(`unknown section ${unknown.join(", ")}; the sections are ${sections.map((s) => s.id).join(", ")}`)
   }
-  const selected = new Set(only.length === 0 ? sections.map((s) => s.id) : only)
+  const selected = new Set(
+    only.length > 0 ? only : sections.filter((s) => !smoke || s.smoke !== false).map((s) => s.id)
+  )
   let grew = true
   while (grew) {
     grew = false

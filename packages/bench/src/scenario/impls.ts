@@ -10,78 +10,14 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import { SimpleIntervalJob, Task, ToadScheduler } from "toad-scheduler"
+import { nodeTimers, rawChain } from "../harness/floor.js"
+import type { Impl } from "../harness/Session.js"
 import { everyTrigger, KernelRepeater, makeDispatcher } from "./kernelRepeater.js"
-
-/** A set of repeaters of one implementation, started in batches and stopped together. */
-export interface Session {
-  /**
-   * Starts the repeaters with indexes [from, to): each calls `onArm(i)` at the moment it arms its first wait and
-   * `task(i)` on each tick. Resolves when every one of them waits for its first tick.
-   */
-  readonly start: (
-    from: number,
-    to: number,
-    intervalMs: number,
-    task: (i: number) => void,
-    onArm: (i: number) => void
-  ) => Promise<void>
-  /** Stops every repeater of the session; resolves when all are stopped. */
-  readonly stop: () => Promise<void>
-}
-
-/** One implementation. */
-export interface Impl {
-  /** `delay`: each start is `interval` after the previous end; `rate`: starts on the grid t0 + k·interval. */
-  readonly contract: "delay" | "rate"
-  /** `second`: only whole seconds (croner): runs at 1 s instead of the scenario's interval, lateness vs the second. */
-  readonly resolution: "ms" | "second"
-  /** Prepares what the sessions share (a service, a runtime) outside of the measured part. */
-  readonly setup: () => Promise<() => Session>
-}
 
 const now = () => performance.now()
 
 /** Resolves on the next turn of the event loop after the pending I/O and immediates. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
-
-/**
- * An implementation on Node timers: `arm` starts repeater `i`, calling `onArm(i)` as it arms the first wait, and keeps
- * the repeater's pending timer in `timers[i]`; stopping clears them all (`clearTimeout` clears intervals too).
- */
-const nodeTimers = (
-  contract: "delay" | "rate",
-  arm: (
-    timers: Array<NodeJS.Timeout>,
-    i: number,
-    intervalMs: number,
-    task: (i: number) => void,
-    onArm: (i: number) => void
-  ) => void
-): Impl => ({
-  contract,
-  resolution: "ms",
-  setup: async () => () => {
-    const timers: Array<NodeJS.Timeout> = []
-    return {
-      start: async (from, to, intervalMs, task, onArm) => {
-        for (let i = from; i < to; i++) arm(timers, i, intervalMs, task, onArm)
-      },
-      stop: async () => {
-        for (const timer of timers) clearTimeout(timer)
-        timers.length = 0
-      }
-    }
-  }
-})
-
-const rawChain = nodeTimers("delay", (timers, i, intervalMs, task, onArm) => {
-  const tick = () => {
-    task(i)
-    timers[i] = setTimeout(tick, intervalMs)
-  }
-  onArm(i)
-  timers[i] = setTimeout(tick, intervalMs)
-})
 
 const rawRate = nodeTimers("rate", (timers, i, intervalMs, task, onArm) => {
   const t0 = now()

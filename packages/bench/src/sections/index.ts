@@ -7,6 +7,7 @@ import type { Section } from "../Section.js"
 import { cluster } from "./cluster.js"
 import { coreCapacity, coreCpu, coreLateness, coreMemory, coreSummary } from "./core.js"
 import { cronJump } from "./cronJump.js"
+import { effect4 } from "./effect4.js"
 import { nodeWorkers } from "./nodeWorkers.js"
 import { reliability } from "./reliability.js"
 
@@ -23,5 +24,6 @@ export const sections: ReadonlyArray<Section> = [
   cronJump,
   nodeWorkers,
   cluster,
-  reliability
+  reliability,
+  effect4
 ]

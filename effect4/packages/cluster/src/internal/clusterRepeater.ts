@@ -1,3 +1,4 @@
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
 import * as Repeater from "@effect-repeater/core/Repeater"
 import type { RepeaterOptions } from "@effect-repeater/core/Repeater"
 import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
@@ -20,7 +21,6 @@ import type { SqlError } from "effect/sql/SqlError"
 import { hostname } from "node:os"
 import { ClusterRepeaterConfigError } from "../ClusterError.js"
 import { CurrentTick, type TickInfo } from "../CurrentTick.js"
-import * as OptionCheck from "./optionCheck.js"
 import { type MissedPolicy, onGrid, type Plan, planFirstStart, planTakeover, skippedBetween } from "./plan.js"
 import * as storage from "./storage.js"
 
@@ -35,7 +35,7 @@ const defaultHolder = (): string => `${hostname()}:${process.pid}`
 
 const clusterKeys = ["missed", "shardGroup", "holder"] as const
 
-const optionKeys: ReadonlyArray<string> = [...OptionCheck.repeaterOptionKeys, ...clusterKeys]
+const optionKeys: ReadonlyArray<string> = [...Repeater.optionKeys, ...clusterKeys]
 
 /** The options core checks: those of `Repeater.fork`, without the ones the cluster adds. */
 const coreOptions = <E>(options: ClusterOptions<E>): RepeaterOptions<E> => {

@@ -10,7 +10,7 @@ import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import type { RepeaterOptions } from "../Repeater.js"
 import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError.js"
-import type { RepeaterTiming } from "../RepeaterTiming.js"
+import type { RepeaterTiming, ScheduleStep } from "../RepeaterTiming.js"
 import { countMatches } from "./cronMatches.js"
 import { checkKeys, decodeDuration as decodeSharedDuration, maximumDuration } from "./optionCheck.js"
 
@@ -22,13 +22,8 @@ import { checkKeys, decodeDuration as decodeSharedDuration, maximumDuration } fr
  */
 export type StepFunction = (now: number, input: unknown) => Pull.Pull<[unknown, Duration.Duration], unknown, unknown>
 
-/**
- * A step of a `Schedule` trigger: the schedule's new state (its step function) and the wall time its next
- * run starts at, `undefined` when the schedule is done.
- *
- * @internal
- */
-export type ScheduleStep = Effect.Effect<readonly [StepFunction, number | undefined]>
+/** @internal */
+export type { ScheduleStep }
 
 /**
  * The kernel's trigger of a repeater: cron's next match is `Cron.next`, a schedule's step

@@ -74,3 +74,14 @@ export { now } from "./time.js"
 /** The fiber's exit, if it has ended (Effect 3's `Fiber.poll`). */
 export const poll = <A, E>(fiber: Fiber.Fiber<A, E>): Effect.Effect<Option.Option<Exit.Exit<A, E>>> =>
   Effect.sync(() => Option.fromNullishOr(fiber.pollUnsafe()))
+
+/** A task that records its start times (and lasts `millis` of virtual time). */
+export const startRecorder = (millis = 0) => {
+  const starts: Array<number> = []
+  const task = Effect.flatMap(now, (t) =>
+    Effect.andThen(
+      Effect.sync(() => void starts.push(t)),
+      millis > 0 ? Effect.sleep(Duration.millis(millis)) : Effect.void
+    ))
+  return { starts, task }
+}

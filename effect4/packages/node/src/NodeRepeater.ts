@@ -12,9 +12,9 @@ import type { Teardown } from "effect/Runtime"
 import * as internal from "./internal/runMain.js"
 
 /**
- * The options of `runMain`, checked before anything starts, by the same
- * rules as every option of effect-repeater: options that are not an object,
- * an unknown key (with the nearest known name), a wrong value (a `shutdownTimeout` below 1
+ * The options of `runMain`, checked before anything starts by the rules of
+ * core's `OptionCheck`: options that are not an object, an unknown key (with
+ * the nearest known name), a wrong value (a `shutdownTimeout` below 1
  * millisecond, however written) fail the program with a
  * `NodeRepeaterConfigError` naming it.
  *

@@ -37,7 +37,8 @@ import type {
  * The options of a pool. They are checked when the pool is made: a wrong value
  * fails with a `WorkerPoolConfigError` that names the option and the value, and
  * so do an unknown key (with the nearest known name) and options that are not
- * an object. Durations are at least 1 millisecond, however they are written.
+ * an object. Durations follow core's `OptionCheck`: at least 1 millisecond,
+ * however they are written.
  *
  * @since 1.0.0
  * @category models

@@ -1,6 +1,7 @@
 import { Repeater } from "@effect-repeater/core"
 import * as LongWait from "@effect-repeater/core/LongWait"
-import { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
+import type { RepeaterConfigError } from "@effect-repeater/core/RepeaterError"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -13,7 +14,6 @@ import * as Result from "effect/Result"
 import { makeRunMain, type Teardown } from "effect/Runtime"
 import type * as NodeRepeater from "../NodeRepeater.js"
 import { NodeRepeaterConfigError } from "../NodeRepeaterError.js"
-import * as OptionCheck from "./optionCheck.js"
 
 /** The exit code of a process that a second signal stops: 128 + the signal's number, as a shell reports it. */
 export const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const
@@ -79,20 +79,6 @@ const checkOptions = (
   })
 }
 
-/**
- * The Repeater service's settings must be an object (or left out): the rule of the Effect 3 core's `Repeater.make`,
- * which the Effect 4 core does not check yet; reported with the core's own error. The rest of the settings is the
- * core's to check.
- */
-const checkRepeaterSettings = (settings: unknown): RepeaterConfigError | undefined => {
-  const problem = OptionCheck.checkObject(settings, {
-    of: "the Repeater service",
-    field: "settings",
-    optional: true
-  })
-  return problem === undefined ? undefined : new RepeaterConfigError({ repeater: undefined, ...problem })
-}
-
 const isTeardown = (value: unknown): value is Teardown => typeof value === "function"
 
 /**
@@ -115,12 +101,9 @@ export const runMain = <ROut, E>(
   const given: unknown = givenOptions
   const reportingOptions: NodeRepeater.RunMainOptions = typeof given === "object" && given !== null ? givenOptions : {}
   const shutdownTimeout = Result.isSuccess(checked) ? checked.success.shutdownTimeout : Option.none()
-  const settingsProblem = checkRepeaterSettings(options.repeater)
   const provided: Effect.Effect<unknown, E | NodeRepeaterConfigError | RepeaterConfigError> =
     Result.isFailure(checked) ?
       Effect.fail(checked.failure) :
-      settingsProblem !== undefined ?
-      Effect.fail(settingsProblem) :
       Effect.provide(
         main,
         options.repeater === undefined ? Repeater.layer : Repeater.layerWith(options.repeater)

@@ -4,6 +4,7 @@
 // retries every second), and it encodes requests to JSON values (a `SharedArrayBuffer` would not be shared):
 // those are what this pool is for.
 import * as LongWait from "@effect-repeater/core/LongWait"
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -26,7 +27,6 @@ import {
   WorkerTimeoutError
 } from "../NodeRepeaterError.js"
 import type * as WorkerPool from "../WorkerPool.js"
-import * as OptionCheck from "./optionCheck.js"
 import * as Protocol from "./protocol.js"
 
 /** The `workerData` key under which the TypeScript bootstrap finds the worker file. */

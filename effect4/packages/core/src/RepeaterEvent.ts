@@ -318,13 +318,16 @@ export const RepeaterEventSchema: Schema.Codec<RepeaterEvent, RepeaterEventEncod
     description: "A run started"
   }),
   Schema.TaggedStruct("RunSucceeded", { ...runFields, duration: DurationMillis }).pipe(
-    Schema.encodeKeys({ duration: "durationMillis" })
+    Schema.encodeKeys({ duration: "durationMillis" }),
+    // (its JSON's name too, in a JSON Schema or an OpenAPI document: not "RunSucceededEncoded")
+    Schema.annotateEncoded({ identifier: "RunSucceeded" })
   ).annotate({
     identifier: "RunSucceeded",
     description: "A run succeeded"
   }),
   Schema.TaggedStruct("RunFailed", { ...runFields, duration: DurationMillis, cause: CauseFromPretty }).pipe(
-    Schema.encodeKeys({ duration: "durationMillis" })
+    Schema.encodeKeys({ duration: "durationMillis" }),
+    Schema.annotateEncoded({ identifier: "RunFailed" })
   ).annotate({ identifier: "RunFailed", description: "A run failed (typed failure, defect or timeout)" }),
   Schema.TaggedStruct("TickSkipped", {
     name: Schema.String,

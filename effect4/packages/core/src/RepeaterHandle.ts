@@ -135,7 +135,11 @@ export const RepeaterStatusSchema: Schema.Codec<RepeaterStatus, RepeaterStatusEn
   nextRun: Schema.OptionFromNullOr(DateTimeIso).annotate({
     description: "When the next run is due; null while a run is in flight, paused, ended, or when it can never come"
   })
-}).pipe(Schema.encodeKeys({ lastDuration: "lastDurationMillis" })).annotate({
+}).pipe(
+  Schema.encodeKeys({ lastDuration: "lastDurationMillis" }),
+  // (its JSON's name too, in a JSON Schema or an OpenAPI document: not "RepeaterStatusEncoded")
+  Schema.annotateEncoded({ identifier: "RepeaterStatus" })
+).annotate({
   identifier: "RepeaterStatus",
   description: "The status of one repeater"
 })

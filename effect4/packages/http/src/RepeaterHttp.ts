@@ -404,10 +404,33 @@ const withLowerCaseSchemes = (document: OpenApi.OpenAPISpec): OpenApi.OpenAPISpe
   }
 }
 
+/**
+ * The document with the schema of the event stream's body written in place
+ * (a string whose `contentSchema` is the `RepeaterEvent` component), as the
+ * Effect 3 line writes it, instead of a reference to a component of its own.
+ */
+const withInlineEventStream = (document: OpenApi.OpenAPISpec): OpenApi.OpenAPISpec => {
+  const schemas: Record<string, unknown> = document.components.schemas
+  const inline = (content: unknown): unknown => {
+    if (typeof content !== "object" || content === null || !("schema" in content)) return content
+    const schema = content.schema
+    if (typeof schema !== "object" || schema === null || !("$ref" in schema) || typeof schema.$ref !== "string") {
+      return content
+    }
+    const target = schemas[schema.$ref.replace("#/components/schemas/", "")]
+    return target === undefined ? content : { ...content, schema: target }
+  }
+  const json = JSON.stringify(
+    document.paths,
+    (key, value: unknown) => key === "text/event-stream" ? inline(value) : value
+  )
+  return { ...document, paths: JSON.parse(json) }
+}
+
 /** The OpenAPI document of `RepeaterAdminApi`, made once when first asked for. */
 const openApiDocument = (() => {
   let document: OpenApi.OpenAPISpec | undefined
-  return () => document ??= withLowerCaseSchemes(OpenApi.fromApi(RepeaterAdminApi))
+  return () => document ??= withInlineEventStream(withLowerCaseSchemes(OpenApi.fromApi(RepeaterAdminApi)))
 })()
 
 /**

@@ -45,7 +45,10 @@ import * as Schema from "effect/Schema"
  */
 export const EventStreamData: Schema.Codec<RepeaterEvent.RepeaterEvent, string> = Schema.fromJsonString(
   RepeaterEvent.RepeaterEventSchema
-).annotate({ description: "A `data:` line of the event stream: the JSON of one repeater event" })
+).pipe(Schema.annotateEncoded({
+  identifier: "EventStreamData",
+  description: "A `data:` line of the event stream: the JSON of one repeater event"
+}))
 
 /**
  * What `POST /repeaters/:name/stop` answers once the repeater has stopped.

@@ -16,7 +16,7 @@ const buildExit = <R>(layer: () => Layer.Layer<never, unknown, R>) =>
   Effect.gen(function*() {
     const service = yield* Repeater.make()
     // (a layer whose construction throws is caught too: it must fail with a typed error instead)
-    return yield* Effect.suspend(() => Layer.build(serveLayer(service, layer() as Layer.Layer<never, unknown, never>)))
+    return yield* Effect.suspend(() => Layer.build(serveLayer(service, layer())))
       .pipe(Effect.exit)
   })
 

@@ -62,7 +62,7 @@ export const CauseFromPretty: Schema.Codec<Cause.Cause<unknown>, string> = Schem
       encode: (cause) => printedText(cause) ?? Cause.pretty(cause)
     })
   )
-).annotate({
+).pipe(Schema.annotateEncoded({ identifier: "PrettyCause" })).annotate({
   identifier: "PrettyCause",
   description: "A Cause, pretty-printed with the chain of causes of its errors"
 })

@@ -2,7 +2,6 @@ import type * as HttpServer from "effect/http/HttpServer"
 import * as NetAddress from "effect/net/NetAddress"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
 import { createHash, timingSafeEqual } from "node:crypto"
 
 const digest = (value: string): Buffer => createHash("sha256").update(value, "utf8").digest()
@@ -66,5 +65,8 @@ export const isLocalRequest = (headers: Readonly<Record<string, string | undefin
  *
  * @internal
  */
-export const formatAddress = (address: HttpServer.HttpServer["Service"]["address"]): string =>
-  Result.getOrElse(NetAddress.formatUrl(address), () => String(address))
+export const formatAddress = (address: HttpServer.HttpServer["Service"]["address"]): string => {
+  if (address._tag === "UnixPathAddress") return NetAddress.formatUnixPath(address)
+  const ip = NetAddress.formatIp(address.address)
+  return `http://${address._tag === "InetAddressV6" ? `[${ip}]` : ip}:${address.port}`
+}

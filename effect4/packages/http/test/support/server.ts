@@ -22,12 +22,16 @@ export const token = "t0ken-for-tests-0123456789abcdef"
 export const tokenConfig = Config.succeed(Redacted.make(token))
 
 /** A real HTTP server on `host` (random port) serving `app` with the `Repeater` service `service`. */
-export const serveLayer = <E>(
+export const serveLayer = <E, R>(
   service: Repeater.Repeater,
-  app: Layer.Layer<never, E, never>,
+  app: Layer.Layer<never, E, R>,
   options: { readonly host?: string; readonly logRequests?: boolean } = {}
 ) =>
-  HttpRouter.serve(app, { disableLogger: options.logRequests !== true, disableListenLog: true }).pipe(
+  // (the router's own services, and the file system and platform of its responses, come from NodeHttpServer.layer)
+  HttpRouter.serve(app as Layer.Layer<never, E, never>, {
+    disableLogger: options.logRequests !== true,
+    disableListenLog: true
+  }).pipe(
     Layer.provide(Layer.succeed(Repeater.Repeater, service)),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: options.host ?? "127.0.0.1" }))
   )
@@ -52,7 +56,7 @@ export const serve = (
   Effect.gen(function*() {
     const { host, logRequests, ...layerOptions } = options
     const context = yield* Layer.build(
-      serveLayer(service, RepeaterHttp.layer(layerOptions) as Layer.Layer<never, unknown, never>, {
+      serveLayer(service, RepeaterHttp.layer(layerOptions), {
         ...(host === undefined ? {} : { host }),
         ...(logRequests === undefined ? {} : { logRequests })
       })

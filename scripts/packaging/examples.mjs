@@ -166,12 +166,35 @@ const linkImports = (body, named) =>
  */
 export async function writeExamples(repoRoot, outDir) {
   const root = path.resolve(repoRoot)
+  const markdown = await markdownSources(root)
+  if (!markdown.includes("README.md")) {
+    throw new Error(`No README.md in ${root}`)
+  }
+  const written = await writeExamplesOf(root, outDir, { markdown, modules: await moduleSources(root) })
+  if (!written.some(({ source }) => source === "README.md")) {
+    throw new Error(`No TypeScript example found in ${path.join(root, "README.md")}: the extraction is broken`)
+  }
+  return written
+}
+
+/**
+ * Writes the TypeScript examples of the given sources (paths relative to `repoRoot`, with `/`): the fenced blocks of
+ * the `markdown` files and of the JSDoc comments of the `modules`, as `writeExamples` does for this workspace's
+ * documentation (the Effect 4 line's packing check gives its own).
+ *
+ * @param {string} repoRoot the repository's root directory
+ * @param {string} outDir the directory to write the examples to
+ * @param {{ markdown: ReadonlyArray<string>; modules: ReadonlyArray<string> }} sources the files to read
+ * @returns {Promise<Array<{ file: string; source: string; line: number }>>} as `writeExamples`
+ */
+export async function writeExamplesOf(repoRoot, outDir, { markdown, modules }) {
+  const root = path.resolve(repoRoot)
   const out = path.resolve(outDir)
   await mkdir(out, { recursive: true })
 
   const sources = [
-    ...(await markdownSources(root)).map((source) => ({ source, extract: markdownExamples })),
-    ...(await moduleSources(root)).map((source) => ({ source, extract: jsdocExamples }))
+    ...markdown.map((source) => ({ source, extract: markdownExamples })),
+    ...modules.map((source) => ({ source, extract: jsdocExamples }))
   ]
   const written = []
   const counts = []
@@ -195,12 +218,6 @@ export async function writeExamples(repoRoot, outDir) {
       written.push({ file, source, line: example.line })
     }
     if (examples.length > 0) counts.push(`${source}: ${examples.length}`)
-    if (source === "README.md" && examples.length === 0) {
-      throw new Error(`No TypeScript example found in ${path.join(root, "README.md")}: the extraction is broken`)
-    }
-  }
-  if (!sources.some(({ source }) => source === "README.md")) {
-    throw new Error(`No README.md in ${root}`)
   }
   console.log(`examples: ${written.length} TypeScript blocks (${counts.join(", ")})`)
   return written

@@ -112,7 +112,7 @@ export interface RepeaterStatusEncoded {
  *
  * const statusesAsJson = Effect.flatMap(
  *   Repeater.list,
- *   Schema.encode(Schema.Array(RepeaterHandle.RepeaterStatusSchema))
+ *   Schema.encodeEffect(Schema.Array(RepeaterHandle.RepeaterStatusSchema))
  * )
  * ```
  *

@@ -78,6 +78,20 @@ export const renderFaults = (stored: Stored<ReadonlyArray<FaultFigures>> | undef
     "The log lines (repeater names and instants left out):",
     "",
     ...messages.map((m) => `- ${m.replace(/\|/g, "\\|")}`),
+    "",
+    "**A clock ahead.** The tick a holder claims is named on its own clock, and a claim must be later than the last " +
+    "one claimed: after a holder 5 s ahead, a holder with the right time waits until the tick after the last " +
+    "claimed one, at most the offset plus one period (6 s here; the SQLite row's longest gap, 8.85 s, is that plus " +
+    "the takeover). A holder 5 s ahead that takes over runs the latest missed tick at once (`runOnce`) and goes on " +
+    "5 s early. The PostgreSQL row's long gap is not the clock's doing in the tick planning: both runners with the " +
+    "right time logged \"Shard lock storage is unhealthy\" (a shard-lock refresh of `@effect/cluster` over its 1 s " +
+    "timeout) every 5 to 10 s for about 50 s, each time giving up all their shards, while the new runner 5 s ahead " +
+    "took about 40 s to start (about 12 s at offset 0); no runner held the repeaters meanwhile. The same sequence " +
+    "with every clock right (a runner ended with SIGTERM, a new one started, another killed) gave a longest gap of " +
+    "14.3 s and 4 such errors (2026-12-05 00:02 UTC, machine loaded by other work). What slows the new runner's " +
+    "start and the others' lock refreshes when its clock is ahead lies in `@effect/cluster`'s PostgreSQL runner " +
+    "storage (advisory locks on a dedicated connection) and is not explained yet; the gap is bounded by the runners' " +
+    "return to healthy shard locks, not by the offset.",
     ""
   ].join("\n")
 }
@@ -122,7 +136,21 @@ export const renderLoad = (stored: Stored<ReadonlyArray<LoadResult>> | undefined
         "warnings / errors"
       ],
       rows
-    )
+    ),
+    "",
+    "**What the warnings and errors are.** The errors are `@effect/cluster`'s \"Shard lock storage is unhealthy\": " +
+    "a runner's shard-lock refresh did not finish within its timeout, which is the refresh interval (1 s with the " +
+    "default timings) — a busy event loop or a saturated connection pool is enough; that runner then gives up all " +
+    "its shards at once and its repeaters are taken again like after a SIGKILL (their missed ticks follow " +
+    "`missed`). The warnings are the repeaters' \"N tick(s) skipped\": runs that started later than a period " +
+    "(their SQL waited for one of the runner's 4 connections, or for the CPU), so core ran the latest tick and " +
+    "skipped the ones before. Each such warning is emitted once the holder has claimed the next tick, counted from " +
+    "the last tick it claimed: a tick is never both reported skipped and run, and no tick goes unreported. Before " +
+    "a runner that takes hold fenced the previous holder (it now does, and the previous holder stops), a runner " +
+    "that had lost a repeater (to a refresh timeout) but still held it in process went on claiming " +
+    "in turn with the new holder, on two grids: ticks were lost between them without a report, and skipped ticks " +
+    "were reported that the other runner ran.",
+    ""
   ].join("\n")
 }
 

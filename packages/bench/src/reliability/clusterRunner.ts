@@ -15,6 +15,7 @@
 import { ClusterRepeater, ClusterRunner, CurrentTick } from "@effect-repeater/cluster"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as SqlClient from "@effect/sql/SqlClient"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -128,12 +129,16 @@ const Ready = Layer.scopedDiscard(Effect.gen(function*() {
 const Main = Layer.mergeAll(Jobs, Ready).pipe(Layer.provide(Runner))
 
 // "... is now held by ..." when this runner takes a repeater; every Warning and Error line, counted by the bench
-const EventLogger = Logger.add(Logger.make(({ logLevel, message }) => {
+const EventLogger = Logger.add(Logger.make(({ cause, logLevel, message }) => {
   const text = Array.isArray(message) ? message.join(" ") : String(message)
   const held = /Cluster repeater "([^"]+)" is now held by/.exec(text)
-  if (held !== null) print("holding", { name: held[1] })
+  if (held !== null) print("holding", { name: held[1], message: text })
   if (LogLevel.greaterThanEqual(logLevel, LogLevel.Warning)) {
-    print("log", { level: logLevel.label, message: text.slice(0, 200) })
+    print("log", {
+      level: logLevel.label,
+      message: text.slice(0, 200),
+      ...(Cause.isEmpty(cause) ? {} : { cause: Cause.pretty(cause).slice(0, 400) })
+    })
   }
 }))
 

@@ -1,0 +1,77 @@
+import { ClusterRepeater, CurrentTick } from "@effect-repeater/cluster"
+import * as TestRunner from "@effect/cluster/TestRunner"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Scope from "effect/Scope"
+import * as TestClock from "effect/TestClock"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const Sqlite = Layer.unwrapScoped(Effect.map(
+  Effect.acquireRelease(
+    Effect.sync(() => mkdtempSync(join(tmpdir(), "cluster-superseded-"))),
+    (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+  ),
+  (dir) => SqliteClient.layer({ filename: join(dir, "state.db") })
+))
+
+const P = 1000
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
+
+/** One in-memory runner holding the repeater, started in its own Scope (a process's lifetime). */
+const startRunner = <A, E, R>(layer: Layer.Layer<A, E, R>) =>
+  Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    yield* Layer.buildWithScope(Layer.provide(layer, TestRunner.layer), scope)
+    return scope
+  })
+
+describe("a holder that another runner took the repeater from while it still runs (TestRunner each, one SQLite file, TestClock)", () => {
+  it.scoped("claims no tick once the other took hold: each tick runs once, by the new holder, and nothing is reported skipped", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const runs: Array<[string, number]> = []
+      const warnings: Array<string> = []
+      const Capture = Logger.add(Logger.make(({ logLevel, message }) => {
+        if (logLevel._tag === "Warning") warnings.push(Array.isArray(message) ? message.join(" ") : String(message))
+      }))
+      const job = Effect.flatMap(CurrentTick, (tick) =>
+        Effect.sync(() => {
+          runs.push([tick.holder, tick.scheduledAt.epochMillis])
+        }))
+      const options = { name: "fenced", every: "1 second", mode: "rate" } as const
+      // a holds the repeater and runs it for 5 s
+      const a = yield* startRunner(ClusterRepeater.layer(job, { ...options, holder: "a" })).pipe(
+        Effect.provide(Capture)
+      )
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("4500 millis")
+      // b takes it (its own in-memory cluster: a's runner has not noticed it lost the repeater)
+      const b = yield* startRunner(ClusterRepeater.layer(job, { ...options, holder: "b" })).pipe(
+        Effect.provide(Capture)
+      )
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("10 seconds")
+      const ticks = runs.map(([, at]) => at)
+      // every tick of the grid once, none lost to the two holders claiming in turn
+      assert.deepStrictEqual(ticks, Array.from({ length: ticks.length }, (_, k) => T0 + k * P))
+      assert.isAtLeast(ticks.length, 14)
+      // from the takeover on, only b runs it
+      assert.deepStrictEqual(
+        runs.filter(([, at]) => at > T0 + 4500).map(([holder]) => holder),
+        runs.filter(([, at]) => at > T0 + 4500).map(() => "b")
+      )
+      assert.deepStrictEqual(warnings.filter((w) => w.includes("skipped")), [])
+      assert.isTrue(
+        warnings.some((w) => w.includes("b has taken hold of it; it stops on this runner (a)")),
+        JSON.stringify(warnings)
+      )
+      yield* Scope.close(a, Exit.void)
+      yield* Scope.close(b, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+})

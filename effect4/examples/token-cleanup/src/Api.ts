@@ -3,6 +3,7 @@
  * request body becomes a `CreateToken` or a `BadRequest` that names the field
  * and the value.
  */
+import { RepeaterHttpApi } from "@effect-repeater/http"
 import * as ByteSize from "effect/ByteSize"
 import * as Effect from "effect/Effect"
 import * as HttpApi from "effect/http-api/HttpApi"
@@ -126,8 +127,10 @@ export class HealthGroup extends HttpApiGroup.make("health").add(
   })
 ) {}
 
-/** The whole API. */
-export class TokenApi extends HttpApi.make("token-cleanup").add(TokensGroup).add(HealthGroup) {}
+/** The whole API: the tokens, the health check, and the repeaters' admin API (`RepeaterHttpApi.group`). */
+export class TokenApi
+  extends HttpApi.make("token-cleanup").add(TokensGroup).add(HealthGroup).add(RepeaterHttpApi.group)
+{}
 
 const maxShown = 80
 

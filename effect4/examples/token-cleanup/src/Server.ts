@@ -9,8 +9,10 @@
  * repeater stops (a run in flight gets its grace), then the database closes.
  */
 import { Repeater } from "@effect-repeater/core"
+import { RepeaterHttp } from "@effect-repeater/http"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as HttpApiBuilder from "effect/http-api/HttpApiBuilder"
@@ -127,6 +129,18 @@ export const HealthLive = HttpApiBuilder.group(TokenApi, "health", (handlers) =>
       }).pipe(answerFailures("GET /health", isUnhealthy)))
   }))
 
+/**
+ * The repeaters' admin API and dashboard (`GET /repeaters`,
+ * `/repeaters/dashboard`, ...): every request needs
+ * `Authorization: Bearer $ADMIN_TOKEN`. Without `ADMIN_TOKEN` they are open on
+ * a loopback address only (the default `HOST`, 127.0.0.1; a warning is
+ * logged); bound to any other address, the server refuses to start until
+ * `ADMIN_TOKEN` is set.
+ */
+export const RepeatersLive = HttpApiBuilder.group(TokenApi, "repeaters", RepeaterHttp.handlers).pipe(
+  Layer.provide(RepeaterHttp.layerAuthorization({ token: Config.Redacted("ADMIN_TOKEN"), unauthenticated: true }))
+)
+
 /** The HTTP server on `AppConfig.host` and `AppConfig.port`. */
 export const HttpServerLive = Layer.unwrap(Effect.gen(function*() {
   const { host, port } = yield* AppConfig
@@ -139,7 +153,8 @@ export const HttpServerLive = Layer.unwrap(Effect.gen(function*() {
 /** The API's routes and their handlers. */
 export const ApiRoutesLive = HttpApiBuilder.layer(TokenApi).pipe(
   Layer.provide(TokensLive),
-  Layer.provide(HealthLive)
+  Layer.provide(HealthLive),
+  Layer.provide(RepeatersLive)
 )
 
 /**

@@ -65,6 +65,14 @@ const HealthJson = Schema.Struct({
   })
 })
 
+const UnhealthyJson = Schema.Struct({
+  _tag: Schema.Literal("Unhealthy"),
+  status: Schema.String,
+  message: Schema.String,
+  database: Schema.String,
+  cleanup: HealthJson.fields.cleanup
+})
+
 const request = <S extends Schema.Decoder<unknown>>(schema: S, url: string, init?: RequestInit) =>
   Effect.promise(async () => {
     const response = await fetch(url, init)
@@ -304,6 +312,34 @@ describe("the HTTP API, in-process over real HTTP", () => {
       }
     }).pipe(Effect.provide(Logger.layer([collect], { mergeWithExisting: true })))
   })
+
+  it.live("after POST /repeaters/token-cleanup/stop, GET /health is a JSON 503 saying the cleanup is stopped", () =>
+    Effect.gen(function*() {
+      const baseUrl = yield* startServer
+      const stopped = yield* Effect.promise(() => fetch(`${baseUrl}/repeaters/token-cleanup/stop`, { method: "POST" }))
+      assert.strictEqual(stopped.status, 200)
+      const response = yield* Effect.promise(async () => {
+        const response = await fetch(`${baseUrl}/health`)
+        return {
+          status: response.status,
+          type: response.headers.get("content-type"),
+          body: Schema.decodeUnknownSync(UnhealthyJson)(await response.json(), { onExcessProperty: "error" })
+        }
+      })
+      assert.strictEqual(response.status, 503)
+      assert.strictEqual(response.type, "application/json")
+      const { cleanup, ...rest } = response.body
+      assert.deepStrictEqual(rest, {
+        _tag: "Unhealthy",
+        status: "unavailable",
+        database: "ok",
+        message: "the cleanup repeater is stopped: expired tokens are no longer deleted until the server restarts"
+      })
+      assert.deepInclude(cleanup, { state: "stopped", runs: 1, failures: 0 })
+      assert.isString(cleanup.lastRunAt)
+      // the rest of the API still serves
+      assert.strictEqual((yield* postToken(baseUrl, 60)).status, 201)
+    }))
 
   it.live("a charset parameter on the JSON Content-Type is accepted; the largest ttl is accepted", () =>
     Effect.gen(function*() {

@@ -199,6 +199,12 @@ export const everyRate: (every: number) => Trigger<never> & { readonly every: nu
  * by one: matches skipped after a run are walked only up to a small bound, the rest counted, so
  * that a long step forward of the wall clock costs the event loop a few steps, not one per match.
  *
+ * The trigger never plans a match at or before the wall time it asked `next` from: should `next`
+ * answer one (Effect 3's `Cron.next` within the hour a zone's clock repeats when it goes back
+ * answers a match an hour earlier), the walk goes on with `next` from it to the first match after
+ * that wall time (the one a walk from before the change reaches), so that a repeater never runs
+ * the same match again and again.
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -9,15 +9,16 @@ import type * as Schedule from "effect/Schedule"
 import type { RepeaterOptions } from "../Repeater.js"
 import { RepeaterConfigError, type RepeaterTimeoutError } from "../RepeaterError.js"
 import type { RepeaterTiming, ScheduleStep } from "../RepeaterTiming.js"
-import { countMatches, nextMatch } from "./cronMatches.js"
+import { countMatches } from "./cronMatches.js"
 import { checkKeys, decodeDuration as decodeSharedDuration, maximumDuration } from "./optionCheck.js"
 
 /** @internal */
 export type { ScheduleStep }
 
 /**
- * The kernel's trigger of a repeater: cron's next match is `Cron.next`, never a match in the past
- * (`nextMatch`), a schedule's step `Schedule.step`.
+ * The kernel's trigger of a repeater: cron's next match is `Cron.next` (the kernel never plans one
+ * at or before the instant asked from: Effect 3's, within the hour a zone's clock repeats, answers a
+ * match an hour back), a schedule's step `Schedule.step`.
  *
  * @internal
  */
@@ -28,7 +29,8 @@ export const everyTrigger = (millis: number, mode: "delay" | "rate"): Trigger =>
   mode === "rate" ? Triggers.everyRate(millis) : Triggers.everyDelay(millis)
 
 /** @internal */
-export const cronTrigger = (cron: Cron.Cron): Trigger => Triggers.cron(nextMatch(cron), countMatches(cron))
+export const cronTrigger = (cron: Cron.Cron): Trigger =>
+  Triggers.cron((wall) => Cron.next(cron, wall).getTime(), countMatches(cron))
 
 /** @internal */
 export const scheduleTrigger = (schedule: Schedule.Schedule<unknown, unknown>): Trigger =>

@@ -33,7 +33,9 @@ const tests = (dir) => {
 }
 
 const pendingFor = process.argv.includes("--pending") ? process.argv[process.argv.indexOf("--pending") + 1] : undefined
-const names = readdirSync(join(effect4, "packages")).filter((name) => existsSync(join(effect4, "packages", name, "test")))
+const names = readdirSync(join(effect4, "packages")).filter((name) =>
+  existsSync(join(effect4, "packages", name, "test"))
+)
 let failed = false
 for (const name of names.sort()) {
   const effect3Tests = join(effect4, "..", "packages", name, "test")
@@ -53,10 +55,14 @@ for (const name of names.sort()) {
     }
   }
   for (const [title, file] of four) {
-    if (!three.has(title)) problems.push(`"${title}" (${file}) is a test of the Effect 4 ${name} without its Effect 3 twin`)
+    if (!three.has(title)) {
+      problems.push(`"${title}" (${file}) is a test of the Effect 4 ${name} without its Effect 3 twin`)
+    }
   }
   for (const title of Object.keys(pending)) {
-    if (!three.has(title)) problems.push(`pending.json of ${name} names "${title}", which the Effect 3 ${name} does not have`)
+    if (!three.has(title)) {
+      problems.push(`pending.json of ${name} names "${title}", which the Effect 3 ${name} does not have`)
+    }
   }
   if (pendingFor === name) {
     const next = {}

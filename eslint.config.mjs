@@ -109,15 +109,20 @@ export default tseslint.config(
     // Every timer, sleep and timeout on a duration a user gives goes through core's LongWait, which splits waits
     // longer than 2^31 - 1 ms (a longer setTimeout fires at once; Effect 3's default Clock never ends such a sleep).
     // A fixed internal constant may use the raw forms, with an eslint-disable comment saying so.
-    files: ["packages/{core,node,http,cluster}/src/**/*"],
-    ignores: ["packages/core/src/LongWait.ts", "packages/core/src/internal/sleep.ts"],
+    files: ["packages/{core,node,http,cluster}/src/**/*", "effect4/packages/{core,node,http,cluster}/src/**/*"],
+    ignores: [
+      "packages/core/src/LongWait.ts",
+      "packages/core/src/internal/sleep.ts",
+      "effect4/packages/core/src/LongWait.ts",
+      "effect4/packages/core/src/internal/sleep.ts"
+    ],
     rules: {
       "no-restricted-syntax": ["error", {
         selector: "CallExpression[callee.type='Identifier'][callee.name='setTimeout']",
         message: "Use setTimer of @effect-repeater/core/LongWait: a raw setTimeout fires at once above 2^31 - 1 ms."
       }, {
         selector:
-          "MemberExpression[object.name='Effect'][property.name=/^(sleep|timeout|timeoutFail|timeoutFailCause|timeoutOption|timeoutTo)$/]",
+          "MemberExpression[object.name='Effect'][property.name=/^(sleep|timeout|timeoutFail|timeoutFailCause|timeoutOption|timeoutOrElse|timeoutTo)$/]",
         message: "Use @effect-repeater/core/LongWait: Effect 3's default Clock never ends a sleep above 2^31 - 1 ms."
       }]
     }

@@ -15,7 +15,7 @@
 //
 //   node scripts/pack.mjs [--keep]       with Node 22 first on PATH (node ../scripts/effect4.mjs check:pack)
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -64,6 +64,11 @@ run(tsc, ["-b", "tsconfig.build.json"], effect4)
 for (const p of packages.filter((p) => p.line === "shared" && existsSync(join(p.dir, "tsconfig.build.json")))) {
   run(tsc, ["-b", join(p.dir, "tsconfig.build.json")], effect4)
 }
+// then each Effect 4 package's own build script, which may do more than tsc (node copies its worker bootstrap)
+for (const p of packages.filter((p) => p.line === "effect4")) {
+  const manifest = JSON.parse(readFileSync(join(p.dir, "package.json"), "utf8"))
+  if (manifest.scripts?.build !== undefined) run("npx", ["-y", "pnpm@10", "run", "build"], p.dir)
+}
 
 // pack and check each manifest
 const packed = []
@@ -74,6 +79,13 @@ for (const p of packages) {
   const manifest = JSON.parse(run("tar", ["-xzOf", tarball, "package/package.json"], work))
   const files = (await listTarball(tarball)).map((f) => f.path)
   packed.push({ ...p, tarball, manifest, files })
+}
+// files a package loads at run time by URL, which no export names
+const loadedByUrl = { "@effect-repeater/node": ["dist/internal/typescriptWorker.mjs"] }
+for (const p of packed) {
+  for (const file of loadedByUrl[p.name] ?? []) {
+    if (!p.files.includes(file)) problems.push(`${p.name}: the tarball lacks ${file}, which it loads at run time`)
+  }
 }
 const versions = new Map(packed.map((p) => [p.name, p.version]))
 for (const p of packed) {

@@ -1,13 +1,14 @@
-// The parity check of the two lines: every test of an Effect 3 package (packages/<name>/test) has its twin, a test
-// of the same title, in the Effect 4 package of the same name (effect4/packages/<name>/test), and every test of the
-// Effect 4 package is the twin of one of the Effect 3 package. Tests are matched by their own title, whatever file or
-// `describe` holds them, so that either suite can be reorganised. A test of an Effect 3 package not ported yet is
-// named, with the reason, in effect4/packages/<name>/test/pending.json; a pending test that has its twin, or that the
-// Effect 3 package no longer has, fails the check too. Every package of the Effect 4 line is checked.
+// The parity check of the two lines: every test of an Effect 3 package or example (packages/<name>/test,
+// examples/<name>/test) has its twin, a test of the same title, in the Effect 4 package or example of the same folder
+// (effect4/packages/<name>/test, effect4/examples/<name>/test), and every test there is the twin of one of the
+// Effect 3 line. Tests are matched by their own title, whatever file or `describe` holds them, so that either suite
+// can be reorganised. A test of the Effect 3 line not ported yet is named, with the reason, in the Effect 4 folder's
+// test/pending.json; a pending test that has its twin, or that the Effect 3 line no longer has, fails the check too.
+// Every package and example of the Effect 4 line is checked.
 //
 //   node scripts/twins.mjs                   check
-//   node scripts/twins.mjs --pending <name>  print the pending.json the two suites of <name> call for (reasons of the
-//                                            current one kept)
+//   node scripts/twins.mjs --pending <name>  print the pending.json the two suites of <name> (core, or
+//                                            examples/token-cleanup) call for (reasons of the current one kept)
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -33,11 +34,18 @@ const tests = (dir) => {
 }
 
 const pendingFor = process.argv.includes("--pending") ? process.argv[process.argv.indexOf("--pending") + 1] : undefined
-const names = readdirSync(join(effect4, "packages")).filter((name) => existsSync(join(effect4, "packages", name, "test")))
+// every package and every example of the Effect 4 line, named by its folder (packages/core, examples/token-cleanup)
+const names = ["packages", "examples"].flatMap((group) =>
+  existsSync(join(effect4, group))
+    ? readdirSync(join(effect4, group)).filter((name) => existsSync(join(effect4, group, name, "test"))).map((name) =>
+      `${group}/${name}`
+    )
+    : []
+)
 let failed = false
 for (const name of names.sort()) {
-  const effect3Tests = join(effect4, "..", "packages", name, "test")
-  const effect4Tests = join(effect4, "packages", name, "test")
+  const effect3Tests = join(effect4, "..", name, "test")
+  const effect4Tests = join(effect4, name, "test")
   const pending = readPending(join(effect4Tests, "pending.json"))
   const three = existsSync(effect3Tests) ? tests(effect3Tests) : new Map()
   const four = tests(effect4Tests)
@@ -53,12 +61,16 @@ for (const name of names.sort()) {
     }
   }
   for (const [title, file] of four) {
-    if (!three.has(title)) problems.push(`"${title}" (${file}) is a test of the Effect 4 ${name} without its Effect 3 twin`)
+    if (!three.has(title)) {
+      problems.push(`"${title}" (${file}) is a test of the Effect 4 ${name} without its Effect 3 twin`)
+    }
   }
   for (const title of Object.keys(pending)) {
-    if (!three.has(title)) problems.push(`pending.json of ${name} names "${title}", which the Effect 3 ${name} does not have`)
+    if (!three.has(title)) {
+      problems.push(`pending.json of ${name} names "${title}", which the Effect 3 ${name} does not have`)
+    }
   }
-  if (pendingFor === name) {
+  if (pendingFor === name || pendingFor === name.replace(/^packages\//, "")) {
     const next = {}
     for (const [title, file] of three) {
       if (!four.has(title)) next[title] = pending[title] ?? `not ported yet (${file})`

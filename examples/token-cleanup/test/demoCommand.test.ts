@@ -7,7 +7,7 @@ const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url))
 
 describe("the README's demo command", () => {
   it(
-    "`npm run demo`, stopped with Ctrl-C (SIGINT to its whole process group), shuts down gracefully and exits 0 without npm or pnpm noise",
+    "the README's demo command, stopped with Ctrl-C (SIGINT to its whole process group), shuts down gracefully and exits 0 without npm or pnpm noise",
     async () => {
       // detached: a process group of its own, as a terminal's foreground job is, so that the signal reaches npm,
       // the shell and node together, as Ctrl-C does

@@ -1,6 +1,7 @@
 import { ClusterRepeater, CurrentTick } from "@effect-repeater/cluster"
 import * as TestRunner from "@effect/cluster/TestRunner"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -73,5 +74,28 @@ describe("a holder that another runner took the repeater from while it still run
       )
       yield* Scope.close(a, Exit.void)
       yield* Scope.close(b, Exit.void)
+    }).pipe(Effect.provide(Sqlite)))
+
+  it.scoped("its own claim stored although the storage answered with an error is not taken for another holder's", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE effect_repeater_cluster (
+        name VARCHAR(255) PRIMARY KEY, version BIGINT NOT NULL, last_scheduled BIGINT, last_started BIGINT,
+        last_finished BIGINT, last_outcome VARCHAR(16), runs BIGINT NOT NULL, failures BIGINT NOT NULL,
+        ended VARCHAR(16), holder VARCHAR(255), held_since BIGINT, first_due BIGINT)`
+      // the second claim (version 2 to 3) is stored, but the statement reports an error (RAISE(FAIL) keeps it)
+      yield* sql`CREATE TRIGGER claim_answer_lost AFTER UPDATE ON effect_repeater_cluster
+        WHEN NEW.version = 3 AND OLD.version = 2 BEGIN SELECT RAISE(FAIL, 'connection lost'); END`
+      const ticks: Array<number> = []
+      const job = Effect.flatMap(CurrentTick, (tick) => Effect.sync(() => ticks.push(tick.scheduledAt.epochMillis)))
+      const runner = yield* startRunner(
+        ClusterRepeater.layer(job, { name: "lost-answer", every: "1 second", mode: "rate", holder: "a" })
+      )
+      yield* TestClock.adjust("0 millis")
+      yield* TestClock.adjust("3 seconds")
+      // the tick of T0 + 1 s was claimed but not run; the holder goes on
+      assert.deepStrictEqual(ticks, [T0, T0 + 2 * P, T0 + 3 * P])
+      yield* Scope.close(runner, Exit.void)
     }).pipe(Effect.provide(Sqlite)))
 })

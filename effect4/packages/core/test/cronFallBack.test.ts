@@ -1,13 +1,14 @@
 import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
-import { DateTime, type Duration, Effect, Option } from "effect"
+import { Clock, DateTime, type Duration, Effect, Option } from "effect"
 import { TestClock } from "effect/testing"
-import { at, iso } from "./support/time.js"
+
+const at = (iso: string): number => new Date(iso).getTime()
+const iso = (millis: number): string => new Date(millis).toISOString()
 
 // America/New_York goes back from 02:00 EDT to 01:00 EST at 2024-11-03T06:00:00Z: the hour from 06:00Z to 07:00Z
-// repeats the local hour 01:00–02:00. Effect 4's `Cron.next` (the default `onDstOverlap: "earlier"`) walks past that
-// second 01:00–02:00 and, asked from within it, answers the first match after it; the kernel's cron trigger never
-// plans a match before the instant asked from either way (Effect 3's `Cron.next` answers one an hour earlier there).
+// repeats the local hour 01:00–02:00. A repeater must never plan a match before the instant it plans from (which
+// would run it at once, for the same match, again and again), whatever the zone's clock does.
 const zone = "America/New_York"
 
 /** Forks a cron repeater at `start`, lets `window` pass: the runs (started at, for tick), 30 at most. */
@@ -21,7 +22,7 @@ const runsFrom = (
     yield* TestClock.setTime(at(start))
     const runs: Array<string> = []
     const task = Effect.flatMap(Repeater.currentTick, (tick) =>
-      Effect.clockWith((clock) =>
+      Clock.clockWith((clock) =>
         Effect.sync(() => {
           const scheduled = Option.match(tick, { onNone: () => "none", onSome: DateTime.formatIso })
           runs.push(`${iso(clock.currentTimeMillisUnsafe())} for ${scheduled}`)

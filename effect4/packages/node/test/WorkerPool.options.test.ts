@@ -41,6 +41,28 @@ describe("WorkerPool options", () => {
       }).pipe(Effect.scoped))
   }
 
+  for (const field of ["timeout", "startTimeout"] as const) {
+    it.effect(`${field} in a spelling Effect cannot read is refused with the spelling it can`, () =>
+      Effect.gen(function*() {
+        for (const value of ["5 secs", "5s", "5 Seconds"]) {
+          const error = yield* Effect.flip(WorkerPool.make<Requests>({ path: workerFile, [field]: untyped(value) }))
+          assert.strictEqual(error.field, field)
+          assert.strictEqual(error.value, value)
+          assert.include(error.message, "try \"5 seconds\"")
+        }
+      }).pipe(Effect.scoped))
+
+    it.effect(`${field} below zero is refused as not valid however it is written`, () =>
+      Effect.gen(function*() {
+        for (const value of [-5, "-5 seconds", [-1, 0], { seconds: -5 }]) {
+          const error = yield* Effect.flip(WorkerPool.make<Requests>({ path: workerFile, [field]: untyped(value) }))
+          assert.strictEqual(error.field, field)
+          assert.strictEqual(error.value, value)
+          assert.include(error.message, "is not a valid duration: it must be finite and greater than zero")
+        }
+      }).pipe(Effect.scoped))
+  }
+
   it.live(
     "a call's options are checked too: a misspelt key, null, a timeout below 1 millisecond",
     () =>

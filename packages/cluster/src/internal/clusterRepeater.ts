@@ -251,6 +251,12 @@ const hold = <A, E, R>(
         const current = yield* Effect.option(storage.load(name))
         const row = Option.isSome(current) ? Option.getOrUndefined(current.value) : undefined
         if (row !== undefined && row.version !== version) {
+          if (row.holder === holder && row.lastScheduled === scheduledAt) {
+            // this holder's own claim, stored although the storage answered with an error: the tick is not run
+            version = row.version
+            previousTick = scheduledAt
+            return
+          }
           // another runner took hold of it since (and may have claimed ticks): this runner has lost it, even if
           // its cluster runner has not noticed yet, and claims no more ticks
           yield* Deferred.succeed(superseded, row.holder ?? "another runner")

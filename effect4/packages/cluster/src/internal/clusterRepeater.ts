@@ -320,6 +320,7 @@ const hold = <A, E, R>(
             `Cluster repeater "${name}": ${runs} of its ${options.maxRepetitions} runs are recorded in the cluster; it goes on`
           )
 
+          // eslint-disable-next-line no-restricted-syntax -- a fixed internal pause of one second
           yield* Effect.sleep("1 second")
           return yield* hold(options, effect, setup)
         }

@@ -82,6 +82,27 @@ export interface RepeaterConfig<E = unknown> {
 }
 
 /**
+ * A repeater's configuration without its name: repeaters forked with the same
+ * options but their name share one.
+ *
+ * @internal
+ */
+export type SharedConfig<E = unknown> = Omit<RepeaterConfig<E>, "name">
+
+/**
+ * A repeater's name checked alone (as `validate` checks it first).
+ *
+ * @internal
+ */
+export const validateName = (name: unknown): Result.Result<string, RepeaterConfigError> => {
+  if (typeof name !== "string" || name.trim().length === 0) {
+    return configError(undefined, "name", name, "is not a valid name: it must be a non-empty string")
+  }
+  const problem = checkName(name)
+  return problem === undefined ? Result.succeed(name) : configError(undefined, "name", name, problem)
+}
+
+/**
  * The process's named local time zone (never a fixed offset), for cron
  * repeaters without a `timeZone`.
  *
@@ -191,12 +212,9 @@ export const validate = <E>(
     const given: unknown = typeof options === "object" && options !== null ? options.name : undefined
     return configError(typeof given === "string" ? given : undefined, keys.field, keys.value, keys.reason)
   }
-  const name: unknown = options.name
-  if (typeof name !== "string" || name.trim().length === 0) {
-    return configError(undefined, "name", name, "is not a valid name: it must be a non-empty string")
-  }
-  const nameProblem = checkName(name)
-  if (nameProblem !== undefined) return configError(undefined, "name", name, nameProblem)
+  const named = validateName(options.name)
+  if (Result.isFailure(named)) return Result.fail(named.failure)
+  const name = named.success
   const given = (["every", "cron", "schedule"] as const).filter((key) => options[key] !== undefined)
   if (given.length !== 1) {
     return configError(

@@ -19,7 +19,7 @@ import * as Scope from "effect/Scope"
 import { type RepeaterConfigError, RepeaterScheduleError, type RepeaterTimeoutError } from "../RepeaterError.js"
 import type { RepeaterEvent, StopResult } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from "../RepeaterHandle.js"
-import { type RepeaterConfig, type ScheduleStep, validateGrace } from "./config.js"
+import { type ScheduleStep, type SharedConfig, validateGrace } from "./config.js"
 import type { Dispatcher, DispatchItem } from "./dispatcher.js"
 import type { MetricSeries, Outcome, RepeaterMetrics } from "./metrics.js"
 import { CurrentRun, repeaterLogAnnotations, runContext } from "./runContext.js"
@@ -166,17 +166,15 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   private running: RunSupport<R> | undefined = undefined
 
   constructor(
-    readonly config: RepeaterConfig<E>,
+    /** Shared by the repeaters forked with the same options but their name. */
+    readonly config: SharedConfig<E>,
+    readonly name: string,
     private readonly owner: Owner,
     private readonly context: Context.Context<R>,
     private readonly task: Effect.Effect<A, E, R>,
     /** Whether runs get a span: not with Effect's built-in tracer, which records nothing. */
     private readonly traced: boolean
   ) {}
-
-  get name(): string {
-    return this.config.name
-  }
 
   get grace(): Duration.Duration {
     return this.config.grace

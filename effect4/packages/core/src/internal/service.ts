@@ -15,7 +15,7 @@ import type { RepeaterOptions, RepeaterSettings } from "../Repeater.js"
 import { RepeaterConfigError, RepeaterNotFoundError } from "../RepeaterError.js"
 import type { RepeaterEvent } from "../RepeaterEvent.js"
 import type { RepeaterHandle, RepeaterStatus } from "../RepeaterHandle.js"
-import { type RepeaterConfig, validate as validateOptions, validateGrace } from "./config.js"
+import { type SharedConfig, validate as validateOptions, validateGrace, validateName } from "./config.js"
 import { Dispatcher } from "./dispatcher.js"
 import { MetricSeries } from "./metrics.js"
 import { checkKeys } from "./optionCheck.js"
@@ -43,6 +43,27 @@ const nameTaken = (name: string) =>
     value: name,
     reason: "is taken: a repeater with this name is running in this service"
   })
+
+/** A configuration without a retry schedule: the same for any error type. */
+type RetryFreeConfig = Omit<SharedConfig<never>, "retry"> & { readonly retry: undefined }
+
+/**
+ * Whether two options objects are the same but for their name: the same own keys, each with the same value
+ * (by identity).
+ */
+const sameButName = (a: object, b: object): boolean => {
+  let keys = 0
+  for (const key in a) {
+    if (key === "name") continue
+    keys++
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false
+    const mine: unknown = Reflect.get(a, key)
+    const theirs: unknown = Reflect.get(b, key)
+    if (mine !== theirs) return false
+  }
+  for (const key in b) if (key !== "name") keys--
+  return keys === 0
+}
 
 const isDefined = <A>(value: A | undefined): value is A => value !== undefined
 
@@ -142,16 +163,36 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       )
     )
 
+    // Repeaters forked with the same options but their name share one configuration (an idle
+    // repeater then costs its own objects only): the last options validated, and what they gave.
+    let lastOptions: RepeaterOptions<never> | undefined
+    let lastConfig: RetryFreeConfig | undefined
+    const validate = <E>(
+      options: RepeaterOptions<E>
+    ): Result.Result<{ readonly name: string; readonly config: SharedConfig<E> }, RepeaterConfigError> => {
+      if (lastConfig !== undefined && lastOptions !== undefined && sameButName(options, lastOptions)) {
+        const config = lastConfig
+        return Result.map(validateName(options.name), (name) => ({ name, config }))
+      }
+      const validated = validateOptions(options, settings.defaultGrace, dispatcher.now())
+      if (Result.isFailure(validated)) return Result.fail(validated.failure)
+      const { name, ...config } = validated.success
+      if (options.cron === undefined && options.retry === undefined) {
+        lastOptions = options
+        lastConfig = { ...config, retry: undefined }
+      }
+      return Result.succeed({ name, config })
+    }
+
     const fork = <A, E, R>(
       effect: Effect.Effect<A, E, R>,
       options: RepeaterOptions<E>
     ): Effect.Effect<RepeaterHandle<E>, RepeaterConfigError, Scope.Scope | R> =>
       Effect.flatMap(Effect.context<Scope.Scope | R>(), (callerContext) => {
         if (closed) return serviceClosed
-        const validated = validateOptions(options, settings.defaultGrace, dispatcher.now())
+        const validated = validate(options)
         if (Result.isFailure(validated)) return Effect.fail(validated.failure)
-        const config = validated.success
-        const name = config.name
+        const { config, name } = validated.success
         if (repeaters.has(name)) return Effect.fail(nameTaken(name))
         const slots = slotsOf(Context.get(callerContext, Scope.Scope))
         // The finalizer is added first, with an empty slot; the repeater is made in the next step,
@@ -161,6 +202,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
           if (repeaters.has(name)) return Effect.fail(nameTaken(name))
           const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(
             config,
+            name,
             owner,
             callerContext,
             effect,
@@ -192,9 +234,9 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       Effect.flatMap(Effect.context<Scope.Scope | R>(), (callerContext) => {
         if (closed) return serviceClosed
         const list = Array.from(entries)
-        const configs: Array<RepeaterConfig<E>> = []
+        const configs: Array<{ readonly name: string; readonly config: SharedConfig<E> }> = []
         for (const [, options] of list) {
-          const validated = validateOptions(options, settings.defaultGrace, dispatcher.now())
+          const validated = validate(options)
           if (Result.isFailure(validated)) return Effect.fail(validated.failure)
           if (repeaters.has(validated.success.name)) return Effect.fail(nameTaken(validated.success.name))
           configs.push(validated.success)
@@ -207,16 +249,24 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
           const batch = new Batch<ManagedRepeater>(slots, index, list.length)
           const made: Array<RepeaterImpl<A, E, Scope.Scope | R>> = []
           for (let i = 0; i < list.length; i++) {
-            const config = configs[i]
+            const validated = configs[i]
             const entry = list[i]
-            if (config === undefined || entry === undefined) continue
+            if (validated === undefined || entry === undefined) continue
+            const { config, name } = validated
             // a name given twice, or taken since it was checked: none of them is started
-            if (repeaters.has(config.name)) {
+            if (repeaters.has(name)) {
               for (const earlier of made) repeaters.delete(earlier.name)
-              return Effect.fail(nameTaken(config.name))
+              return Effect.fail(nameTaken(name))
             }
-            const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(config, owner, callerContext, entry[0], traced)
-            repeaters.set(config.name, repeater)
+            const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(
+              config,
+              name,
+              owner,
+              callerContext,
+              entry[0],
+              traced
+            )
+            repeaters.set(name, repeater)
             made.push(repeater)
             if (!closing) {
               batch.add(i, repeater)

@@ -24,6 +24,7 @@ export const clockTimeSource = (context: Context.Context<never>, clock: Clock.Cl
   const origin = clock.monotonicTimeNanosUnsafe()
   const setTimer: TimeSource["setTimer"] = isLiveClock(clock) ?
     (millis, callback) => {
+      // eslint-disable-next-line no-restricted-syntax -- the kernel's time source: the dispatcher arms it in chunks of at most LongWait.MAX_TIMER_MILLIS
       const handle = setTimeout(callback, millis)
       return () => clearTimeout(handle)
     } :

@@ -8,12 +8,6 @@ import { Effect } from "effect"
 /** The current virtual time, in milliseconds. */
 export const now = Effect.clockWith((clock) => Effect.sync(() => clock.currentTimeMillisUnsafe()))
 
-/** The ISO date-time of epoch milliseconds. */
-export const iso = (millis: number): string => new Date(millis).toISOString()
-
-/** The epoch milliseconds of an ISO date-time. */
-export const at = (iso: string): number => new Date(iso).getTime()
-
 /** Appends `label@<virtual time>` to `log`. */
 export const mark = (log: Array<string>, label: string) =>
   Effect.flatMap(now, (t) => Effect.sync(() => void log.push(`${label}@${t}`)))

@@ -1,6 +1,6 @@
+import * as OptionCheck from "@effect-repeater/core/OptionCheck"
 import * as Duration from "effect/Duration"
 import * as Result from "effect/Result"
-import * as OptionCheck from "./optionCheck.js"
 
 /**
  * What is wrong with one setting: its name, its value as given (formatted)

@@ -214,6 +214,7 @@ const terminate = (slot: Slot): Effect.Effect<void> =>
     Effect.andThen(
       Deferred.await(slot.exited).pipe(
         Effect.interruptible,
+        // eslint-disable-next-line no-restricted-syntax -- closeWait is a fixed internal constant (5 s)
         Effect.timeoutOption(closeWait),
         Effect.provideService(Clock.Clock, realClock),
         Effect.asVoid
@@ -235,6 +236,7 @@ const close = (slot: Slot): Effect.Effect<void> =>
       // a thread that cannot be asked is terminated below
     }
     return Deferred.await(slot.exited).pipe(
+      // eslint-disable-next-line no-restricted-syntax -- closeWait is a fixed internal constant (5 s)
       Effect.timeoutOption(closeWait),
       Effect.provideService(Clock.Clock, realClock),
       Effect.flatMap((exited) =>

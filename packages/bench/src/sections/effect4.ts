@@ -255,7 +255,7 @@ const limits = [
   "- **Heap per idle repeater** (704 B at 100,000 in the run of 2026-12-04; 567 B since repeaters forked with the " +
   "same options but their name share one decoded configuration, as in the Effect 3 core: measured 2026-12-05 " +
   "00:31 UTC with the bundled scenario, `{\"measure\":\"m1\",\"impl\":\"repeaterDelay\",\"n\":100000,...}`, " +
-  "567 B twice against 702 B for the code before, load average 8.3–11; the floor's 298 B is its " +
+  "under Node 22 567 B in two runs against 704–705 B for the code before, load average 9–15; the floor's 298 B is its " +
   "`Timeout` and closure). Per repeater the snapshots held: the `RepeaterImpl` (192 B: its fields), its " +
   "decoded options (`RepeaterConfig`, 96 B) and `every` trigger (`EveryDelay`, 32 B), now one of each for all " +
   "the repeaters of the scenario, 5.2 boxed doubles (83 B: V8 keeps a field holding a fractional number, such " +

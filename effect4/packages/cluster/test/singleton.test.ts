@@ -399,8 +399,8 @@ describe("a tick that cannot be claimed (TestRunner, real SQLite, TestClock)", (
         name VARCHAR(255) PRIMARY KEY, version BIGINT NOT NULL, last_scheduled BIGINT, last_started BIGINT,
         last_finished BIGINT, last_outcome VARCHAR(16), runs BIGINT NOT NULL, failures BIGINT NOT NULL,
         ended VARCHAR(16), holder VARCHAR(255), held_since BIGINT)`
-      // the second claim fails in the storage
-      yield* sql`CREATE TRIGGER claim_down BEFORE UPDATE ON effect_repeater_cluster WHEN NEW.version = 2
+      // the second claim fails in the storage (taking hold makes version 1, the first claim 2)
+      yield* sql`CREATE TRIGGER claim_down BEFORE UPDATE ON effect_repeater_cluster WHEN NEW.version = 3
         BEGIN SELECT RAISE(ABORT, 'storage is down'); END`
       const ticks: Array<number> = []
       const Limited = ClusterRepeater.layer(

@@ -35,12 +35,12 @@ describe("durable state through a SqlClient that transforms names", () => {
     Effect.gen(function*() {
       yield* setup("job")
       yield* storage.takeHold("job", "runner-1", 9_000)
-      yield* storage.claim("job", 0, 10_000, 10_001, "runner-1")
-      yield* storage.finish("job", 1, 10_040, "success")
+      yield* storage.claim("job", 1, 10_000, 10_001, "runner-1")
+      yield* storage.finish("job", 2, 10_040, "success")
       const row = Option.getOrThrow(yield* storage.load("job"))
       assert.deepStrictEqual(
         [row.version, row.lastScheduled, row.lastStarted, row.lastFinished, row.lastOutcome, row.runs, row.heldSince],
-        [1, 10_000, 10_001, 10_040, "success", 1, 9_000]
+        [2, 10_000, 10_001, 10_040, "success", 1, 9_000]
       )
       const status = yield* ClusterRepeater.status("job")
       assert.deepStrictEqual(status.lastScheduled, Option.some(DateTime.makeUnsafe(10_000)))

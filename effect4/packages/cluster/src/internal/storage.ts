@@ -127,8 +127,10 @@ export const loadAll: Effect.Effect<ReadonlyArray<StateRow>, SqlError, SqlClient
 )
 
 /**
- * A new holder takes the repeater: records itself, and marks a run that the
- * previous holder left unfinished as `abandoned` (it is not run again).
+ * A new holder takes the repeater: records itself, marks a run that the
+ * previous holder left unfinished as `abandoned` (it is not run again), and
+ * bumps the version, so that a previous holder that still runs (its runner
+ * has not yet noticed it lost the repeater) cannot claim another tick.
  *
  * @internal
  */
@@ -139,7 +141,7 @@ export const takeHold = (
 ): Effect.Effect<Option.Option<StateRow>, SqlError, SqlClient.SqlClient> =>
   Effect.flatMap(Sql, (sql) =>
     Effect.andThen(
-      sql`UPDATE ${sql(TABLE)} SET holder = ${holder}, held_since = ${now},
+      sql`UPDATE ${sql(TABLE)} SET version = version + 1, holder = ${holder}, held_since = ${now},
         last_outcome = CASE WHEN last_outcome = 'running' THEN 'abandoned' ELSE last_outcome END
         WHERE name = ${name}`,
       load(name)

@@ -66,10 +66,23 @@ export const storageCases = (label: string, Db: Layer.Layer<SqlClient.SqlClient,
         const row = Option.getOrThrow(yield* storage.takeHold("job", "b", 15_000))
         assert.deepStrictEqual([row.lastOutcome, row.holder, row.heldSince], ["abandoned", "b", 15_000])
         // a finished run stays as it was
-        yield* storage.claim("job", 1, 16_000, 16_001, "b")
-        yield* storage.finish("job", 2, 16_002, "success")
+        yield* storage.claim("job", 2, 16_000, 16_001, "b")
+        yield* storage.finish("job", 3, 16_002, "success")
         const again = Option.getOrThrow(yield* storage.takeHold("job", "c", 17_000))
         assert.strictEqual(again.lastOutcome, "success")
+      }).pipe(Effect.provide(Db)))
+
+    it.effect("a new holder fences the previous one: its claims on the version it had are refused", () =>
+      Effect.gen(function*() {
+        yield* setup("job")
+        const a = Option.getOrThrow(yield* storage.takeHold("job", "a", 9_000))
+        const claimed = Option.getOrThrow(yield* storage.claim("job", a.version, 10_000, 10_001, "a"))
+        // b takes hold before a claims its next tick: a's version is stale, even for a later tick
+        const b = Option.getOrThrow(yield* storage.takeHold("job", "b", 10_500))
+        assert.isAbove(b.version, claimed)
+        assert.deepStrictEqual(yield* storage.claim("job", claimed, 11_000, 11_001, "a"), Option.none())
+        assert.deepStrictEqual(yield* storage.claim("job", b.version, 11_000, 11_002, "b"), Option.some(b.version + 1))
+        assert.strictEqual(Option.getOrThrow(yield* storage.load("job")).holder, "b")
       }).pipe(Effect.provide(Db)))
 
     it.effect("ClusterRepeater.list and status read the stored state; an unknown name is a RepeaterNotFoundError", () =>
@@ -78,8 +91,8 @@ export const storageCases = (label: string, Db: Layer.Layer<SqlClient.SqlClient,
         yield* setup("b-job")
         yield* setup("a-job")
         yield* storage.takeHold("a-job", "runner-1", 9_000)
-        yield* storage.claim("a-job", 0, 10_000, 10_001, "runner-1")
-        yield* storage.finish("a-job", 1, 10_040, "success")
+        yield* storage.claim("a-job", 1, 10_000, 10_001, "runner-1")
+        yield* storage.finish("a-job", 2, 10_040, "success")
         yield* storage.end("b-job", "completed")
         const list = yield* ClusterRepeater.list
         assert.deepStrictEqual(list.map((s) => s.name), ["a-job", "b-job"])

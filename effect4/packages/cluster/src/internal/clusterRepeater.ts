@@ -8,6 +8,7 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import { Sharding } from "effect/cluster/Sharding"
 import * as DateTime from "effect/DateTime"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -212,6 +213,8 @@ const hold = <A, E, R>(
     yield* Effect.log(`Cluster repeater "${name}" is now held by ${holder}: ${describePlan(plan)}`)
 
     let version = state.version
+    // completed with the new holder's name when another runner takes hold of the repeater
+    const superseded = yield* Deferred.make<string>()
     let pendingCatchUp = plan.catchUp
     let runIndex = state.runs
     // Rate mode: each run stands for the tick of the durable grid that core runs it for, however late it starts
@@ -232,19 +235,9 @@ const hold = <A, E, R>(
       })
       let scheduledAt: number
       if (pendingCatchUp !== undefined) scheduledAt = pendingCatchUp
-      else if (grid !== undefined) {
-        scheduledAt = onGrid(grid.firstDue, grid.every, coreTick)
-        const skipped = previousTick === undefined ? undefined : skippedBetween(previousTick, scheduledAt, grid.every)
-        if (skipped !== undefined) {
-          yield* Effect.logWarning(
-            `Cluster repeater "${name}": ${skipped.count} tick(s) skipped from ${
-              new Date(skipped.from).toISOString()
-            } (a run or the process was late by more than a period)`
-          ).pipe(Effect.annotateLogs({ skippedFrom: skipped.from, skippedCount: skipped.count }))
-        }
-      } else scheduledAt = coreTick
+      else if (grid !== undefined) scheduledAt = onGrid(grid.firstDue, grid.every, coreTick)
+      else scheduledAt = coreTick
       pendingCatchUp = undefined
-      previousTick = scheduledAt
       const claimed = yield* storage.claim(name, version, scheduledAt, start, holder).pipe(
         Effect.catch((error) =>
           Effect.as(
@@ -260,7 +253,19 @@ const hold = <A, E, R>(
       )
       if (Option.isNone(claimed)) {
         const current = yield* Effect.option(storage.load(name))
-        if (Option.isSome(current) && Option.isSome(current.value)) version = current.value.value.version
+        const row = Option.isSome(current) ? Option.getOrUndefined(current.value) : undefined
+        if (row !== undefined && row.version !== version) {
+          if (row.holder === holder && row.lastScheduled === scheduledAt) {
+            // this holder's own claim, stored although the storage answered with an error: the tick is not run
+            version = row.version
+            previousTick = scheduledAt
+            return
+          }
+          // another runner took hold of it since (and may have claimed ticks): this runner has lost it, even if
+          // its cluster runner has not noticed yet, and claims no more ticks
+          yield* Deferred.succeed(superseded, row.holder ?? "another runner")
+          return
+        }
         yield* Effect.log(
           `Cluster repeater "${name}": the tick of ${
             new Date(scheduledAt).toISOString()
@@ -269,6 +274,19 @@ const hold = <A, E, R>(
         return
       }
       version = claimed.value
+      // counted from the previous tick this holder claimed: the claim succeeded on the version of that claim,
+      // so no runner claimed a tick in between
+      const skipped = grid === undefined || previousTick === undefined ?
+        undefined :
+        skippedBetween(previousTick, scheduledAt, grid.every)
+      previousTick = scheduledAt
+      if (skipped !== undefined) {
+        yield* Effect.logWarning(
+          `Cluster repeater "${name}": ${skipped.count} tick(s) skipped from ${
+            new Date(skipped.from).toISOString()
+          } (a run or the process was late by more than a period)`
+        ).pipe(Effect.annotateLogs({ skippedFrom: skipped.from, skippedCount: skipped.count }))
+      }
       const claimedVersion = version
       const run = ++runIndex
       const tick: TickInfo = { name, scheduledAt: DateTime.makeUnsafe(scheduledAt), holder, catchUp }
@@ -306,7 +324,18 @@ const hold = <A, E, R>(
       }
     ).pipe(Effect.orDie)
     if (plan.catchUp !== undefined) yield* handle.runNow
-    const ended = yield* Effect.exit(handle.join)
+    const outcome = yield* Effect.raceFirst(
+      Effect.map(Effect.exit(handle.join), (exit) => ({ _tag: "Ended" as const, exit })),
+      Effect.map(Deferred.await(superseded), (by) => ({ _tag: "Superseded" as const, by }))
+    )
+    if (outcome._tag === "Superseded") {
+      yield* handle.stop()
+      yield* Effect.logWarning(
+        `Cluster repeater "${name}": ${outcome.by} has taken hold of it; it stops on this runner (${holder})`
+      )
+      return
+    }
+    const ended = outcome.exit
     const status = yield* handle.status
     if (Exit.isFailure(ended)) yield* retried(name, "record that it has failed", storage.end(name, "failed"))
     else if (status.state === "completed") {

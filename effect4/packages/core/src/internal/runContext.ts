@@ -64,9 +64,10 @@ export const runContext = <R>(
 ): Context.Context<R | Scope.Scope> =>
   // added one by one to the repeater's context, not merged with a new one: each addition is a layer over the same
   // context (no copy of its services), and the fiber keeps the context cache the repeater's context has
-  Context.add(context, Scope.Scope, scope).pipe(
-    Context.add(References.CurrentLogAnnotations, { ...annotations, run }),
-    Context.add(CurrentRun, token)
+  Context.add(
+    Context.add(Context.add(context, Scope.Scope, scope), References.CurrentLogAnnotations, { ...annotations, run }),
+    CurrentRun,
+    token
   )
 
 /**

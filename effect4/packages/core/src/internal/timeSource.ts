@@ -30,6 +30,8 @@ export const clockTimeSource = (context: Context.Context<never>, clock: Clock.Cl
 const liveTimeSource = (): TimeSource => {
   const origin = performance.now()
   return {
+    // (a `setTimeout` may wake up to a millisecond early by `performance.now()`: see the kernel's `TimeSource`)
+    timerResolutionMillis: 1,
     wallMillis: () => Date.now(),
     monotonicMillis: () => performance.now() - origin,
     setTimer: (millis, callback) => {

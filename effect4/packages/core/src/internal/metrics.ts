@@ -159,10 +159,10 @@ class HistogramSeries extends ReadSeries<Metric.HistogramState> {
 
   protected startFrom(state: Metric.HistogramState): void {
     let previous = 0
-    this.boundaries = state.buckets.map(([boundary]) => boundary)
-    this.counts = state.buckets.map(([, cumulated]) => {
-      const inBucket = cumulated - previous
-      previous = cumulated
+    this.boundaries = state.buckets.map((bucket) => bucket[0])
+    this.counts = state.buckets.map((bucket) => {
+      const inBucket = bucket[1] - previous
+      previous = bucket[1]
       return inBucket
     })
     this.count = state.count

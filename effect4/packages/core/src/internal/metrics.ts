@@ -1,4 +1,4 @@
-import type * as Context from "effect/Context"
+import * as Context from "effect/Context"
 import { constVoid } from "effect/Function"
 import * as Metric from "effect/Metric"
 
@@ -66,33 +66,33 @@ export const OTHER_REPEATERS = "(other)"
  * One series counted here, in plain fields, and read by the registry when it is
  * read (`Metric.registerUnsafe`) instead of updated through it: an update
  * looks its series up in the registry of the context each time, which was a
- * fifth of what a run cost. The series is registered on its first count, so
- * that the registry holds the series a run has touched, as updates would have
- * made them, and it starts from what the registry holds then for the same
- * metric and attributes (another service's repeater of that name, say), so
- * that counts add up as updates would.
+ * fifth of what a run cost. Its metric is made and registered on its first
+ * count, so that the registry holds the series runs have touched, as updates
+ * would have made them.
  */
 abstract class ReadSeries<S> {
   private registered = false
   constructor(
-    private readonly metric: Metric.Metric<number, S>,
+    private readonly metric: (attributes: Attributes) => Metric.Metric<number, S>,
+    private readonly attributes: Attributes,
     private readonly context: Context.Context<never>
   ) {}
 
   protected abstract state(): S
-  protected abstract startFrom(state: S): void
 
   protected register(): void {
     if (this.registered) return
     this.registered = true
-    this.startFrom(this.metric.valueUnsafe(this.context))
-    Metric.registerUnsafe(this.metric, this.context, { get: () => this.state(), update: constVoid, modify: constVoid })
+    Metric.registerUnsafe(this.metric(this.attributes), this.context, {
+      get: () => this.state(),
+      update: constVoid,
+      modify: constVoid
+    })
   }
 }
 
 class CounterSeries extends ReadSeries<Metric.CounterState<number>> {
   private count = 0
-  private incremental = true
 
   add(count: number): void {
     this.register()
@@ -100,12 +100,7 @@ class CounterSeries extends ReadSeries<Metric.CounterState<number>> {
   }
 
   protected state(): Metric.CounterState<number> {
-    return { count: this.count, incremental: this.incremental }
-  }
-
-  protected startFrom(state: Metric.CounterState<number>): void {
-    this.count = state.count
-    this.incremental = state.incremental
+    return { count: this.count, incremental: true }
   }
 }
 
@@ -120,31 +115,32 @@ class GaugeSeries extends ReadSeries<Metric.GaugeState<number>> {
   protected state(): Metric.GaugeState<number> {
     return { value: this.value }
   }
-
-  /** A gauge is what it is set to: what another holder set it to is not added to. */
-  protected startFrom(): void {}
 }
 
-/** Effect's histogram (`Metric.histogram`): a value is counted in the first bucket whose boundary is at least it. */
+/** What an Effect histogram of `boundaries` holds before its first value, as Effect makes it. */
+const emptyHistogram: Metric.HistogramState = runDurationOf().valueUnsafe(
+  Context.make(Metric.MetricRegistry, new Map())
+)
+
+/** As Effect's histogram counts: a value is counted in the first bucket whose boundary is at least it. */
 class HistogramSeries extends ReadSeries<Metric.HistogramState> {
-  private boundaries: Array<number> = []
-  private counts: Array<number> = []
-  private count = 0
-  private sum = 0
-  private min = 0
-  private max = 0
+  private readonly counts: Array<number> = emptyHistogram.buckets.map(() => 0)
+  private count = emptyHistogram.count
+  private sum = emptyHistogram.sum
+  private min = emptyHistogram.min
+  private max = emptyHistogram.max
 
   observe(value: number): void {
     this.register()
-    const boundaries = this.boundaries
+    const buckets = emptyHistogram.buckets
     let from = 0
-    let to = boundaries.length
+    let to = buckets.length
     while (from < to) {
       const mid = (from + to) >>> 1
-      if (value <= boundaries[mid]!) to = mid
+      if (value <= buckets[mid]![0]) to = mid
       else from = mid + 1
     }
-    if (from < boundaries.length) this.counts[from]!++
+    if (from < buckets.length) this.counts[from]!++
     this.count++
     this.sum += value
     if (value < this.min) this.min = value
@@ -153,30 +149,20 @@ class HistogramSeries extends ReadSeries<Metric.HistogramState> {
 
   protected state(): Metric.HistogramState {
     let cumulated = 0
-    const buckets = this.boundaries.map((boundary, i): [number, number] => [boundary, cumulated += this.counts[i]!])
+    const buckets = emptyHistogram.buckets.map((bucket, i): [number, number] => [
+      bucket[0],
+      cumulated += this.counts[i]!
+    ])
     return { buckets, count: this.count, sum: this.sum, min: this.min, max: this.max }
-  }
-
-  protected startFrom(state: Metric.HistogramState): void {
-    let previous = 0
-    this.boundaries = state.buckets.map((bucket) => bucket[0])
-    this.counts = state.buckets.map((bucket) => {
-      const inBucket = bucket[1] - previous
-      previous = bucket[1]
-      return inBucket
-    })
-    this.count = state.count
-    this.sum = state.sum
-    this.min = state.min
-    this.max = state.max
   }
 }
 
 /**
  * The metrics of the repeaters of one attribute value (a repeater's name, or
- * `OTHER_REPEATERS` for all those past the limit). Made on a first run, so
- * that idle repeaters cost nothing here. The registry is the one of the
- * context the first of them was forked in.
+ * `OTHER_REPEATERS` for all those past the limit) in one metric registry,
+ * whichever service they belong to (see `MetricSeries`). Made on a first run,
+ * so that idle repeaters cost nothing here, in the context of that run's
+ * repeater (for the registry and the attributes of the context).
  *
  * Each series is counted here and read by the registry (see `ReadSeries`): a
  * run costs no registry lookup. A series removed from the registry by its
@@ -197,13 +183,13 @@ export class RepeaterMetrics {
 
   constructor(name: string, context: Context.Context<never>) {
     const tags = { repeater: name }
-    this.success = new CounterSeries(runsTotalOf({ ...tags, outcome: "success" }), context)
-    this.failure = new CounterSeries(runsTotalOf({ ...tags, outcome: "failure" }), context)
-    this.interrupted = new CounterSeries(runsTotalOf({ ...tags, outcome: "interrupted" }), context)
-    this.duration = new HistogramSeries(runDurationOf(tags), context)
-    this.lag = new HistogramSeries(startLagOf(tags), context)
-    this.skipped = new CounterSeries(skippedTicksOf(tags), context)
-    this.inFlight = new GaugeSeries(runsInFlightOf(tags), context)
+    this.success = new CounterSeries(runsTotalOf, { ...tags, outcome: "success" }, context)
+    this.failure = new CounterSeries(runsTotalOf, { ...tags, outcome: "failure" }, context)
+    this.interrupted = new CounterSeries(runsTotalOf, { ...tags, outcome: "interrupted" }, context)
+    this.duration = new HistogramSeries(runDurationOf, tags, context)
+    this.lag = new HistogramSeries(startLagOf, tags, context)
+    this.skipped = new CounterSeries(skippedTicksOf, tags, context)
+    this.inFlight = new GaugeSeries(runsInFlightOf, tags, context)
   }
 
   started(lagMillis: number): void {
@@ -221,6 +207,25 @@ export class RepeaterMetrics {
   skippedTicks(count: number): void {
     this.skipped.add(count)
   }
+}
+
+/**
+ * The `RepeaterMetrics` of each attribute value, by metric registry: the
+ * services of one registry count a name's runs in one place, so that a
+ * repeater of a service made later adds to the series an earlier service's
+ * repeater of that name left (as updates would), and a series is registered
+ * once. Held as long as the registry is, which holds them anyway (its series
+ * read them).
+ */
+const byRegistry = new WeakMap<Map<string, unknown>, Map<string, RepeaterMetrics>>()
+
+const metricsOf = (name: string, context: Context.Context<never>): RepeaterMetrics => {
+  const registry = Context.get(context, Metric.MetricRegistry)
+  let metrics = byRegistry.get(registry)
+  if (metrics === undefined) byRegistry.set(registry, metrics = new Map())
+  let made = metrics.get(name)
+  if (made === undefined) metrics.set(name, made = new RepeaterMetrics(name, context))
+  return made
 }
 
 /**
@@ -243,10 +248,10 @@ export class MetricSeries {
     const own = this.byName.get(name)
     if (own !== undefined) return own
     if (this.byName.size < this.limit) {
-      const made = new RepeaterMetrics(name, context)
+      const made = metricsOf(name, context)
       this.byName.set(name, made)
       return made
     }
-    return this.other ??= new RepeaterMetrics(OTHER_REPEATERS, context)
+    return this.other ??= metricsOf(OTHER_REPEATERS, context)
   }
 }

@@ -44,6 +44,16 @@ const warmUp = async (makeSession: () => Session, intervalMs: number) => {
   await session.stop()
 }
 
+/** `warmUp`, then, with `warmUpRuns` (see `ScenarioParameters`), 200 repeaters running at `intervalMs` for a while. */
+const warmUpFor = async (p: ScenarioParameters, makeSession: () => Session, intervalMs: number) => {
+  await warmUp(makeSession, 3_600_000)
+  if (p.warmUpRuns !== true) return
+  const session = makeSession()
+  await session.start(0, 200, intervalMs, noop, noop)
+  await sleep(Math.max(20 * intervalMs, 300))
+  await session.stop()
+}
+
 /**
  * Creates n repeaters in batches; before each batch, projects the heap after it and stops if that passes `fraction`
  * of the heap limit. The projection is the used heap plus the largest batch's growth so far; only when that passes
@@ -123,7 +133,7 @@ export const m1 = async (p: ScenarioParameters, makeSession: () => Session): Pro
 }
 
 export const m3 = async (p: ScenarioParameters, makeSession: () => Session, intervalMs: number): Promise<M3Figures> => {
-  await warmUp(makeSession, 3_600_000)
+  await warmUpFor(p, makeSession, intervalMs)
   let ticks = 0
   const session = makeSession()
   await session.start(0, p.n, intervalMs, () => {
@@ -156,7 +166,7 @@ export const m4 = async (
   contract: "delay" | "rate",
   wallSecond: boolean
 ): Promise<M4Figures> => {
-  await warmUp(makeSession, 3_600_000)
+  await warmUpFor(p, makeSession, intervalMs)
   const ticks = p.ticks
   // tick k of repeater i (k = 1..ticks) starts at starts[i * (ticks + 1) + k]; index 0 holds t0
   const starts = new Float64Array(p.n * (ticks + 1))

@@ -18,6 +18,12 @@ export interface ScenarioParameters {
   readonly idleMs: number
   /** m5: repeaters per batch. */
   readonly batch: number
+  /**
+   * m3, m4: before the measurement, 200 repeaters run at the measured interval for 20 intervals (at least 300 ms), so
+   * that the code of a run is compiled before the measured window and the figures are those of a process that has
+   * been running (without it, the first ticks of a measurement run through V8's interpreter).
+   */
+  readonly warmUpRuns?: boolean
   /** ended: all repeaters forked into one Scope that stays open, or each into a Scope of its own. */
   readonly scope?: "shared" | "own"
 }

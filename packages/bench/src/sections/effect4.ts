@@ -372,7 +372,7 @@ export const effect4: Section = {
       for (const { impl } of rows) {
         await measure(
           results.cpu,
-          parameters({ measure: "m3", impl, ...sizes.cpu }),
+          parameters({ measure: "m3", impl, ...sizes.cpu, warmUpRuns: true }),
           (f: M3Figures) =>
             `${formatNumber(f.cpuUsPerTick)} µs CPU/tick, ${formatNumber(f.achievedPercent)}% of ${f.expected} ticks`
         )
@@ -382,7 +382,7 @@ export const effect4: Section = {
       for (const { impl } of rows) {
         await measure(
           results.lateness,
-          parameters({ measure: "m4", impl, ...sizes.lateness }),
+          parameters({ measure: "m4", impl, ...sizes.lateness, warmUpRuns: true }),
           (f: M4Figures) => `lateness p50 ${formatNumber(f.p50)} ms, p99 ${formatNumber(f.p99)} ms`
         )
       }
@@ -448,7 +448,11 @@ export const render = (results: Effect4Results, sizes: Sizes = fullSizes): strin
     "repeats interleaved. The floor is the same raw `setTimeout` chain; plain Effect 4 forks one fiber per " +
     "repeater (`Effect.forkIn` a `Scope`) running `Effect.schedule(task, Schedule.spaced(interval))`; the Effect 4 " +
     "`Repeater` runs with its defaults (`Repeater.layer`, delay mode, `waitFirst: true`), every repeater forked " +
-    "with `Repeater.fork` into one `Scope`, closed to stop them. Every cell is the median of the repeats " +
+    "with `Repeater.fork` into one `Scope`, closed to stop them. Before the CPU and lateness figures, each process " +
+    "warms up: 200 repeaters of its row run at the measured interval for 20 intervals (at least 300 ms) and stop, " +
+    "so that those figures are of compiled code, as in a process that has been running, not of V8's interpreter " +
+    "running each row's code for the first time (the Effect 3 sections measure without it). " +
+    "Every cell is the median of the repeats " +
     "[min–max] (×r: ratio to the floor's median); the load column is the machine's 1-minute load average as each " +
     `repeat started (2 cores).`,
     "",

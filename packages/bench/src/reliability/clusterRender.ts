@@ -15,7 +15,19 @@ const seconds = (ms: number) => Number.isFinite(ms) ? `${formatNumber(ms / 1000)
 const faultNames: Record<Fault, string> = {
   database: "database unavailable 15 s",
   sigstop: "holder frozen (SIGSTOP) 10 s",
-  clock: "one runner's clock 5 s ahead"
+  clock: "one runner's clock 5 s ahead",
+  restart: "the clock fault's restarts, every clock right"
+}
+
+/** The rows measured in an earlier run than the table's stamp, by the run they were measured in. */
+const separatelyMeasured = (stored: Stored<ReadonlyArray<FaultFigures>>): Array<string> => {
+  const runs = new Map<string, Array<string>>()
+  for (const f of stored.figures) {
+    if (f.measured === undefined || f.measured === stored.measured) continue
+    const run = `${f.measured}; load average ${f.load}`
+    runs.set(run, [...runs.get(run) ?? [], `${f.storage}, ${faultNames[f.fault]}`])
+  }
+  return [...runs].map(([run, rows]) => `Rows measured in an earlier run (${run}): ${rows.join("; ")}.\n`)
 }
 
 /** The faults' Markdown. */
@@ -51,7 +63,9 @@ export const renderFaults = (stored: Stored<ReadonlyArray<FaultFigures>> | undef
     "- **holder frozen**: the runner holding `job-0` gets SIGSTOP, and SIGCONT 10 s later;",
     "- **clock 5 s ahead**: runner 1 starts with its Effect `Clock` 5 s ahead (`BENCH_CLOCK_OFFSET_MS`, a `Clock` " +
     "layer of the runner script); mid-run the bench ends it (SIGTERM) so that its repeaters move to right clocks, " +
-    "then starts another runner 5 s ahead and kills (SIGKILL) a right one so that repeaters move to the wrong clock.",
+    "then starts another runner 5 s ahead and kills (SIGKILL) a right one so that repeaters move to the wrong clock;",
+    "- **the clock fault's restarts, every clock right**: the same sequence (a runner ended with SIGTERM, a new one " +
+    "started, another killed with SIGKILL) with no clock moved: what the clock fault costs without the clock.",
     "",
     "Then every repeater must run again, and 10 s more are watched. **Doubled** = a (repeater, scheduled instant) " +
     "run twice or refused by the key; **exits** = runners that exited without the bench ending them; **longest " +
@@ -75,6 +89,7 @@ export const renderFaults = (stored: Stored<ReadonlyArray<FaultFigures>> | undef
       ],
       rows
     ),
+    ...separatelyMeasured(stored),
     "The log lines (repeater names and instants left out):",
     "",
     ...messages.map((m) => `- ${m.replace(/\|/g, "\\|")}`),

@@ -15,7 +15,19 @@ const seconds = (ms: number) => Number.isFinite(ms) ? `${formatNumber(ms / 1000)
 const faultNames: Record<Fault, string> = {
   database: "database unavailable 15 s",
   sigstop: "holder frozen (SIGSTOP) 10 s",
-  clock: "one runner's clock 5 s ahead"
+  clock: "one runner's clock 5 s ahead",
+  restart: "the clock fault's restarts, every clock right"
+}
+
+/** The rows measured in an earlier run than the table's stamp, by the run they were measured in. */
+const separatelyMeasured = (stored: Stored<ReadonlyArray<FaultFigures>>): Array<string> => {
+  const runs = new Map<string, Array<string>>()
+  for (const f of stored.figures) {
+    if (f.measured === undefined || f.measured === stored.measured) continue
+    const run = `${f.measured}; load average ${f.load}`
+    runs.set(run, [...runs.get(run) ?? [], `${f.storage}, ${faultNames[f.fault]}`])
+  }
+  return [...runs].map(([run, rows]) => `Rows measured in an earlier run (${run}): ${rows.join("; ")}.\n`)
 }
 
 /** The faults' Markdown. */
@@ -51,7 +63,9 @@ export const renderFaults = (stored: Stored<ReadonlyArray<FaultFigures>> | undef
     "- **holder frozen**: the runner holding `job-0` gets SIGSTOP, and SIGCONT 10 s later;",
     "- **clock 5 s ahead**: runner 1 starts with its Effect `Clock` 5 s ahead (`BENCH_CLOCK_OFFSET_MS`, a `Clock` " +
     "layer of the runner script); mid-run the bench ends it (SIGTERM) so that its repeaters move to right clocks, " +
-    "then starts another runner 5 s ahead and kills (SIGKILL) a right one so that repeaters move to the wrong clock.",
+    "then starts another runner 5 s ahead and kills (SIGKILL) a right one so that repeaters move to the wrong clock;",
+    "- **the clock fault's restarts, every clock right**: the same sequence (a runner ended with SIGTERM, a new one " +
+    "started, another killed with SIGKILL) with no clock moved: what the clock fault costs without the clock.",
     "",
     "Then every repeater must run again, and 10 s more are watched. **Doubled** = a (repeater, scheduled instant) " +
     "run twice or refused by the key; **exits** = runners that exited without the bench ending them; **longest " +
@@ -75,23 +89,72 @@ export const renderFaults = (stored: Stored<ReadonlyArray<FaultFigures>> | undef
       ],
       rows
     ),
+    ...separatelyMeasured(stored),
     "The log lines (repeater names and instants left out):",
     "",
     ...messages.map((m) => `- ${m.replace(/\|/g, "\\|")}`),
     "",
     "**A clock ahead.** The tick a holder claims is named on its own clock, and a claim must be later than the last " +
     "one claimed: after a holder 5 s ahead, a holder with the right time waits until the tick after the last " +
-    "claimed one, at most the offset plus one period (6 s here; the SQLite row's longest gap, 8.85 s, is that plus " +
-    "the takeover). A holder 5 s ahead that takes over runs the latest missed tick at once (`runOnce`) and goes on " +
-    "5 s early. The PostgreSQL row's long gap is not the clock's doing in the tick planning: both runners with the " +
-    "right time logged \"Shard lock storage is unhealthy\" (a shard-lock refresh of `@effect/cluster` over its 1 s " +
-    "timeout) every 5 to 10 s for about 50 s, each time giving up all their shards, while the new runner 5 s ahead " +
-    "took about 40 s to start (about 12 s at offset 0); no runner held the repeaters meanwhile. The same sequence " +
-    "with every clock right (a runner ended with SIGTERM, a new one started, another killed) gave a longest gap of " +
-    "14.3 s and 4 such errors (2026-12-05 00:02 UTC, machine loaded by other work). What slows the new runner's " +
-    "start and the others' lock refreshes when its clock is ahead lies in `@effect/cluster`'s PostgreSQL runner " +
-    "storage (advisory locks on a dedicated connection) and is not explained yet; the gap is bounded by the runners' " +
-    "return to healthy shard locks, not by the offset.",
+    "claimed one, at most the offset plus one period (6 s here, plus the takeover). A holder 5 s ahead that takes " +
+    "over runs the latest missed tick at once (`runOnce`) and goes on 5 s early. That is all the offset does: " +
+    "`@effect/cluster` 0.60's PostgreSQL runner storage (`SqlRunnerStorage`) never compares a runner's clock with " +
+    "anything. Shard locks are advisory locks, held by a connection, with no time in them; the one comparison of " +
+    "times, `last_heartbeat > NOW() - lockExpiration` (the runners alive), sets the database's `NOW()` against " +
+    "times the database wrote; the lock operations' deadlines and the refresh schedule are sleeps, which the " +
+    "runner's offset `Clock` leaves on the machine's time; `Sharding` reads the `Clock` only for durations within " +
+    "its own process. The rows \"the clock fault's restarts, every clock right\" are the control: the same " +
+    "sequence with no clock moved.",
+    "",
+    "**The long PostgreSQL gaps: a shortage of CPU and 300 shards, not the clock.** In the run of 2026-12-04 " +
+    "(load average about 20 on 2 cores, `@effect/cluster`'s 300 shards per group), the PostgreSQL clock row showed a " +
+    "longest gap of 55.2 s: the runners with the right time logged \"Shard lock storage is unhealthy\" again and " +
+    "again for about 50 s while the new runner took about 40 s to start; the SQLite clock row of the same run took 69 s " +
+    "to start its new runner, so the slow start was the machine's. What happens, in `@effect/cluster` 0.60.2: when " +
+    "a runner joins or leaves, `Sharding` recomputes the shards of its hash ring (`shardsPerGroup` of them), and " +
+    "every runner that loses shards forks one release per shard (`releaseShard`); on PostgreSQL each release is two " +
+    "statements (`pg_advisory_unlock`, then a look into `pg_locks`) on the runner's one reserved shard-lock " +
+    "connection, under a deadline of the lock refresh interval (`withDeadline` of `SqlRunnerStorage`, 1 s with the " +
+    "default timings), tried again 50 ms after each failure. The lock refresh (`UPDATE … SET last_heartbeat = " +
+    "NOW()`, then `pg_locks` and `pg_try_advisory_lock`) queues on that same connection behind them, under the same " +
+    "1 s. With about 100 shards to release and little CPU for the runners and the database, the queue takes more " +
+    "than 1 s: releases time out and are tried again (a timed-out statement is not taken off the connection's " +
+    "queue: the interruption only cancels the statement running at that moment, `pg_cancel_backend`, and a timeout " +
+    "also rebuilds the lock connection, whose advisory locks go with it), and the refresh behind them times out: " +
+    "\"Shard lock storage is unhealthy\", the runner gives up all its shards, probes every second, recovers, takes " +
+    "shards again, and can lose them again for as long as the CPU stays short. SQLite's statements run " +
+    "synchronously in the runner's process, so they never wait in such a queue: no SQLite row logs that error.",
+    "",
+    "Measured under a shortage of CPU that can be repeated: the bench, its runners and PostgreSQL in a cgroup given " +
+    "20% of one core (`cpu.cfs_quota_us` 20000 of 100000), `BENCH_RELIABILITY=faults BENCH_FAULTS=clock,restart " +
+    "pnpm bench --only reliability`, with `BENCH_SHARDS_PER_GROUP=300` for `@effect/cluster`'s default " +
+    "(2026-12-05 02:24–02:44 UTC, one run each, load average about 8 from other work):",
+    "",
+    "| shards per group | storage | fault | longest gap | warnings / errors |",
+    "|---|---|---|---|---|",
+    "| 300 | SQLite | clock 5 s ahead | 6.02 s | 3 / 0 |",
+    "| 300 | SQLite | restarts, every clock right | 4.22 s | 0 / 0 |",
+    "| 300 | PostgreSQL | clock 5 s ahead | 16.8 s | 18 / 7 |",
+    "| 300 | PostgreSQL | restarts, every clock right | 6.10 s | 6 / 2 |",
+    "| 30 | SQLite | clock 5 s ahead | 6.20 s | 0 / 0 |",
+    "| 30 | SQLite | restarts, every clock right | 4.80 s | 0 / 0 |",
+    "| 30 | PostgreSQL | clock 5 s ahead | 6.30 s | 0 / 1 |",
+    "| 30 | PostgreSQL | restarts, every clock right | 7.51 s | 0 / 2 |",
+    "",
+    "The same sequence run from a script under the same quota (2026-12-05 02:07–02:22 UTC) gave, with 300 shards, a " +
+    "longest gap of 24.7 s and 14 such errors with a clock 5 s ahead and 45.2 s and 33 errors with every clock " +
+    "right; with 30 shards, clock ahead, 6.0 s and none; with 300 shards and `timings: { lockRefresh: \"3 " +
+    "seconds\", lockExpiration: \"9 seconds\" }`, clock ahead, 9.6 s and none. The gap does not follow the clock " +
+    "(the longest came with every clock right); it follows the CPU and the number of shards released at once. " +
+    "`ClusterRunner.layer` therefore defaults to 30 shards per group (`ClusterRunner.defaultShardsPerGroup`; " +
+    "singletons need few, and a rebalancing releases a tenth as many): under the shortage, the longest gaps are " +
+    "then the offset plus a period and the takeover. Longer `timings` bound it too (a refresh of 3 s gives every " +
+    "lock operation 3 s), at the cost of slower takeovers after a crash.",
+    "",
+    "Without the quota, at the load of the other work on the machine, the shard count makes no difference: the " +
+    "table above ran with 30 shards per group; with `BENCH_SHARDS_PER_GROUP=300` (2026-12-05 02:56 UTC, load " +
+    "average 3 to 4) the clock fault's longest gap was 6.01 s on SQLite and 6.01 s on PostgreSQL, the restarts' " +
+    "3.46 s and 3.23 s, with no error. The rows measured on 2026-12-04 ran with 300 shards per group.",
     ""
   ].join("\n")
 }

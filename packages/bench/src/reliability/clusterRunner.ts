@@ -4,7 +4,8 @@
  * It runs `repeaters` cluster repeaters `job-0` … in rate mode every `everyMs` (default 1000) with
  * `missed: "runOnce"`; each run inserts its repeater's name and its tick's scheduled instant into the table `ticks`
  * (PRIMARY KEY: a tick run twice fails the insert). `BENCH_CLOCK_OFFSET_MS` sets this process's Effect `Clock` that
- * far ahead (or behind) of the machine's, as a runner with a wrong clock would be.
+ * far ahead (or behind) of the machine's, as a runner with a wrong clock would be. `BENCH_SHARDS_PER_GROUP` sets
+ * `shardsPerGroup` (default: `ClusterRunner.layer`'s).
  *
  * It prints one JSON line per event on stdout: `ready`, `holding` (it took a repeater, with its `name`), `run`
  * (before the insert, with `name` and `scheduledAt`), `inserted`, `duplicate` (the insert failed on the key),
@@ -101,7 +102,11 @@ const storage: ClusterRunner.ClusterStorage = options.pg !== undefined ?
   { pg: { url: Redacted.make(options.pg), maxConnections: 4 } } :
   { sqlite: options.sqlite ?? "cluster.db" }
 
-const Runner = ClusterRunner.layer({ storage, port: options.port })
+const shardsPerGroup = process.env.BENCH_SHARDS_PER_GROUP === undefined ?
+  undefined :
+  Number(process.env.BENCH_SHARDS_PER_GROUP)
+
+const Runner = ClusterRunner.layer({ storage, port: options.port, shardsPerGroup })
 
 const count = options.repeaters ?? 1
 const Jobs = Layer.mergeAll(

@@ -6,7 +6,9 @@
  * - the holder of `job-0` frozen (SIGSTOP) for 10 s, then SIGCONT;
  * - one runner's clock 5 s ahead from its start; the bench ends that runner (SIGTERM) mid-run so that its repeaters
  *   move to runners with the right time, then starts another runner 5 s ahead and kills (SIGKILL) a right one so
- *   that repeaters move to the wrong clock.
+ *   that repeaters move to the wrong clock;
+ * - the same runners ended and started with every clock right (`restart`): what the clock fault would be without
+ *   the clock, measured on the same machine in the same run.
  */
 import { freePorts } from "@effect-repeater/testkit/Ports"
 import type { Postgres } from "@effect-repeater/testkit/Postgres"
@@ -23,7 +25,7 @@ import {
   waitForAllRunning
 } from "./clusterProcesses.js"
 
-export type Fault = "database" | "sigstop" | "clock"
+export type Fault = "database" | "sigstop" | "clock" | "restart"
 
 /** The figures of one fault run. */
 export interface FaultFigures {
@@ -47,6 +49,9 @@ export interface FaultFigures {
   /** The first distinct log messages, for the reader. */
   readonly messages: ReadonlyArray<string>
   readonly faultMs: number
+  /** When the row was measured and the load meanwhile, if not with the rest of the table (see `mergeFaultRows`). */
+  readonly measured?: string
+  readonly load?: string
 }
 
 const repeaters = 10
@@ -74,11 +79,9 @@ export const runFault = async (
 ): Promise<FaultFigures> => {
   const options = "pg" in storage ? { pg: storage.pg } : { sqlite: storage.sqlite }
   const label = "pg" in storage ? "PostgreSQL" : "SQLite"
-  const runners: Array<Runner> = await startRunners(
-    options,
-    { repeaters },
-    fault === "clock" ? [5000, 0, 0] : [0, 0, 0]
-  )
+  // the clock fault's offset; the restart fault is the same sequence with every clock right
+  const aheadMs = fault === "clock" ? 5000 : 0
+  const runners: Array<Runner> = await startRunners(options, { repeaters }, [aheadMs, 0, 0])
   try {
     await waitForAllRunning(runners, repeaters, 0, 180_000)
     await sleep(5000)
@@ -102,11 +105,12 @@ export const runFault = async (
       holder.child.kill("SIGCONT")
     } else {
       // the runner 5 s ahead hands its repeaters to right clocks, then a new one 5 s ahead takes some from a killed one
+      // (restart: the same with every clock right)
       runners[0]!.ended = true
       runners[0]!.child.kill("SIGTERM")
       await sleep(15_000)
       const [port] = await freePorts(1)
-      const ahead = startRunner({ port: port!, ...options, repeaters }, 5000)
+      const ahead = startRunner({ port: port!, ...options, repeaters }, aheadMs)
       runners.push(ahead)
       await waitFor("the new runner", () => ahead.events.some((e) => e.event === "ready"), 180_000, runners)
       runners[1]!.ended = true

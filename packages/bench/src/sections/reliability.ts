@@ -5,6 +5,8 @@
  * `pnpm bench --only reliability` measures every part; `BENCH_RELIABILITY=<part>[,<part>…]` (soak, faults, load,
  * streams) measures only those, the others keep their stored figures (`docs/benchmarks.json`, key `reliability`);
  * `BENCH_RELIABILITY=none` measures nothing and writes the section again from the stored figures.
+ * `BENCH_FAULTS=<fault>[,<fault>…]` (database, sigstop, clock, restart) measures only those cluster faults, on both
+ * storages; the other faults keep their stored rows.
  * `--smoke` runs the 60-second soak only, and fails when a tick is lost or doubled or the heap grows.
  *
  * @since 0.1.0
@@ -18,6 +20,7 @@ import { type LoadResult, runLoad } from "../reliability/clusterLoad.js"
 import { renderFaults, renderLoad, renderStreams } from "../reliability/clusterRender.js"
 import { runStreams, type StreamFigures } from "../reliability/eventStreamsPart.js"
 import { type Fault, type FaultFigures, runFault } from "../reliability/faults.js"
+import { mergeFaultRows, selectedFaults } from "../reliability/faultSelection.js"
 import { renderSoak, runSoak, smokeHeapGrowthBound, smokeSoak, soakFailures } from "../reliability/soakPart.js"
 import { fullSoak } from "../reliability/soakPart.js"
 import type { SoakFigures } from "../reliability/soakProtocol.js"
@@ -36,10 +39,11 @@ const selectedParts = (): ReadonlyArray<Part> => {
   return parts.filter((p) => selected.includes(p))
 }
 
-const faults: ReadonlyArray<Fault> = ["database", "sigstop", "clock"]
-
-/** Every fault over SQLite, then over PostgreSQL (a private server, a fresh database per fault). */
-const measureFaults = async (log: (line: string) => void): Promise<Array<FaultFigures>> => {
+/** The faults over SQLite, then over PostgreSQL (a private server, a fresh database per fault). */
+const measureFaults = async (
+  faults: ReadonlyArray<Fault>,
+  log: (line: string) => void
+): Promise<Array<FaultFigures>> => {
   const dir = mkdtempSync(join(tmpdir(), "bench-faults-"))
   const results: Array<FaultFigures> = []
   // a fault run that does not finish is logged, left out of the table, and counted below it
@@ -128,7 +132,8 @@ export const reliability: Section = {
         log(`soak: ${figures.runsStarted} runs, lost ${figures.lost}, doubled ${figures.doubled}`)
         storePart("soak", figures, loadAtStart)
       } else if (part === "faults") {
-        storePart("faults", await measureFaults(log), loadAtStart)
+        const fresh = await measureFaults(selectedFaults(process.env.BENCH_FAULTS), log)
+        storePart("faults", mergeFaultRows(loadPart<ReadonlyArray<FaultFigures>>("faults"), fresh), loadAtStart)
       } else if (part === "load") {
         storePart("load", await measureLoad(log), loadAtStart)
       } else {

@@ -73,6 +73,35 @@ export const fastTakeover: Required<{ readonly [K in keyof ClusterTimings]: Dura
 }
 
 /**
+ * The shards per shard group `ClusterRunner.layer` uses by default: 30, not
+ * `effect/cluster`'s 300. When a runner joins or leaves, every runner that
+ * loses shards releases each of them with its own statements; on PostgreSQL
+ * they all go through the runner's one shard-lock connection, ahead of its
+ * lock refresh, within the refresh interval. With 300 shards, a runner
+ * starting on a machine short of CPU made the others' refreshes time out
+ * ("Shard lock storage is unhealthy") again and again, and their repeaters
+ * went unheld for tens of seconds (measured on the Effect 3 line: see
+ * docs/benchmarks.md, "Cluster faults"). Singletons need few shards; every
+ * runner of a cluster must use the same number.
+ *
+ * @example
+ * ```ts
+ * import { ClusterRunner } from "@effect-repeater/cluster"
+ *
+ * // the same number on every runner of the cluster
+ * const Runner = ClusterRunner.layer({
+ *   storage: { pg: {} },
+ *   port: 34431,
+ *   shardsPerGroup: ClusterRunner.defaultShardsPerGroup
+ * })
+ * ```
+ *
+ * @since 1.0.0
+ * @category defaults
+ */
+export const defaultShardsPerGroup = 30
+
+/**
  * Where the cluster keeps its runners, shard locks and messages, and where
  * cluster repeaters keep their state: a PostgreSQL database, or any
  * `SqlClient` layer of a database that every runner reaches.
@@ -130,7 +159,10 @@ export interface ClusterRunnerOptions<E = never> {
   readonly host?: string | undefined
   /** The host to listen on. Default: `host`. */
   readonly listenHost?: string | undefined
-  /** Shards per shard group; must be the same on every runner. Default 300, as `effect/cluster`. */
+  /**
+   * Shards per shard group; must be the same on every runner. Default 30
+   * (`ClusterRunner.defaultShardsPerGroup`; `effect/cluster`'s own is 300).
+   */
   readonly shardsPerGroup?: number | undefined
   readonly timings?: ClusterTimings | undefined
   /** Any other `effect/cluster` sharding setting; these win over the ones above. */
@@ -263,7 +295,7 @@ export const shardingConfig = <E>(
     return {
       runnerAddress: Option.some(RunnerAddress.make(host, port)),
       runnerListenAddress: Option.some(RunnerAddress.make(options.listenHost ?? host, port)),
-      ...(typeof shards === "number" ? { shardsPerGroup: shards } : {}),
+      shardsPerGroup: typeof shards === "number" ? shards : defaultShardsPerGroup,
       shardLockRefreshInterval: lockRefresh,
       shardLockExpiration: lockExpiration,
       refreshAssignmentsInterval: yield* decodeTiming("refreshAssignments", timings.refreshAssignments),

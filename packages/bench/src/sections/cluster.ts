@@ -24,7 +24,7 @@ const clusterPackage = fileURLToPath(new URL("../../../cluster", import.meta.url
 const fixture = join(clusterPackage, "test", "fixtures", "runner.ts")
 
 interface Event {
-  readonly event: "ready" | "holding" | "run" | "inserted" | "duplicate" | "stopping"
+  readonly event: "ready" | "holding" | "run" | "inserted" | "duplicate" | "insertFailed" | "stopping"
   readonly pid: number
   readonly at: number
   readonly scheduledAt?: number

@@ -11,7 +11,16 @@ export const fixture = fileURLToPath(new URL("../fixtures/runner.ts", import.met
 const packageDir = fileURLToPath(new URL("../..", import.meta.url))
 
 export interface RunnerEvent {
-  readonly event: "ready" | "holding" | "run" | "inserted" | "duplicate" | "stopping" | "skipped" | "stall"
+  readonly event:
+    | "ready"
+    | "holding"
+    | "run"
+    | "inserted"
+    | "duplicate"
+    | "insertFailed"
+    | "stopping"
+    | "skipped"
+    | "stall"
   readonly pid: number
   readonly at: number
   readonly scheduledAt?: number

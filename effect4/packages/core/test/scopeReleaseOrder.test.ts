@@ -1,6 +1,7 @@
 /**
- * Repeaters forked one by one share their Scope's finalizer function, a slot
- * each: the release order still holds when some of them have ended on their own.
+ * Repeaters forked one after another share a finalizer of their Scope, and one
+ * forked after a resource gets a finalizer of its own: the release order still
+ * holds when some of them have ended on their own.
  */
 import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"

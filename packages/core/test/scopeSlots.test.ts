@@ -17,6 +17,7 @@ const slotsFor = (scope: Scope.Scope, stopped: Array<string>) =>
   new ScopeSlots<Member>(
     scope,
     finalizerCount,
+    1,
     () => {},
     (entry) =>
       Effect.sync(() => {

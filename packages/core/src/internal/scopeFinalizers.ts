@@ -1,3 +1,4 @@
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import type * as Scope from "effect/Scope"
 
 /**
@@ -18,3 +19,16 @@ export const finalizerCount = (scope: Scope.Scope): number | undefined => {
   const finalizers: unknown = state.finalizers
   return finalizers instanceof Map ? finalizers.size : undefined
 }
+
+/**
+ * How many finalizers of a Scope run at once when it closes: one after the other (1), all at once, or at most `n`
+ * (`ExecutionStrategy.parallelN`).
+ *
+ * @internal
+ */
+export const finalizerConcurrency = (scope: Scope.Scope): number | "unbounded" =>
+  ExecutionStrategy.isSequential(scope.strategy) ?
+    1 :
+    ExecutionStrategy.isParallel(scope.strategy) ?
+    "unbounded" :
+    scope.strategy.parallelism

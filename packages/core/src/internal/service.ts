@@ -26,7 +26,7 @@ import { MetricSeries } from "./metrics.js"
 import { checkKeys } from "./optionCheck.js"
 import { type ManagedRepeater, type Owner, RepeaterImpl, type SharedConfig } from "./repeater.js"
 import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
-import { finalizerCount } from "./scopeFinalizers.js"
+import { finalizerConcurrency, finalizerCount } from "./scopeFinalizers.js"
 import { Batch, ScopeSlots } from "./scopeSlots.js"
 
 /**
@@ -149,6 +149,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
         slots = new ScopeSlots<ManagedRepeater>(
           scope,
           finalizerCount,
+          finalizerConcurrency(scope),
           holdNewRuns,
           (entry) => entry instanceof Batch ? stopAll(entry.members.filter(isDefined)) : stopOne(entry)
         )

@@ -18,3 +18,11 @@ export const finalizerCount = (scope: Scope.Scope): number | undefined => {
       return undefined
   }
 }
+
+/**
+ * How many finalizers of a Scope run at once when it closes: one after the other (1), or all at once.
+ *
+ * @internal
+ */
+export const finalizerConcurrency = (scope: Scope.Scope): number | "unbounded" =>
+  scope.strategy === "sequential" ? 1 : "unbounded"

@@ -132,8 +132,8 @@ export class Segment<M extends Placed> implements ScopeMembership<M | Batch<M>> 
  * another cost the Scope one finalizer for all of them. Every finalizer it
  * adds is the same function: a Scope runs its finalizers in reverse order, so
  * its n-th call is for the n-th segment from the end, the one it takes off,
- * and stops what it holds, the last forked first, one after the other (as a
- * finalizer each would). An ended repeater leaves its segment, so that
+ * and stops what it holds as a finalizer each would: the last forked first,
+ * one after the other, or at once in a Scope that runs its finalizers so. An ended repeater leaves its segment, so that
  * repeaters that come and go in a Scope that stays open leave nothing behind.
  *
  * @internal
@@ -150,6 +150,8 @@ export class ScopeSlots<M extends Placed> {
     readonly scope: Scope.Scope,
     /** How many finalizers the Scope holds, if that can be known (`undefined`: a segment per fork). */
     private readonly count: (scope: Scope.Scope) => number | undefined,
+    /** How many of its finalizers the Scope runs at once: a segment stops what it holds the same way. */
+    concurrency: number | "unbounded",
     /** On the first call of the finalizer: every repeater of the Scope stops starting runs. */
     onClosing: (slots: ScopeSlots<M>) => void,
     /** Stops what a slot holds. */
@@ -166,7 +168,7 @@ export class ScopeSlots<M extends Placed> {
         const live = segment.live()
         if (live.length === 0) return Effect.void
         if (live.length === 1) return stop(live[0])
-        return Effect.forEach(live.reverse(), stop, { discard: true })
+        return Effect.forEach(live.reverse(), stop, { discard: true, concurrency })
       })
   }
 

@@ -21,7 +21,7 @@ import { MetricSeries } from "./metrics.js"
 import { checkKeys } from "./optionCheck.js"
 import { type ManagedRepeater, type Owner, RepeaterImpl } from "./repeater.js"
 import { isTraced } from "./runContext.js"
-import { finalizerCount } from "./scopeFinalizers.js"
+import { finalizerConcurrency, finalizerCount } from "./scopeFinalizers.js"
 import { Batch, ScopeSlots } from "./scopeSlots.js"
 
 /**
@@ -137,6 +137,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
         slots = new ScopeSlots<ManagedRepeater>(
           scope,
           finalizerCount,
+          finalizerConcurrency(scope),
           holdNewRuns,
           (entry) => entry instanceof Batch ? stopAll(entry.members.filter(isDefined)) : stopOne(entry)
         )

@@ -133,8 +133,9 @@ export class Segment<M extends Placed> implements ScopeMembership<M | Batch<M>> 
  * adds is the same function: a Scope runs its finalizers in reverse order, so
  * its n-th call is for the n-th segment from the end, the one it takes off,
  * and stops what it holds as a finalizer each would: the last forked first,
- * one after the other, or at once in a Scope that runs its finalizers so. An ended repeater leaves its segment, so that
- * repeaters that come and go in a Scope that stays open leave nothing behind.
+ * one after the other, or at once in a Scope that runs its finalizers so.
+ * An ended repeater leaves its segment, so that repeaters that come and go
+ * in a Scope that stays open leave nothing behind.
  *
  * @internal
  */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The check of the Effect 4 line (effect4/): with Node 22 first on PATH (scripts/node22.mjs installs it from the npm
 // registry when this Node is older), its own install (frozen lockfile) and its check: typecheck, tests, the twin
-// check of the two lines' core tests, and the packing check.
+// check of the two lines' tests (every package and example, every case of a table), and the packing check.
 //
 //   node scripts/effect4.mjs [pnpm script of effect4/, default "check"]
 //   node scripts/effect4.mjs demo   the token-cleanup demo on Effect 4 (effect4/examples/token-cleanup), run by this

@@ -61,7 +61,7 @@ describe("jitter (delay mode)", () => {
       assert.isAbove(new Set(offsets).size, 1)
     }).pipe(Effect.provide(Repeater.layer)))
 
-  it.scoped("the same seed gives the same start times, another seed other ones", () =>
+  it.scoped("delay mode: the same seed gives the same start times, another seed other ones", () =>
     Effect.gen(function*() {
       const options = { every: "10 seconds", jitter: "2 seconds", maxRepetitions: 20 } as const
       const a = makeProbe({ duration: () => duration })
@@ -135,7 +135,7 @@ describe("rate mode: jitter", () => {
       assert.isAbove(new Set(offsets).size, 1)
     }).pipe(Effect.provide(Repeater.layer)))
 
-  it.scoped("the same seed gives the same start times, another seed other ones", () =>
+  it.scoped("rate mode: the same seed gives the same start times, another seed other ones", () =>
     Effect.gen(function*() {
       const small = { ...options, maxRepetitions: 20 }
       const a = makeProbe()

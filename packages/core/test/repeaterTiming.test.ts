@@ -49,7 +49,7 @@ describe("RepeaterTiming.decode: when a repeater runs, read from its options onc
       assert.isTrue(local._tag === "Cron" && Cron.equals(local.cron, Cron.unsafeParse("0 3 * * *", zone)))
     }))
 
-  it.effect("options fork rejects fail with the error Repeater.validate gives", () =>
+  it.effect("RepeaterTiming.decode fails on options fork rejects with the error Repeater.validate gives", () =>
     Effect.gen(function*() {
       const options = { name: "bad", cron: "0 * * * *", waitFirst: true } as const
       const decoded = yield* Effect.either(decode(options))

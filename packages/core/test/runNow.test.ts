@@ -41,7 +41,7 @@ describe("runNow", () => {
       assert.strictEqual(yield* handle.stop(), "idle")
     }).pipe(Effect.provide(Repeater.layer)))
 
-  it.scoped("runNow while paused runs once and stays paused", () =>
+  it.scoped("delay mode: runNow while paused runs once and stays paused", () =>
     Effect.gen(function*() {
       const probe = makeProbe({ duration: () => 1_000 })
       const handle = yield* Repeater.fork(probe.task, { name: "paused", every: "10 seconds" })
@@ -140,7 +140,7 @@ describe("rate mode: runNow", () => {
       assert.strictEqual(yield* handle.stop(), "idle")
     }).pipe(Effect.provide(Repeater.layer)))
 
-  it.scoped("runNow while paused runs once and stays paused", () =>
+  it.scoped("rate mode: runNow while paused runs once and stays paused", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
       const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })

@@ -13,7 +13,7 @@ describe("RunPolicy.decode: the run policy fork gives a repeater's runs", () => 
       assert.deepStrictEqual([none.timeout, none.retry], [undefined, undefined])
     }))
 
-  it.effect("options fork rejects fail with the error Repeater.validate gives", () =>
+  it.effect("RunPolicy.decode fails on options fork rejects with the error Repeater.validate gives", () =>
     Effect.gen(function*() {
       const options = { name: "bad", every: "1 minute", timeout: 0 } as const
       const decoded = yield* Effect.either(RunPolicy.decode(options))

@@ -161,7 +161,7 @@ describe("status", () => {
       })
     }).pipe(Effect.provide(Repeater.layer)))
 
-  it.scoped("runNow while paused runs once and stays paused", () =>
+  it.scoped("runNow while paused: the status shows the run in flight, then its end, still paused with no next run", () =>
     Effect.gen(function*() {
       const name = "st-run-now-paused"
       const handle = yield* Repeater.fork(

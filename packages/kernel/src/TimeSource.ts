@@ -29,4 +29,13 @@ export interface TimeSource {
   readonly monotonicMillis: () => number
   /** Sets one timer (see `SetTimer`). */
   readonly setTimer: SetTimer
+  /**
+   * How much earlier than asked, by `monotonicMillis`, its timer may wake (0 when absent). Node's
+   * `setTimeout` counts whole milliseconds of the event loop's clock, which is read once a turn: by a
+   * high-resolution clock it may wake up to a millisecond early. When its timer wakes, the dispatcher
+   * hands out the items due within this much, as Node's own timers would run them, rather than wait
+   * another timer for the rest of the millisecond; wall-anchored items (cron) still wait for their
+   * instant.
+   */
+  readonly timerResolutionMillis?: number
 }

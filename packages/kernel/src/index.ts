@@ -45,6 +45,11 @@ export * as Status from "./Status.js"
 /**
  * @since 0.1.0
  */
+export * as Takeover from "./Takeover.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as TimeSource from "./TimeSource.js"
 
 /**

@@ -134,6 +134,38 @@ describe("Dispatcher", () => {
     expect(dispatcher.now()).toBe(3 * hour)
   })
 
+  it("a timer that wakes early within its resolution hands out the items due within it in that turn", () => {
+    const time = fakeTime(0, { earlyWake: 0.75, timerResolutionMillis: 1 })
+    const fired: Array<string> = []
+    const dispatcher = Dispatcher.make<Item>(time.source, (item) => fired.push(`${item.id}@${time.monotonic()}`))
+    dispatcher.schedule(item("a"), 10.5)
+    dispatcher.schedule(item("b"), 10.75)
+    dispatcher.schedule(item("c"), 11.5)
+    time.advance(100)
+    // one timer of 11 ms, awake at 10.25: a and b are due within 1 ms of it; c waits for a timer of its own (2 ms)
+    expect(fired).toEqual(["a@10.25", "b@10.25", "c@11.5"])
+    expect(time.waits).toEqual([11, 2])
+  })
+
+  it("a wall-anchored item never starts before its instant, whatever the timer's resolution", () => {
+    const time = fakeTime(0, { earlyWake: 0.75, timerResolutionMillis: 1 })
+    const fired: Array<string> = []
+    const dispatcher = Dispatcher.make<Item>(time.source, (item) => fired.push(`${item.id}@${time.monotonic()}`))
+    dispatcher.schedule(item("cron", true), 10.5)
+    time.advance(100)
+    expect(fired).toEqual(["cron@10.5"])
+  })
+
+  it("a timer that wakes early without a resolution said waits again for the rest", () => {
+    const time = fakeTime(0, { earlyWake: 0.75, timerResolutionMillis: 0 })
+    const fired: Array<string> = []
+    const dispatcher = Dispatcher.make<Item>(time.source, (item) => fired.push(`${item.id}@${time.monotonic()}`))
+    dispatcher.schedule(item("a"), 10.5)
+    time.advance(100)
+    expect(fired).toEqual(["a@10.5"])
+    expect(time.waits).toEqual([11, 1])
+  })
+
   it("after close nothing is queued, handed out or armed", () => {
     const { dispatcher, fired, time } = setup()
     dispatcher.schedule(item("a"), 10)

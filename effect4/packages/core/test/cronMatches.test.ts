@@ -112,3 +112,27 @@ describe("CronMatches.count", () => {
     assert.strictEqual(CronMatches.count(start, start + 365 * DAY)(paris), 365 * 86_400 - 1 - 3_600)
   })
 })
+
+describe("CronMatches.describe", () => {
+  it("property: latest is the match at or before an instant, next the first after it, to the millisecond", () => {
+    const rules = ["* * * * * *", "*/15 * * * * *", "0 * * * *", "30 1 * * *"].map((expression) =>
+      Cron.parseUnsafe(expression, "Europe/Paris")
+    )
+    const start = new Date("2025-06-01T00:00:00Z").getTime()
+    fc.assert(fc.property(
+      fc.constantFrom(...rules),
+      fc.integer({ min: 0, max: 3 * DAY }),
+      fc.constantFrom(-1, 0, 1, 999),
+      (cron, at, shift) => {
+        const matches = CronMatches.describe(cron)
+        // an instant on a match, or a millisecond or so around one
+        const instant = matches.next(start + at) + shift
+        const latest = matches.latest(instant)
+        assert.isAtMost(latest, instant)
+        assert.strictEqual(Cron.next(cron, latest).getTime(), matches.next(instant))
+        assert.isAbove(matches.next(instant), instant)
+        assert.strictEqual(matches.count(latest - 1, instant + 1), 1)
+      }
+    ))
+  })
+})

@@ -242,4 +242,25 @@ describe("metrics", () => {
       assert.strictEqual(yield* inFlightGauge("m-gauge-close"), 0)
       assert.deepStrictEqual(yield* outcomes("m-gauge-close"), { success: 0, failure: 0, interrupted: 1 })
     }))
+
+  it.effect("a repeater of a service made later adds to the series its name has in the registry", () =>
+    Effect.gen(function*() {
+      const name = "m-later-service"
+      // two services in turn, each with a repeater of that name that runs twice for a second
+      const twoRuns = Effect.gen(function*() {
+        yield* Repeater.fork(Effect.sleep("1 second"), { name, every: "1 second", maxRepetitions: 2 })
+        yield* TestClock.adjust("10 seconds")
+      }).pipe(Effect.scoped, Effect.provide(Repeater.layer))
+      yield* twoRuns
+      yield* twoRuns
+      assert.strictEqual(yield* runsTotal(name, "success"), 4)
+      assert.deepStrictEqual(yield* histogramValue("repeater_run_duration_ms", { repeater: name }), {
+        count: 4,
+        sum: 4_000,
+        min: 1_000,
+        max: 1_000
+      })
+      assert.strictEqual((yield* histogramValue("repeater_start_lag_ms", { repeater: name })).count, 4)
+      assert.strictEqual(yield* inFlightGauge(name), 0)
+    }))
 })

@@ -1,5 +1,6 @@
+import { Repeater, RepeaterError } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Cron, Effect, Schedule } from "effect"
+import { Cron, Effect, Result, Schedule } from "effect"
 import { decode } from "./support/timingDecode.js"
 
 describe("RepeaterTiming.decode: when a repeater runs, read from its options once", () => {
@@ -45,5 +46,16 @@ describe("RepeaterTiming.decode: when a repeater runs, read from its options onc
       const local = yield* decode({ name: "local", cron: "0 3 * * *" })
       const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
       assert.isTrue(local._tag === "Cron" && Cron.equals(local.cron, Cron.parseUnsafe("0 3 * * *", zone)))
+    }))
+
+  it.effect("RepeaterTiming.decode fails on options fork rejects with the error Repeater.validate gives", () =>
+    Effect.gen(function*() {
+      const options = { name: "bad", cron: "0 * * * *", waitFirst: true } as const
+      const decoded = yield* Effect.result(decode(options))
+      const validated = yield* Effect.result(Repeater.validate(options))
+      assert.isTrue(Result.isFailure(decoded) && decoded.failure instanceof RepeaterError.RepeaterConfigError)
+      assert.deepStrictEqual(Result.getFailure(decoded), Result.getFailure(validated))
+      const grace = yield* Effect.result(decode({ name: "bad", every: "1 second", grace: -1 }))
+      assert.isTrue(Result.isFailure(grace) && grace.failure.field === "grace")
     }))
 })

@@ -39,6 +39,22 @@ describe("rate mode: runNow", () => {
       assert.strictEqual(yield* handle.stop(), "idle")
     }).pipe(Effect.provide(Repeater.layer)))
 
+  it.effect("rate mode: runNow while paused runs once and stays paused", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe()
+      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
+      yield* advanceTo(5_000)
+      yield* handle.pause
+      yield* advanceTo(7_000)
+      yield* handle.runNow
+      yield* advanceTo(46_000)
+      assert.deepStrictEqual(probe.starts, [0, 7_000])
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "paused")
+      assert.strictEqual(nextRunMillis(status), undefined)
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
   it.effect("a runNow run counts toward maxRepetitions", () =>
     Effect.gen(function*() {
       const probe = makeProbe()
@@ -89,6 +105,27 @@ describe("runNow", () => {
       const status = yield* handle.status
       assert.strictEqual(status.runs, 3)
       assert.strictEqual(status.state, "scheduled")
+      assert.strictEqual(yield* handle.stop(), "idle")
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("delay mode: runNow while paused runs once and stays paused", () =>
+    Effect.gen(function*() {
+      const probe = makeProbe({ duration: () => 1_000 })
+      const handle = yield* Repeater.fork(probe.task, { name: "paused", every: "10 seconds" })
+      yield* advanceTo(5_000)
+      yield* handle.pause
+      yield* advanceTo(7_000)
+      yield* handle.runNow
+      yield* TestClock.adjust("0 millis")
+      assert.deepStrictEqual(probe.starts, [0, 7_000])
+      assert.strictEqual((yield* handle.status).state, "paused")
+      yield* advanceTo(8_000)
+      const status = yield* handle.status
+      assert.strictEqual(status.state, "paused")
+      assert.strictEqual(status.runs, 2)
+      assert.strictEqual(nextRunMillis(status), undefined)
+      yield* advanceTo(100_000)
+      assert.deepStrictEqual(probe.starts, [0, 7_000])
       assert.strictEqual(yield* handle.stop(), "idle")
     }).pipe(Effect.provide(Repeater.layer)))
 

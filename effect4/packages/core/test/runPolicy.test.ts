@@ -1,7 +1,6 @@
-import { Repeater, RepeaterError, RunPolicy } from "@effect-repeater/core"
+import { Repeater, RunPolicy } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Result, Schedule } from "effect"
-import { decode } from "./support/timingDecode.js"
 
 describe("RunPolicy.decode: the run policy fork gives a repeater's runs", () => {
   it.effect("the timeout decoded as fork decodes it, the retry schedule as given", () =>
@@ -14,25 +13,12 @@ describe("RunPolicy.decode: the run policy fork gives a repeater's runs", () => 
       assert.deepStrictEqual([none.timeout, none.retry], [undefined, undefined])
     }))
 
-  it.effect("options fork rejects fail with the error Repeater.validate gives", () =>
+  it.effect("RunPolicy.decode fails on options fork rejects with the error Repeater.validate gives", () =>
     Effect.gen(function*() {
       const options = { name: "bad", every: "1 minute", timeout: 0 } as const
       const decoded = yield* Effect.result(RunPolicy.decode(options))
       const validated = yield* Effect.result(Repeater.validate(options))
       assert.isTrue(Result.isFailure(decoded) && decoded.failure.field === "timeout")
       assert.deepStrictEqual(Result.getFailure(decoded), Result.getFailure(validated))
-    }))
-})
-
-describe("RepeaterTiming.decode: when a repeater runs, read from its options once", () => {
-  it.effect("options fork rejects fail with the error Repeater.validate gives", () =>
-    Effect.gen(function*() {
-      const options = { name: "bad", cron: "0 * * * *", waitFirst: true } as const
-      const decoded = yield* Effect.result(decode(options))
-      const validated = yield* Effect.result(Repeater.validate(options))
-      assert.isTrue(Result.isFailure(decoded) && decoded.failure instanceof RepeaterError.RepeaterConfigError)
-      assert.deepStrictEqual(Result.getFailure(decoded), Result.getFailure(validated))
-      const grace = yield* Effect.result(decode({ name: "bad", every: "1 second", grace: -1 }))
-      assert.isTrue(Result.isFailure(grace) && grace.failure.field === "grace")
     }))
 })

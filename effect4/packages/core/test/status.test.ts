@@ -3,7 +3,6 @@ import type { RepeaterHandle, RepeaterStatus } from "@effect-repeater/core/Repea
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Fiber, Option, Schedule } from "effect"
 import { TestClock } from "effect/testing"
-import { advanceTo, makeProbe, nextRunMillis } from "./support/probe.js"
 import type { StatusView } from "./support/statusView.js"
 import { Boom, fresh, millis as millisOf, subscribeFailures, view } from "./support/statusView.js"
 
@@ -118,7 +117,7 @@ describe("status", () => {
       })
     }).pipe(Effect.provide(Repeater.layer)))
 
-  it.effect("runNow while paused runs once and stays paused", () =>
+  it.effect("runNow while paused: the status shows the run in flight, then its end, still paused with no next run", () =>
     Effect.gen(function*() {
       const name = "st-run-now-paused"
       const handle = yield* Repeater.fork(
@@ -418,47 +417,6 @@ describe("status.lastFailure", () => {
       const lastFailure = Option.getOrThrow(status.lastFailure)
       assert.isTrue(lastFailure.startsWith("Error: Failed to execute statement"))
       assert.include(lastFailure, "[cause]: Error: no such table: tokens")
-    }).pipe(Effect.provide(Repeater.layer)))
-})
-
-describe("rate mode: runNow", () => {
-  it.effect("runNow while paused runs once and stays paused", () =>
-    Effect.gen(function*() {
-      const probe = makeProbe()
-      const handle = yield* Repeater.fork(probe.task, { name: "rate", every: "10 seconds", mode: "rate" })
-      yield* advanceTo(5_000)
-      yield* handle.pause
-      yield* advanceTo(7_000)
-      yield* handle.runNow
-      yield* advanceTo(46_000)
-      assert.deepStrictEqual(probe.starts, [0, 7_000])
-      const status = yield* handle.status
-      assert.strictEqual(status.state, "paused")
-      assert.strictEqual(nextRunMillis(status), undefined)
-      assert.strictEqual(yield* handle.stop(), "idle")
-    }).pipe(Effect.provide(Repeater.layer)))
-})
-
-describe("runNow", () => {
-  it.effect("runNow while paused runs once and stays paused", () =>
-    Effect.gen(function*() {
-      const probe = makeProbe({ duration: () => 1_000 })
-      const handle = yield* Repeater.fork(probe.task, { name: "paused", every: "10 seconds" })
-      yield* advanceTo(5_000)
-      yield* handle.pause
-      yield* advanceTo(7_000)
-      yield* handle.runNow
-      yield* TestClock.adjust("0 millis")
-      assert.deepStrictEqual(probe.starts, [0, 7_000])
-      assert.strictEqual((yield* handle.status).state, "paused")
-      yield* advanceTo(8_000)
-      const status = yield* handle.status
-      assert.strictEqual(status.state, "paused")
-      assert.strictEqual(status.runs, 2)
-      assert.strictEqual(nextRunMillis(status), undefined)
-      yield* advanceTo(100_000)
-      assert.deepStrictEqual(probe.starts, [0, 7_000])
-      assert.strictEqual(yield* handle.stop(), "idle")
     }).pipe(Effect.provide(Repeater.layer)))
 })
 

@@ -1,4 +1,5 @@
 import * as CronCount from "@effect-repeater/kernel/CronCount"
+import type * as Takeover from "@effect-repeater/kernel/Takeover"
 import * as Cron from "effect/Cron"
 import * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
@@ -26,3 +27,16 @@ export const countMatches = (cron: Cron.Cron): (after: number, before: number) =
     acrossChanges: "count"
   })
 }
+
+/**
+ * The rule's matches as the kernel's takeover planning reads them: the latest match at or before an
+ * instant is `Cron.prev` from just after it (matches fall on whole seconds; Effect 3's `Cron.prev` is
+ * strictly before the whole second of its input).
+ *
+ * @internal
+ */
+export const describe = (cron: Cron.Cron): Takeover.CronMatches => ({
+  next: (millis) => Cron.next(cron, millis).getTime(),
+  latest: (millis) => Cron.prev(cron, millis + 1_000).getTime(),
+  count: countMatches(cron)
+})

@@ -46,6 +46,8 @@ export const clockTimeSource = (runtime: Runtime.Runtime<never>, clock: Clock.Cl
         }
       })
   return {
+    // a `setTimeout` may wake up to a millisecond early by the monotonic clock (see the kernel's `TimeSource`)
+    ...(isLiveClock(clock) ? { timerResolutionMillis: 1 } : {}),
     wallMillis: () => clock.unsafeCurrentTimeMillis(),
     monotonicMillis: () => Number(clock.unsafeCurrentTimeNanos() - origin) / 1_000_000,
     setTimer

@@ -111,11 +111,14 @@ class DispatcherImpl<A extends DispatchItem> implements Dispatcher<A> {
     this.firing = true
     try {
       const now = this.now()
+      // a timer that woke early within its resolution has woken for the items due within it (see
+      // `TimeSource.timerResolutionMillis`), but a wall-anchored item is due only at or after its instant
+      const soon = now + (this.source.timerResolutionMillis ?? 0)
       const due: Array<A> = []
       for (;;) {
         const next = this.heap.peek()
         // A timer may wake early by the wall clock: an item is due only at or after its time.
-        if (next === undefined || next.due > now) break
+        if (next === undefined || next.due > soon || (next.due > now && next.wallAnchored)) break
         this.heap.remove(next)
         due.push(next)
       }

@@ -12,7 +12,11 @@ interface FakeTimer {
   cancelled: boolean
 }
 
-export const fakeTime = (start = 0) => {
+export const fakeTime = (
+  start = 0,
+  /** Its timers wake `earlyWake` ms before their time (as Node's do by a high-resolution clock), and it says so. */
+  options: { readonly earlyWake: number; readonly timerResolutionMillis: number } | undefined = undefined
+) => {
   let wall = start
   let monotonic = 0
   let seq = 0
@@ -20,6 +24,7 @@ export const fakeTime = (start = 0) => {
   /** Every wait a timer was set for, in order. */
   const waits: Array<number> = []
   const source: TimeSource = {
+    ...(options === undefined ? {} : { timerResolutionMillis: options.timerResolutionMillis }),
     wallMillis: () => wall,
     monotonicMillis: () => monotonic,
     setTimer: (millis, callback) => {
@@ -27,7 +32,8 @@ export const fakeTime = (start = 0) => {
         throw new Error(`a timer of ${millis} ms cannot be set`)
       }
       waits.push(millis)
-      const timer: FakeTimer = { at: monotonic + millis, seq: seq++, callback, cancelled: false }
+      const at = Math.max(monotonic, monotonic + millis - (options?.earlyWake ?? 0))
+      const timer: FakeTimer = { at, seq: seq++, callback, cancelled: false }
       timers.push(timer)
       return () => {
         timer.cancelled = true

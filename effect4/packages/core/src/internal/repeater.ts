@@ -22,7 +22,7 @@ import type { RepeaterHandle, RepeaterState, RepeaterStatus, StopOptions } from 
 import { type ScheduleStep, type SharedConfig, validateGrace } from "./config.js"
 import type { Dispatcher, DispatchItem } from "./dispatcher.js"
 import type { MetricSeries, Outcome, RepeaterMetrics } from "./metrics.js"
-import { CurrentRun, repeaterLogAnnotations, runContext } from "./runContext.js"
+import { CurrentRun, repeaterLogAnnotations, runContext, type RunToken } from "./runContext.js"
 import { attempt, gracefully, wasInterrupted, withFinalizerFailure } from "./runPolicy.js"
 import type { ScopeMembership } from "./scopeSlots.js"
 
@@ -79,7 +79,7 @@ class RunSupport<R> implements Status.Counters {
   startedAt = NaN
   scope: Scope.Closeable | undefined = undefined
   /** The run in flight's token (see `CurrentRun`). */
-  token: object | undefined = undefined
+  token: RunToken | undefined = undefined
   // counters and the last run, for `status`
   runs = 0
   /** Runs that ended, interrupted ones included: what `maxRepetitions` bounds. */
@@ -346,19 +346,12 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
     // Each run has a Scope of its own, in its fiber's context from the start: finalizers the task
     // adds run when the run ends.
     const scope = Scope.makeUnsafe()
-    const token = {}
+    const token: RunToken = { tick: this.owner.dispatcher.toWall(scheduledAt) }
     running.run = run
     running.scheduledAt = scheduledAt
     running.scope = scope
     running.token = token
-    const context = runContext(
-      this.context,
-      running.logAnnotations,
-      run,
-      token,
-      scope,
-      this.owner.dispatcher.toWall(scheduledAt)
-    )
+    const context = runContext(this.context, running.logAnnotations, run, token, scope)
     // (traced, the run's effect ends with the task's exit, so that the span does too)
     const effect = this.traced ?
       Effect.ignore(Effect.withSpan(running.effect, "Repeater.run", {
@@ -424,9 +417,11 @@ export class RepeaterImpl<A, E, R> implements ManagedRepeater, RepeaterHandle<E>
   /** The run ends when its finalizers have run: only then is it counted and the next one planned. */
   private afterRun(exit: Exit.Exit<A, E | RepeaterTimeoutError>): Effect.Effect<void> {
     const { run, scheduledAt, scope, startedAt } = this.support()
-    if (scope === undefined) return this.onRunExit(run, scheduledAt, startedAt, exit)
+    // (already uninterruptible: see `makeRunEffect`) a Scope the task added no finalizer to closes at once
+    const closing = scope === undefined ? undefined : Scope.closeUnsafe(scope, exit)
+    if (closing === undefined) return this.onRunExit(run, scheduledAt, startedAt, exit)
     return Effect.flatMap(
-      Effect.exit(Scope.close(scope, exit)),
+      Effect.exit(closing),
       (closed) => this.onRunExit(run, scheduledAt, startedAt, withFinalizerFailure(exit, closed))
     )
   }

@@ -7,26 +7,26 @@ import * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
 
 /**
- * The run a fiber belongs to (a token of the run, unique to it); inherited by
- * the run's child fibers, so that a repeater can tell that `stop` was called
- * from the run in flight (and not from a fiber an earlier run left behind).
+ * The run a fiber belongs to: a token unique to the run, which holds the run's
+ * scheduled instant (wall-clock epoch milliseconds). Inherited by the run's
+ * child fibers, so that a repeater can tell that `stop` was called from the
+ * run in flight (and not from a fiber an earlier run left behind), and so that
+ * `tick` is the run's; `undefined` outside runs.
  *
  * @internal
  */
-export const CurrentRun = Context.Reference<object | undefined>("@effect-repeater/core/CurrentRun", {
+export const CurrentRun = Context.Reference<RunToken | undefined>("@effect-repeater/core/CurrentRun", {
   defaultValue: () => undefined
 })
 
 /**
- * The scheduled instant (wall-clock epoch milliseconds) of the run a fiber
- * belongs to: set as the run's fiber is forked, inherited by the run's child
- * fibers; `undefined` outside runs.
+ * A run's token (see `CurrentRun`).
  *
  * @internal
  */
-export const CurrentTick = Context.Reference<number | undefined>("@effect-repeater/core/CurrentTick", {
-  defaultValue: () => undefined
-})
+export interface RunToken {
+  readonly tick: number
+}
 
 /**
  * The scheduled instant of the run in flight, outside of which there is none.
@@ -34,9 +34,8 @@ export const CurrentTick = Context.Reference<number | undefined>("@effect-repeat
  * @internal
  */
 export const tick: Effect.Effect<Option.Option<DateTime.Utc>> = Effect.map(
-  Effect.service(CurrentTick),
-  (millis): Option.Option<DateTime.Utc> =>
-    millis === undefined ? Option.none() : Option.some(DateTime.makeUnsafe(millis))
+  Effect.service(CurrentRun),
+  (run): Option.Option<DateTime.Utc> => run === undefined ? Option.none() : Option.some(DateTime.makeUnsafe(run.tick))
 )
 
 /**
@@ -52,8 +51,7 @@ export const repeaterLogAnnotations = (
 
 /**
  * The context of a run's fiber, made once as it is forked: its Scope, the log
- * annotations `repeater` and `run`, `CurrentRun` and `CurrentTick` (`tick`:
- * the run's scheduled instant on the wall clock).
+ * annotations `repeater` and `run`, and its token (`CurrentRun`).
  *
  * @internal
  */
@@ -61,17 +59,15 @@ export const runContext = <R>(
   context: Context.Context<R>,
   annotations: Readonly<Record<string, unknown>>,
   run: number,
-  token: object,
-  scope: Scope.Scope,
-  tick: number
+  token: RunToken,
+  scope: Scope.Scope
 ): Context.Context<R | Scope.Scope> =>
-  Context.merge(
-    context,
-    Context.make(Scope.Scope, scope).pipe(
-      Context.add(References.CurrentLogAnnotations, { ...annotations, run }),
-      Context.add(CurrentRun, token),
-      Context.add(CurrentTick, tick)
-    )
+  // added one by one to the repeater's context, not merged with a new one: each addition is a layer over the same
+  // context (no copy of its services), and the fiber keeps the context cache the repeater's context has
+  Context.add(
+    Context.add(Context.add(context, Scope.Scope, scope), References.CurrentLogAnnotations, { ...annotations, run }),
+    CurrentRun,
+    token
   )
 
 /**

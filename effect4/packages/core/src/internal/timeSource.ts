@@ -19,16 +19,37 @@ export const isLiveClock = (clock: Clock.Clock): boolean => clock.constructor ==
  *
  * @internal
  */
-export const clockTimeSource = (context: Context.Context<never>, clock: Clock.Clock): TimeSource => {
-  // the monotonic clock counted from here: its milliseconds then stay exact doubles
-  const origin = clock.monotonicTimeNanosUnsafe()
-  const setTimer: TimeSource["setTimer"] = isLiveClock(clock) ?
-    (millis, callback) => {
+export const clockTimeSource = (context: Context.Context<never>, clock: Clock.Clock): TimeSource =>
+  isLiveClock(clock) ? liveTimeSource() : effectClockTimeSource(context, clock)
+
+/**
+ * The time source of Effect's default Clock, read as that Clock reads it (`Date.now()`, and the monotonic
+ * clock by `performance.now()`, which gives the milliseconds the dispatcher works in without a `bigint`), its
+ * timer a `setTimeout`.
+ */
+const liveTimeSource = (): TimeSource => {
+  const origin = performance.now()
+  return {
+    // (a `setTimeout` may wake up to a millisecond early by `performance.now()`: see the kernel's `TimeSource`)
+    timerResolutionMillis: 1,
+    wallMillis: () => Date.now(),
+    monotonicMillis: () => performance.now() - origin,
+    setTimer: (millis, callback) => {
       // eslint-disable-next-line no-restricted-syntax -- the kernel's time source: the dispatcher arms it in chunks of at most LongWait.MAX_TIMER_MILLIS
       const handle = setTimeout(callback, millis)
       return () => clearTimeout(handle)
-    } :
-    (millis, callback) => {
+    }
+  }
+}
+
+/** The time source of any other Clock (`TestClock`): read from it, its timer a sleep on it in a fiber. */
+const effectClockTimeSource = (context: Context.Context<never>, clock: Clock.Clock): TimeSource => {
+  // the monotonic clock counted from here: its milliseconds then stay exact doubles
+  const origin = clock.monotonicTimeNanosUnsafe()
+  return {
+    wallMillis: () => clock.currentTimeMillisUnsafe(),
+    monotonicMillis: () => Number(clock.monotonicTimeNanosUnsafe() - origin) / 1_000_000,
+    setTimer: (millis, callback) => {
       // Never complete inside this call: the kernel's timers never do. An Effect 4 fiber starts at
       // once, and a sleep of more than 0 ms suspends it at once; a zero-length one is a yield.
       const interrupt = Effect.runCallbackWith(context)(
@@ -41,9 +62,5 @@ export const clockTimeSource = (context: Context.Context<never>, clock: Clock.Cl
       )
       return () => interrupt()
     }
-  return {
-    wallMillis: () => clock.currentTimeMillisUnsafe(),
-    monotonicMillis: () => Number(clock.monotonicTimeNanosUnsafe() - origin) / 1_000_000,
-    setTimer
   }
 }

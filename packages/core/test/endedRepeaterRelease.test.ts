@@ -8,6 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Scope, TestClock } from "effect"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
+import { finalizerCount } from "../src/internal/scopeFinalizers.js"
 
 setFlagsFromString("--expose-gc")
 const collectGarbage: () => void = runInNewContext("gc")
@@ -48,4 +49,28 @@ describe("ended repeaters release their names", () => {
       yield* Scope.close(scope, Exit.void)
       assert.strictEqual(alive, 0)
     }).pipe(Effect.provide(Repeater.layerWith({ metricSeriesLimit: 5 }))))
+})
+
+describe("ended repeaters release their place in a Scope that stays open", () => {
+  it.scoped("repeaters forked one after another share one finalizer of their Scope, which keeps nothing of those that ended", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const before = finalizerCount(scope)
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 200; i++) {
+          yield* Repeater.fork(Effect.void, { name: `once-${round}-${i}`, every: "1 second", maxRepetitions: 1 }).pipe(
+            Scope.extend(scope)
+          )
+        }
+        assert.strictEqual(finalizerCount(scope), 1)
+        yield* TestClock.adjust("1 second")
+        assert.deepStrictEqual(yield* Repeater.list, [])
+      }
+      assert.strictEqual(before, 0)
+      // a resource acquired after them, then another repeater: it gets a finalizer of its own, after the resource's
+      yield* Scope.addFinalizer(scope, Effect.void)
+      yield* Repeater.fork(Effect.void, { name: "after", every: "1 second" }).pipe(Scope.extend(scope))
+      assert.strictEqual(finalizerCount(scope), 3)
+      yield* Scope.close(scope, Exit.void)
+    }).pipe(Effect.provide(Repeater.layer)))
 })

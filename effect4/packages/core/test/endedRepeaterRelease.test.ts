@@ -7,6 +7,7 @@ import { RepeaterNotFoundError } from "@effect-repeater/core/RepeaterError"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Scope } from "effect"
 import { TestClock } from "effect/testing"
+import { finalizerCount } from "../src/internal/scopeFinalizers.js"
 import { collectGarbage } from "./support/garbage.js"
 
 describe("ended repeaters release their names", () => {
@@ -45,4 +46,28 @@ describe("ended repeaters release their names", () => {
       yield* Scope.close(scope, Exit.void)
       assert.strictEqual(alive, 0)
     }).pipe(Effect.provide(Repeater.layerWith({ metricSeriesLimit: 5 }))))
+})
+
+describe("ended repeaters release their place in a Scope that stays open", () => {
+  it.effect("repeaters forked one after another share one finalizer of their Scope, which keeps nothing of those that ended", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const before = finalizerCount(scope)
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 200; i++) {
+          yield* Repeater.fork(Effect.void, { name: `once-${round}-${i}`, every: "1 second", maxRepetitions: 1 }).pipe(
+            Scope.provide(scope)
+          )
+        }
+        assert.strictEqual(finalizerCount(scope), 1)
+        yield* TestClock.adjust("1 second")
+        assert.deepStrictEqual(yield* Repeater.list, [])
+      }
+      assert.strictEqual(before, 0)
+      // a resource acquired after them, then another repeater: it gets a finalizer of its own, after the resource's
+      yield* Scope.addFinalizer(scope, Effect.void)
+      yield* Repeater.fork(Effect.void, { name: "after", every: "1 second" }).pipe(Scope.provide(scope))
+      assert.strictEqual(finalizerCount(scope), 3)
+      yield* Scope.close(scope, Exit.void)
+    }).pipe(Effect.provide(Repeater.layer)))
 })

@@ -1,6 +1,7 @@
 /**
- * Repeaters forked one by one share their Scope's finalizer function, a slot
- * each: the release order still holds when some of them have ended on their own.
+ * Repeaters forked one after another share a finalizer of their Scope, and one
+ * forked after a resource gets a finalizer of its own: the release order still
+ * holds when some of them have ended on their own.
  */
 import { Repeater } from "@effect-repeater/core"
 import { assert, describe, it } from "@effect/vitest"
@@ -71,5 +72,30 @@ describe("the Scope's release order with forked repeaters", () => {
       yield* TestClock.adjust("1 second")
       yield* Fiber.join(closing)
       assert.deepStrictEqual(log, ["release R2", "b interrupted", "release R1", "a interrupted"])
+    }).pipe(Effect.provide(Repeater.layer)))
+
+  it.effect("busy repeaters forked in a row: stopped one after the other in a sequential Scope, at once in a parallel one", () =>
+    Effect.gen(function*() {
+      const closeBusyPair = (scope: Scope.Closeable) =>
+        Effect.gen(function*() {
+          const log: Array<string> = []
+          for (const name of ["a", "b"]) {
+            yield* Repeater.fork(
+              Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => log.push(`${name} interrupted`)))),
+              { name, every: "1 second", grace: "1 second" }
+            ).pipe(Scope.provide(scope))
+          }
+          yield* TestClock.adjust("1 second")
+          const closing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
+          yield* TestClock.adjust("1 second")
+          const afterOneGrace = [...log].sort()
+          yield* TestClock.adjust("1 second")
+          yield* Fiber.join(closing)
+          return { afterOneGrace, all: log }
+        })
+      const sequential = yield* closeBusyPair(yield* Scope.make())
+      assert.deepStrictEqual(sequential, { afterOneGrace: ["b interrupted"], all: ["b interrupted", "a interrupted"] })
+      const parallel = yield* closeBusyPair(yield* Scope.make("parallel"))
+      assert.deepStrictEqual(parallel.afterOneGrace, ["a interrupted", "b interrupted"])
     }).pipe(Effect.provide(Repeater.layer)))
 })

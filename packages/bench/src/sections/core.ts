@@ -339,15 +339,17 @@ const runEnded = async (options: SectionOptions): Promise<Record<string, Array<E
   return out
 }
 
-const renderEnded = (results: Record<string, Array<EndedFigures>>, sizes: Sizes): string =>
+const renderEnded = (results: Record<string, Array<EndedFigures>>, sizes: Sizes, measured: string): string =>
   [
-    `**What ended repeaters leave.** ${formatCount(sizes.ended)} uniquely named repeaters forked with ` +
+    `${formatCount(sizes.ended)} uniquely named repeaters forked with ` +
     "`Repeater.fork` (defaults: `metricSeriesLimit` 1,000), each running once 1 ms after its start and then " +
     "ending; the heap after all of them ended and two GCs, minus the heap before (after a 200-repeater warm-up). " +
     "What stays: the metric series of the first 1,000 names (about 5 KB each; the others are counted under " +
-    "`repeater=\"(other)\"`), and, in a Scope that stays open, the finalizer entry Effect's `Scope` keeps per fork " +
-    "until it closes (a key object and a Map entry, about 100 B) and a slot of 8 B per fork of ours. Target: under " +
-    `${bytes(endedTarget)}.`,
+    "`repeater=\"(other)\"`), nothing per repeater: in a Scope that stays open, forks in a row share one finalizer " +
+    "of the Scope and an ended repeater leaves its place in the service's table of that Scope, which compacts. " +
+    `Target: under ${bytes(endedTarget)}. Measured ${measured === "" ? "–" : measured} with ` +
+    "`pnpm bench --only core-ended` (fresh `node --expose-gc` processes of the bundled scenario, " +
+    "`{\"measure\":\"ended\",\"impl\":\"repeaterDelay\",\"n\":100000,\"scope\":\"shared\"|\"own\",...}`).",
     "",
     renderTable(
       ["repeaters", "heap MiB left", "B per name", "runs"],
@@ -607,8 +609,10 @@ const findings: Record<string, string> = {
     "without pointer compression; its run support, stop and join state, in-flight fiber, traced flag and run counter " +
     "are made on first use), 4 boxed doubles (64 B: the due time, the next scheduled instant, the instant its wait " +
     "was computed from, the grid origin), the name registry's Map entry (~30 B) and the dispatcher's heap slot (8 B), " +
-    "and, with a `fork` each, its place in the caller's Scope: the key object and Map entry Effect's `Scope` makes per " +
-    "finalizer (~90 B; the finalizer function is one per Scope, shared by its forks, and our slot is 8 B). Its " +
+    "and, with a `fork` each, its place in the service's table of the caller's Scope (8 B; forks in a row share one " +
+    "finalizer of the Scope: before core commit c7ccd4f each added one, the key object and Map entry Effect's " +
+    "`Scope` makes per finalizer, ~90 B; M1 at 100,000 measured 498 B after it against 591 B before, one run each " +
+    "in the same minutes of 2026-12-05 02:26 UTC, load average about 10). Its " +
     "configuration is shared with the repeaters forked with the same options but the name. The benchmark's own " +
     "objects, carried by every Effect row, are ~160 B of it (the task's `EffectPrimitive` 80 B and closure 56 B, the " +
     "name 24 B). The kernel alone (no Effect) costs about the floor: the rest is the Effect binding's.",
@@ -625,7 +629,8 @@ const findings: Record<string, string> = {
     "past the 5 µs target.",
   start: "*Start of many repeaters* (`--cpu-prof` of M5's scenario at 300,000, the machine loaded by other work): " +
     "with a `Repeater.fork` each, every fork reads the caller's runtime (`Effect.runtime()` copies the fiber's " +
-    "FiberRefs), adds a finalizer to the Scope and goes through Effect's `forEach`; that is why a bulk " +
+    "FiberRefs), adds a finalizer to the Scope (one for forks in a row since core commit c7ccd4f) and goes through " +
+    "Effect's `forEach`; that is why a bulk " +
     "`Repeater.forkAll` exists, which does these once per call. Of `forkAll`'s samples: garbage collection 36% (the " +
     "repeaters are long-lived objects promoted out of the young generation, ~500 MB at 1M), the validation and " +
     "creation loops 30% (option checks, the name registry's Map, the dispatcher's heap), the benchmark's own making " +
@@ -634,11 +639,13 @@ const findings: Record<string, string> = {
     "and 0.8 s to stop, a `fork` each 6.8 s and 3.2 s, the kernel alone 2.2 s and 0.4 s, the floor 1.6 s and 0.3 s: " +
     "`forkAll` starts at about twice the floor's cost, a `fork` each at about four times (ten before these " +
     "changes). Compare rows of one run: on a loaded machine every row is slower by about the same factor.",
-  stop: "*Stop of many repeaters* (same profile): with a `fork` each, Effect's `Scope.close` runs one finalizer " +
-    "per fork (needed for the documented release order) and collects a million exits (`exitCollectAll`); the first " +
-    "finalizer stops every idle repeater of the Scope at once (the dispatcher's heap emptied in one pass, " +
-    "`unscheduleAll`), the others find their slot empty. With `forkAll`, the batch has one finalizer: the stop is " +
-    "the repeaters' own end (the name registry's Map deletes 8% of the profile, the release of each from its batch).",
+  stop: "*Stop of many repeaters* (same profile): with a `fork` each, Effect's `Scope.close` ran one finalizer " +
+    "per fork and collected a million exits (`exitCollectAll`); since core commit c7ccd4f forks in a row share one " +
+    "finalizer (a new one only after another finalizer of the Scope, for the documented release order), which stops " +
+    "every idle repeater of the Scope at once (the dispatcher's heap emptied in one pass, `unscheduleAll`): M1's " +
+    "stop of 100,000 took 290 ms against 1510 ms before, one run each in the same minutes, load average about 10. " +
+    "With `forkAll`, the batch has one finalizer: the stop is the repeaters' own end (the name registry's Map " +
+    "deletes 8% of the profile, the release of each from its batch).",
   heap1M: "*Heap at 1M*: the per-repeater heap of M1 times a million, ~0.94 GB (see the heap finding above).",
   p99: "*Lateness p99*: a tick starts in the dispatcher's timer turn, without a hop through Effect's scheduler; the " +
     "tail is the runs that fall due in the same turn before it (~10 µs each, see the CPU finding, so 100 repeaters " +
@@ -651,12 +658,13 @@ const findings: Record<string, string> = {
   duplicates: "*Duplicate ticks* (rate mode): a tick that starts late by more than half an interval is followed by " +
     "the next grid slot on time, less than interval/2 later, which the baseline's definition counts as a duplicate; " +
     "they come with lateness, on a loaded machine. A duplicate in delay mode would be a bug.",
-  ended: "*What ended repeaters leave*: a heap-snapshot diff after 50,000 ended repeaters forked into one open " +
-    "Scope: 56 B per fork in the key objects Effect's `Scope` makes per finalizer and ~37 B per fork in its finalizer " +
-    "Map, which it keeps until it closes (a Scope cannot forget a finalizer; the finalizer function itself is one " +
-    "per Scope, shared), our slot of ~12 B per fork, and the series of the first 1,000 names (~4.9 MB, bounded by " +
-    "`metricSeriesLimit`). Repeaters that come and go should be forked into a Scope that closes when they end " +
-    "(`Effect.scoped` around the fork and its `join`), or many at once with `forkAll` (one finalizer per call).",
+  ended: "*What ended repeaters leave*: heap snapshots before and after 100,000 ended repeaters forked into one open " +
+    "Scope, compared by constructor, hold nothing per repeater, only the series of the first 1,000 names (~4.9 MB, " +
+    "bounded by `metricSeriesLimit`). Before core commit c7ccd4f each fork added a finalizer to the Scope, which " +
+    "keeps it until it closes (Effect 3's `Scope` cannot forget one): 56 B per fork in its key object and ~37 B in " +
+    "its finalizer Map, and our slot of 8 B, 16.1 MB in all. Forks in a row now share one finalizer (a new one " +
+    "only when another finalizer was added to the Scope in between, which keeps the release order), and an ended " +
+    "repeater leaves its place in the service's table of the Scope.",
   idle: "*Idle process*: see the timers and CPU of the idle table; more than one timer added would mean the " +
     "repeaters hold timers of their own. The CPU of the idle window is the process's background work after the " +
     "start (concurrent GC and compilation of the freshly made heap) and grows with the machine's load: 10,000 " +
@@ -900,9 +908,25 @@ export const coreMemory: Section = {
   title: "M1, M2: memory per idle repeater, start and stop; the idle process",
   run: async (options) => {
     const memory = await runMemory(options)
+    fresh = { ...fresh, memory, measured: stamp("M1/M2", options) }
+    return renderMemory(memory, sizesOf(options))
+  }
+}
+
+/**
+ * What ended repeaters leave, in a Scope that stays open and in Scopes that closed.
+ *
+ * @since 0.1.0
+ * @category sections
+ */
+export const coreEnded: Section = {
+  id: "core-ended",
+  title: "What ended repeaters leave",
+  run: async (options) => {
     const ended = await runEnded(options)
-    fresh = { ...fresh, memory, ended, measured: stamp("M1/M2", options) }
-    return [renderMemory(memory, sizesOf(options)), "", renderEnded(ended, sizesOf(options))].join("\n")
+    const measured = stamp("ended", options)
+    fresh = { ...fresh, ended, measured }
+    return renderEnded(ended, sizesOf(options), measured.ended ?? "")
   }
 }
 
@@ -964,7 +988,7 @@ export const coreCapacity: Section = {
 export const coreSummary: Section = {
   id: "core-summary",
   title: "The Repeater side by side: overview and targets",
-  dependsOn: [coreMemory.id, coreCpu.id, coreLateness.id, coreCapacity.id],
+  dependsOn: [coreMemory.id, coreEnded.id, coreCpu.id, coreLateness.id, coreCapacity.id],
   run: async (options) => {
     const stored = options.smoke ? {} : loadStored()
     const merged: CoreResults = {

@@ -5,7 +5,7 @@
  */
 import type { Section } from "../Section.js"
 import { cluster } from "./cluster.js"
-import { coreCapacity, coreCpu, coreLateness, coreMemory, coreSummary } from "./core.js"
+import { coreCapacity, coreCpu, coreEnded, coreLateness, coreMemory, coreSummary } from "./core.js"
 import { cronJump } from "./cronJump.js"
 import { effect4 } from "./effect4.js"
 import { nodeWorkers } from "./nodeWorkers.js"
@@ -18,6 +18,7 @@ import { reliability } from "./reliability.js"
 export const sections: ReadonlyArray<Section> = [
   coreSummary,
   coreMemory,
+  coreEnded,
   coreCpu,
   coreLateness,
   coreCapacity,

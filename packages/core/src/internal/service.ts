@@ -26,6 +26,7 @@ import { MetricSeries } from "./metrics.js"
 import { checkKeys } from "./optionCheck.js"
 import { type ManagedRepeater, type Owner, RepeaterImpl, type SharedConfig } from "./repeater.js"
 import { isBuiltInTracer, isSameRuntime } from "./runContext.js"
+import { finalizerConcurrency, finalizerCount } from "./scopeFinalizers.js"
 import { Batch, ScopeSlots } from "./scopeSlots.js"
 
 /**
@@ -114,10 +115,11 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       }
     }
 
-    // Each fork adds a finalizer to its Scope, so that resources are released in reverse order as
-    // usual (see `ScopeSlots`: a slot per fork, one finalizer function per Scope). When the first of
+    // Forks add finalizers to their Scope, so that resources are released in reverse order as usual
+    // (see `ScopeSlots`: forks in a row share one, a finalizer function per Scope). When the first of
     // them runs, no repeater of the Scope starts a new run any more (idle ones stop at once), so that
-    // none runs again while another waits for its grace. A repeater that ends on its own leaves its slot.
+    // none runs again while another waits for its grace. A repeater that ends on its own leaves its
+    // segment, and the Scope keeps nothing of it.
     const slotsOfScope = new WeakMap<Scope.Scope, ScopeSlots<ManagedRepeater>>()
     const stopAll = (group: Iterable<ManagedRepeater>) =>
       Effect.suspend(() => {
@@ -146,6 +148,8 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       if (slots === undefined) {
         slots = new ScopeSlots<ManagedRepeater>(
           scope,
+          finalizerCount,
+          finalizerConcurrency(scope),
           holdNewRuns,
           (entry) => entry instanceof Batch ? stopAll(entry.members.filter(isDefined)) : stopOne(entry)
         )
@@ -153,15 +157,8 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       }
       return slots
     }
-    /**
-     * Takes a slot of the Scope and adds its finalizer, in one step that cannot be interrupted (slots
-     * and finalizers pair up); resolves with the slot.
-     */
-    const reserveSlot = (slots: ScopeSlots<ManagedRepeater>): Effect.Effect<number> =>
-      Effect.uninterruptible(Effect.suspend(() => {
-        const index = slots.reserve()
-        return Effect.as(Scope.addFinalizerExit(slots.scope, slots.finalizer), index)
-      }))
+    /** The segment of the Scope a fork goes into, in one step that cannot be interrupted. */
+    const segmentOf = (slots: ScopeSlots<ManagedRepeater>) => Effect.uninterruptible(slots.segmentForNext())
 
     // Repeaters forked with the same options but their name share one configuration (an idle
     // repeater then costs its own objects only): the last options validated, and what they gave.
@@ -205,20 +202,16 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
         if (repeaters.has(name)) return Effect.fail(nameTaken(name))
         const callerRuntime = runtimeFor(candidate)
         const slots = slotsOf(Context.get(callerRuntime.context, Scope.Scope))
-        // The finalizer is added first, with an empty slot; the repeater is made in the next step,
-        // which cannot be interrupted half-way: an interruption in between leaves an empty slot.
-        return Effect.flatMap(reserveSlot(slots), (index) => {
+        // The finalizer (if the fork needs one) is added first; the repeater is made in the next step,
+        // which cannot be interrupted half-way: an interruption in between leaves the segment as it was.
+        return Effect.flatMap(segmentOf(slots), (segment) => {
           if (closed) return serviceClosed
           if (repeaters.has(name)) return Effect.fail(nameTaken(name))
           const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(config, name, owner, callerRuntime, effect)
           repeaters.set(name, repeater)
           // forked into a Scope that is closing or closed: it is stopped at once, as its finalizer would
-          const closing = slots.closing
-          if (!closing) {
-            slots.fill(index, repeater)
-            repeater.scopeOwner = slots
-            repeater.scopeIndex = index
-          }
+          const closing = !segment.add(repeater)
+          if (!closing) repeater.scopeOwner = segment
           const handle: RepeaterHandle<E> = repeater
           const started = repeater.start()
           if (closing) return Effect.as(Effect.zipRight(started ?? Effect.void, stopOne(repeater)), handle)
@@ -247,10 +240,10 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
         }
         const callerRuntime = runtimeFor(candidate)
         const slots = slotsOf(Context.get(callerRuntime.context, Scope.Scope))
-        return Effect.flatMap(reserveSlot(slots), (index) => {
+        return Effect.flatMap(segmentOf(slots), (segment) => {
           if (closed) return serviceClosed
           const closing = slots.closing
-          const batch = new Batch<ManagedRepeater>(slots, index, list.length)
+          const batch = new Batch<ManagedRepeater>(list.length)
           const made = new Array<RepeaterImpl<A, E, Scope.Scope | R>>(list.length)
           for (let i = 0; i < list.length; i++) {
             const name = list[i][1].name
@@ -268,7 +261,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
               repeater.scopeIndex = i
             }
           }
-          if (!closing) slots.fill(index, batch)
+          if (!closing && segment.add(batch)) batch.owner = segment
           // all members are in the batch before any starts (one may end at once, and leave it)
           const rest: Array<Effect.Effect<void>> = []
           for (const repeater of made) {

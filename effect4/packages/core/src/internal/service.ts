@@ -21,6 +21,7 @@ import { MetricSeries } from "./metrics.js"
 import { checkKeys } from "./optionCheck.js"
 import { type ManagedRepeater, type Owner, RepeaterImpl } from "./repeater.js"
 import { isTraced } from "./runContext.js"
+import { finalizerConcurrency, finalizerCount } from "./scopeFinalizers.js"
 import { Batch, ScopeSlots } from "./scopeSlots.js"
 
 /**
@@ -106,10 +107,11 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       }
     }
 
-    // Each fork adds a finalizer to its Scope, so that resources are released in reverse order as
-    // usual (see `ScopeSlots`: a slot per fork, one finalizer function per Scope). When the first of
+    // Forks add finalizers to their Scope, so that resources are released in reverse order as usual
+    // (see `ScopeSlots`: forks in a row share one, a finalizer function per Scope). When the first of
     // them runs, no repeater of the Scope starts a new run any more (idle ones stop at once), so that
-    // none runs again while another waits for its grace. A repeater that ends on its own leaves its slot.
+    // none runs again while another waits for its grace. A repeater that ends on its own leaves its
+    // segment, and the Scope keeps nothing of it.
     const slotsOfScope = new WeakMap<Scope.Scope, ScopeSlots<ManagedRepeater>>()
     const stopAll = (group: Iterable<ManagedRepeater>) =>
       Effect.suspend(() => {
@@ -134,6 +136,8 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       if (slots === undefined) {
         slots = new ScopeSlots<ManagedRepeater>(
           scope,
+          finalizerCount,
+          finalizerConcurrency(scope),
           holdNewRuns,
           (entry) => entry instanceof Batch ? stopAll(entry.members.filter(isDefined)) : stopOne(entry)
         )
@@ -141,15 +145,8 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
       }
       return slots
     }
-    /**
-     * Takes a slot of the Scope and adds its finalizer, in one step that cannot be interrupted (slots
-     * and finalizers pair up); resolves with the slot.
-     */
-    const reserveSlot = (slots: ScopeSlots<ManagedRepeater>): Effect.Effect<number> =>
-      Effect.uninterruptible(Effect.suspend(() => {
-        const index = slots.reserve()
-        return Effect.as(Scope.addFinalizerExit(slots.scope, slots.finalizer), index)
-      }))
+    /** The segment of the Scope a fork goes into, in one step that cannot be interrupted. */
+    const segmentOf = (slots: ScopeSlots<ManagedRepeater>) => Effect.uninterruptible(slots.segmentForNext())
 
     yield* Effect.addFinalizer(() =>
       Effect.suspend(() => {
@@ -195,9 +192,9 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
         const { config, name } = validated.success
         if (repeaters.has(name)) return Effect.fail(nameTaken(name))
         const slots = slotsOf(Context.get(callerContext, Scope.Scope))
-        // The finalizer is added first, with an empty slot; the repeater is made in the next step,
-        // which cannot be interrupted half-way: an interruption in between leaves an empty slot.
-        return Effect.flatMap(reserveSlot(slots), (index) => {
+        // The finalizer (if the fork needs one) is added first; the repeater is made in the next step,
+        // which cannot be interrupted half-way: an interruption in between leaves the segment as it was.
+        return Effect.flatMap(segmentOf(slots), (segment) => {
           if (closed) return serviceClosed
           if (repeaters.has(name)) return Effect.fail(nameTaken(name))
           const repeater = new RepeaterImpl<A, E, Scope.Scope | R>(
@@ -210,12 +207,8 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
           )
           repeaters.set(name, repeater)
           // forked into a Scope that is closing or closed: it is stopped at once, as its finalizer would
-          const closing = slots.closing
-          if (!closing) {
-            slots.fill(index, repeater)
-            repeater.scopeOwner = slots
-            repeater.scopeIndex = index
-          }
+          const closing = !segment.add(repeater)
+          if (!closing) repeater.scopeOwner = segment
           const handle: RepeaterHandle<E> = repeater
           const started = repeater.start()
           if (closing) return Effect.as(Effect.andThen(started ?? Effect.void, stopOne(repeater)), handle)
@@ -243,10 +236,10 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
         }
         const slots = slotsOf(Context.get(callerContext, Scope.Scope))
         const traced = isTraced(callerContext as Context.Context<never>)
-        return Effect.flatMap(reserveSlot(slots), (index) => {
+        return Effect.flatMap(segmentOf(slots), (segment) => {
           if (closed) return serviceClosed
           const closing = slots.closing
-          const batch = new Batch<ManagedRepeater>(slots, index, list.length)
+          const batch = new Batch<ManagedRepeater>(list.length)
           const made: Array<RepeaterImpl<A, E, Scope.Scope | R>> = []
           for (let i = 0; i < list.length; i++) {
             const validated = configs[i]
@@ -274,7 +267,7 @@ const makeWith = (settings: ServiceSettings): Effect.Effect<Repeater.Repeater, n
               repeater.scopeIndex = i
             }
           }
-          if (!closing) slots.fill(index, batch)
+          if (!closing && segment.add(batch)) batch.owner = segment
           // all members are in the batch before any starts (one may end at once, and leave it)
           const setUps: Array<Effect.Effect<void>> = []
           for (const repeater of made) {

@@ -50,7 +50,7 @@ const warmUpFor = async (p: ScenarioParameters, makeSession: () => Session, inte
   if (p.warmUpRuns !== true) return
   const session = makeSession()
   await session.start(0, 200, intervalMs, noop, noop)
-  await sleep(Math.max(20 * intervalMs, 300))
+  await sleep(Math.max(60 * intervalMs, 1_000))
   await session.stop()
 }
 

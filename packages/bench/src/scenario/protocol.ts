@@ -19,7 +19,7 @@ export interface ScenarioParameters {
   /** m5: repeaters per batch. */
   readonly batch: number
   /**
-   * m3, m4: before the measurement, 200 repeaters run at the measured interval for 20 intervals (at least 300 ms), so
+   * m3, m4: before the measurement, 200 repeaters run at the measured interval for 60 intervals (at least 1 s), so
    * that the code of a run is compiled before the measured window and the figures are those of a process that has
    * been running (without it, the first ticks of a measurement run through V8's interpreter).
    */

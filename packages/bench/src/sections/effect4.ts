@@ -279,26 +279,34 @@ const limits = [
   "left its key object and `Map` entry in the Scope), 4.26 MiB with each in a Scope of its own, closed when it " +
   "ended; target under 10 MiB. Heap snapshots compared by constructor hold nothing per repeater, only the metric " +
   "series of the first 1,000 names.",
-  "- **CPU per tick and ticks achieved**: on a quiet machine (2026-12-05 01:10 UTC, load about 2) the Repeater " +
-  "spends 7.06 µs a tick and achieves 85.6% of its ticks, plain Effect 4 4.55 µs and 91.5%, the floor 0.37 µs and " +
-  "98.4% (in the run of 2026-12-04, at load about 20, every row got a tenth to a fifth of a core and its figures " +
-  "said more about the machine than about the code). The Repeater is behind plain Effect 4 here: both fork a " +
-  "fiber per run, and the Repeater adds a run's context and Scope, its metrics and its events. Of the CPU a run " +
-  "costs, a profile (at load about 20: the Repeater 8.6 µs a tick, plain Effect 4 10.0 µs, profiler included) " +
-  "shows about 57% in the fiber each run is forked into (Effect 4's `FiberImpl`, its context cache and run loop: " +
-  "the Repeater runs every run in a fiber of its own, so that a run can be timed out, interrupted by `stop` and " +
-  "traced), about 19% in the five metric updates of a run (`repeater_start_lag_ms`, `repeater_runs_in_flight` " +
-  "twice, `repeater_run_duration_ms`, `repeater_runs_total`: each Effect 4 `Metric.updateUnsafe` looks its series " +
-  "up in the `MetricRegistry` of the context again), about 10% in the garbage collector, the rest in the " +
-  "dispatcher and the kernel. 3 µs per tick is under what one Effect 4 fiber start and run costs on this machine " +
-  "(plain Effect 4's 4.55 µs); it could only be met with runs that are not fibers. Caching each series' hooks in " +
-  "the Repeater's metrics would save part of the 19%, at the price of updating a series the registry may have let " +
-  "go of.",
-  "- **Lateness p99**: on the quiet machine 5.85 ms for the Repeater, 4.66 ms for plain Effect 4 and 1.73 ms for " +
-  "the floor (at load 17–20 on 2026-12-04 the floor's own p99 was 46 to 114 ms). The median lateness is the same " +
-  "for the three (0.37–0.46 ms): the tail is the cost of a run (its fiber, context and Scope, metrics) falling on " +
-  "the repeaters that come due in the same timer turn, which start one after the other. Not profiled apart from " +
-  "the CPU scenario; the 2 ms target is missed by about 4 ms.",
+  "- **CPU per tick and ticks achieved**: 7.06 µs and 85.6% on 2026-12-05 01:10 UTC (plain Effect 4 4.55 µs and " +
+  "91.5%); now below 3 µs and about 96%, ahead of plain Effect 4 (the table above). A CPU profile of the code of " +
+  "then (`--cpu-prof`, the command above) put about a fifth of a run's CPU in its five metric updates (each " +
+  "Effect 4 `Metric.updateUnsafe` looks its series up in the context's `MetricRegistry`), and about a sixth in " +
+  "making the run's context (a merge, which copies the repeater's context, and then a new fiber context cache for " +
+  "each run). Now a repeater counts its metrics in plain fields that the registry reads when it is read " +
+  "(`Metric.registerUnsafe`, registered on a name's first run and shared by the services of one registry), a " +
+  "run's context is three layers over the repeater's (`Context.add`, which keeps its fiber context cache), a " +
+  "run's Scope without finalizers is closed without an effect, and the monotonic clock is read with " +
+  "`performance.now()`. Ticks achieved rose with the dispatcher's timer resolution: a `setTimeout` may wake up to " +
+  "a millisecond early by `performance.now()`, and the repeaters due within that millisecond now run in that turn " +
+  "instead of waiting another timer (each of them waited about a millisecond more before, and a delay-mode tick " +
+  "starts one interval after the previous run's end). What a run costs now is the Effect 4 fiber it runs in (its " +
+  "`FiberImpl`, run loop and exits) and about 2 KB of allocations (a sampling heap profile that keeps collected " +
+  "objects: 523 MB over about 260,000 runs), of which the three context layers are about 560 B. 99% of ticks is " +
+  "above what the floor achieves here (about 98.5%): in delay mode a tick starts one interval after the " +
+  "previous run's end, and every timer wakes a little late, so the target is missed on its second half only.",
+  "- **Lateness p99**: 5.85 ms on 2026-12-05 01:10 UTC, now about 2 ms, behind plain Effect 4 (the table). " +
+  "With one timer per service, repeaters that come due within the same millisecond run in the same timer turn, " +
+  "so the 100 repeaters forked together stay one turn of 100 runs, 1% of the ticks: the p99 is the longest pause " +
+  "that lands in one of those turns in the 5 s (the 120 latest ticks of a run fall in one to three turns). The " +
+  "pauses are V8's young-generation collections (1 to 3 ms each, one every 0.5 to 0.9 s by `--trace-gc`; plain " +
+  "Effect 4 has as many) and, early on, code being optimised: before the warm-up with runs the first turn alone " +
+  "set the p99 (about 4 ms late for every first run, in V8's interpreter). Plain Effect 4's fibers have a timer " +
+  "each, set from the event loop's clock of the turn (read at its start, so a little early), where the " +
+  "dispatcher rounds its wait up from the moment it arms (hence plain Effect 4's lower median), and a pause " +
+  "delays part of one of its turns rather than all of it. Fewer allocations per run (fewer " +
+  "collections) is what is left to make the tail shorter.",
   ""
 ].join("\n")
 
@@ -457,7 +465,7 @@ export const render = (results: Effect4Results, sizes: Sizes = fullSizes): strin
     "repeater (`Effect.forkIn` a `Scope`) running `Effect.schedule(task, Schedule.spaced(interval))`; the Effect 4 " +
     "`Repeater` runs with its defaults (`Repeater.layer`, delay mode, `waitFirst: true`), every repeater forked " +
     "with `Repeater.fork` into one `Scope`, closed to stop them. Before the CPU and lateness figures, each process " +
-    "warms up: 200 repeaters of its row run at the measured interval for 20 intervals (at least 300 ms) and stop, " +
+    "warms up: 200 repeaters of its row run at the measured interval for 60 intervals (at least 1 s) and stop, " +
     "so that those figures are of compiled code, as in a process that has been running, not of V8's interpreter " +
     "running each row's code for the first time (the Effect 3 sections measure without it). " +
     "Every cell is the median of the repeats " +

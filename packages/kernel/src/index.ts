@@ -40,6 +40,11 @@ export * as NextRun from "./NextRun.js"
 /**
  * @since 0.1.0
  */
+export * as ScopeSegments from "./ScopeSegments.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Status from "./Status.js"
 
 /**

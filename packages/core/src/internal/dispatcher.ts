@@ -31,7 +31,8 @@ export type DispatchItem = Dispatchers.DispatchItem
 export const clockTimeSource = (runtime: Runtime.Runtime<never>, clock: Clock.Clock): TimeSource => {
   // the monotonic clock counted from here: its milliseconds then stay exact doubles
   const origin = clock.unsafeCurrentTimeNanos()
-  const setTimer: TimeSource["setTimer"] = isLiveClock(clock) ?
+  const live = isLiveClock(clock)
+  const setTimer: TimeSource["setTimer"] = live ?
     (millis, callback) => {
       // eslint-disable-next-line no-restricted-syntax -- the kernel's time source: the dispatcher arms it in chunks of at most LongWait.MAX_TIMER_MILLIS
       const handle = setTimeout(callback, millis)
@@ -47,7 +48,7 @@ export const clockTimeSource = (runtime: Runtime.Runtime<never>, clock: Clock.Cl
       })
   return {
     // a `setTimeout` may wake up to a millisecond early by the monotonic clock (see the kernel's `TimeSource`)
-    ...(isLiveClock(clock) ? { timerResolutionMillis: 1 } : {}),
+    ...(live ? { timerResolutionMillis: 1 } : {}),
     wallMillis: () => clock.unsafeCurrentTimeMillis(),
     monotonicMillis: () => Number(clock.unsafeCurrentTimeNanos() - origin) / 1_000_000,
     setTimer

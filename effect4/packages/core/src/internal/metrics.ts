@@ -38,21 +38,6 @@ const runsInFlightOf = (attributes?: Attributes) =>
   Metric.gauge("repeater_runs_in_flight", { description: "Runs of a repeater in flight (0 or 1)", attributes })
 
 /** @internal */
-export const runsTotal = runsTotalOf()
-
-/** @internal */
-export const runDuration = runDurationOf()
-
-/** @internal */
-export const startLag = startLagOf()
-
-/** @internal */
-export const skippedTicks = skippedTicksOf()
-
-/** @internal */
-export const runsInFlight = runsInFlightOf()
-
-/** @internal */
 export type Outcome = "success" | "failure" | "interrupted"
 
 /**
